@@ -1,0 +1,87 @@
+import type { Place, PersonRef } from './places.js';
+
+/**
+ * What an adapter hands the core: a closed union, mapped from the raw platform payload at
+ * the edge. Nothing past the adapter reads a platform field; `raw` is kept for logs only.
+ */
+export type ChatEvent = CommandEvent | MessageEvent | ActionEvent | EditedEvent | DeletedEvent;
+
+export interface Actor extends PersonRef {
+  /** Display name as the community shows it. */
+  readonly name: string;
+  /** Any bot, including feelers itself. Bots never ask or reply. */
+  readonly isBot: boolean;
+  /** feelers' own user on that network. */
+  readonly isSelf: boolean;
+  /** What the platform says this person may do where the event happened. */
+  readonly rights: ActorRights;
+  /** A handle people can search for ("@jane" on Discord, "jane" on Slack). Private until consent. */
+  readonly handle?: string | undefined;
+  /** A link that opens the person's profile. Private until consent. */
+  readonly profileUrl?: string | undefined;
+}
+
+export interface ActorRights {
+  /** Admin or owner of the workspace / server (Discord: Manage Server). */
+  readonly admin: boolean;
+  /** May manage the channel the event happened in (Discord: Manage Channels). */
+  readonly manageChannel: boolean;
+}
+
+interface EventBase {
+  /**
+   * Stable across the platform's retries, unique across networks, e.g. `slack:T1:C1:1712.000100`.
+   * The core processes each id once.
+   */
+  readonly id: string;
+  readonly actor: Actor;
+  /** Where it happened. For a DM, the DM channel; for a thread reply, the thread. */
+  readonly place: Place;
+  /** The community's display name, when the adapter knows it (config may override it). */
+  readonly communityName?: string | undefined;
+  /** The original payload, for logs. Never read by the core. */
+  readonly raw?: unknown;
+}
+
+export interface CommandEvent extends EventBase {
+  readonly kind: 'command';
+  /** `ask` (`/ask <question>`) or `feelers` (`/feelers <subcommand> ...`). */
+  readonly name: 'ask' | 'feelers';
+  /** Everything after the command name, as typed. */
+  readonly text: string;
+}
+
+export interface MessageEvent extends EventBase {
+  readonly kind: 'message';
+  /** The platform's message id, used to follow edits and deletions. */
+  readonly messageId: string;
+  /** Plain text with the bot's own mention removed. */
+  readonly text: string;
+  /** A direct message to the bot. */
+  readonly direct: boolean;
+  /** The bot was @mentioned (outside a thread that feelers knows, this is an ask). */
+  readonly mentionsBot: boolean;
+  /** The message this one replies to (Discord message reference), when any. */
+  readonly replyTo?: string | undefined;
+}
+
+export interface ActionEvent extends EventBase {
+  readonly kind: 'action';
+  /** The button's opaque key, as put in the card. */
+  readonly actionId: string;
+  /** Set when a form was submitted: its text, or the person picked. */
+  readonly form?: { readonly text?: string | undefined; readonly person?: PersonRef | undefined } | undefined;
+}
+
+export interface EditedEvent extends EventBase {
+  readonly kind: 'edited';
+  readonly messageId: string;
+  readonly text: string;
+}
+
+export interface DeletedEvent extends EventBase {
+  readonly kind: 'deleted';
+  readonly messageId: string;
+}
+
+export type EventSink = (event: ChatEvent) => Promise<void>;

@@ -1,0 +1,198 @@
+import type { Card } from './cards.js';
+import type { MessageRef, PersonRef, Place } from './places.js';
+
+/** A person as a reply or an ask names them: public part only. */
+export interface Author extends PersonRef {
+  readonly name: string;
+  readonly communityName: string;
+}
+
+export type AskState = 'open' | 'closed' | 'expired';
+
+export interface Ask {
+  readonly id: string;
+  readonly text: string;
+  readonly topics: readonly string[];
+  readonly asker: Author;
+  /** Where the ask was made (a channel, a thread or a DM). The ask card goes here. */
+  readonly origin: Place;
+  readonly createdAt: number;
+  expiresAt: number;
+  state: AskState;
+  /** The ask card, once posted. Its thread is where digests go. */
+  card?: MessageRef | undefined;
+  warnedAt?: number | undefined;
+  closedAt?: number | undefined;
+}
+
+/** A channel connected to feelers. */
+export interface Ground {
+  readonly place: Place;
+  readonly communityName: string;
+  /** Empty: receives every ask. Otherwise only asks sharing a topic. */
+  topics: string[];
+  readonly connectedBy?: string | undefined;
+  readonly connectedAt: number;
+  /** 'yaml' grounds are seeded at start; what users change in chat wins afterwards. */
+  readonly source: 'chat' | 'yaml';
+  /** Set when the network said the channel is gone (not_in_channel, 403, 404). */
+  unreachableSince?: number | undefined;
+}
+
+/** Why a copy exists: a ground's channel, a prod to an expert, or a referral to a person. */
+export type CopyKind = 'ground' | 'prod' | 'referral';
+
+export interface Copy {
+  readonly id: string;
+  readonly askId: string;
+  readonly kind: CopyKind;
+  /** For 'ground'. */
+  readonly place?: Place | undefined;
+  /** For 'prod' and 'referral'. */
+  readonly person?: PersonRef | undefined;
+  readonly communityName: string;
+  /** For 'referral': who pulled this person in, oldest first ("Sam, via Karyn"). */
+  readonly via?: readonly Author[] | undefined;
+  /** The outbox delivery that posts it. */
+  readonly deliveryId: string;
+  ref?: MessageRef | undefined;
+}
+
+export type ReplySource = 'copy-thread' | 'ask-thread' | 'dm' | 'form' | 'reply-to';
+
+export interface Reply {
+  readonly id: string;
+  readonly askId: string;
+  readonly copyId?: string | undefined;
+  author: Author;
+  /** Set when the author used forget-me: digests then show no name. */
+  anonymous?: boolean | undefined;
+  text: string;
+  readonly source: ReplySource;
+  readonly via?: readonly Author[] | undefined;
+  readonly at: number;
+  /** The platform message, to follow edits and deletions. */
+  readonly message?: { readonly network: string; readonly channel: string; readonly id: string } | undefined;
+  deleted?: boolean | undefined;
+  /** Retracted by its author ("make it a new question instead"). */
+  retracted?: boolean | undefined;
+}
+
+/** "I can help": a responder's standing consent to an introduction. */
+export interface Offer {
+  readonly id: string;
+  readonly askId: string;
+  readonly helper: Author;
+  readonly at: number;
+  readonly copyId?: string | undefined;
+}
+
+export type IntroState = 'pending' | 'shared' | 'declined';
+
+/**
+ * Double opt-in. `requested` by the asker needs the responder's consent;
+ * `offered` by the responder needs the asker's. Contacts move only in state 'shared'.
+ */
+export interface Intro {
+  readonly id: string;
+  readonly askId: string;
+  readonly direction: 'requested' | 'offered';
+  readonly asker: Author;
+  readonly responder: Author;
+  readonly replyId?: string | undefined;
+  readonly offerId?: string | undefined;
+  state: IntroState;
+  readonly createdAt: number;
+  decidedAt?: number | undefined;
+}
+
+/** A record of a contact being released: who, to whom, when, for which ask. */
+export interface ContactRelease {
+  readonly owner: PersonRef;
+  readonly to: PersonRef;
+  readonly askId: string;
+  readonly introId: string;
+  readonly at: number;
+}
+
+/** What feelers keeps about a person, only once they tell it something or it DMs them. */
+export interface Profile extends PersonRef {
+  name: string;
+  communityName: string;
+  /** Expertise, for prods. */
+  topics: string[];
+  /** Set with `/feelers contact`: private until its owner consents to an introduction. */
+  contact?: string | undefined;
+  handle?: string | undefined;
+  profileUrl?: string | undefined;
+  /** No unsolicited DMs at all (prods and referrals). */
+  optedOut: boolean;
+  /** Times of unsolicited DMs (prods, referrals) in the last week, oldest first. */
+  unsolicited: number[];
+  lastContactedAt?: number | undefined;
+}
+
+/** A DM sent to a person that their next DM to the bot answers. */
+export interface OpenPrompt {
+  readonly askId: string;
+  readonly copyId: string;
+  readonly at: number;
+}
+
+export type DeliveryState = 'pending' | 'sent' | 'failed' | 'cancelled';
+
+/**
+ * One message the outbox owes a network. Written before anything is sent; the deliverer
+ * claims it, sends it with `id` as the idempotency key, and records the result.
+ */
+export interface Delivery {
+  readonly id: string;
+  readonly target:
+    | { readonly kind: 'post'; readonly place: Place }
+    | { readonly kind: 'dm'; readonly person: PersonRef }
+    | { readonly kind: 'update'; readonly ref: MessageRef };
+  readonly card: Card;
+  /** What to do once sent. */
+  readonly purpose: DeliveryPurpose;
+  state: DeliveryState;
+  attempts: number;
+  /** Not before this time (backoff, rate limit). */
+  notBefore: number;
+  readonly createdAt: number;
+  ref?: MessageRef | undefined;
+  lastError?: string | undefined;
+}
+
+export type DeliveryPurpose =
+  | { readonly kind: 'ask-card'; readonly askId: string }
+  | { readonly kind: 'copy'; readonly askId: string; readonly copyId: string }
+  | { readonly kind: 'digest'; readonly askId: string }
+  | { readonly kind: 'notify'; readonly askId?: string | undefined; readonly introId?: string | undefined };
+
+/** What a button does, kept in the store under its opaque key. */
+export interface ActionBinding {
+  readonly op: ActionOp;
+  readonly askId?: string | undefined;
+  readonly copyId?: string | undefined;
+  readonly replyId?: string | undefined;
+  readonly offerId?: string | undefined;
+  readonly introId?: string | undefined;
+  /** When set, only this person may press (personKey). */
+  readonly only?: string | undefined;
+  /** For 'new-question': the text to ask. */
+  readonly text?: string | undefined;
+}
+
+export type ActionOp =
+  | 'follow'
+  | 'close'
+  | 'extend'
+  | 'help'
+  | 'refer'
+  | 'answer'
+  | 'request-intro'
+  | 'accept-offer'
+  | 'decline-offer'
+  | 'share'
+  | 'decline'
+  | 'new-question';

@@ -1,0 +1,54 @@
+/**
+ * What the engine needs from the configuration. src/config builds it from env and YAML;
+ * tests build it with `engineSettings({...})`.
+ */
+export interface EngineSettings {
+  limits: {
+    /** Asks one person may make per UTC day. */
+    asksPerDay: number;
+    /** Experts prodded by DM per ask. */
+    prodsPerAsk: number;
+    /** Unsolicited DMs (prods and referrals together) one person receives per 7 days. */
+    unsolicitedPerWeek: number;
+    /** Longest ask, in characters. */
+    maxAskLength: number;
+  };
+  expiry: {
+    /** An ask nobody closes expires after this many days. */
+    days: number;
+    /** The asker is warned this many hours before, with a button to extend. */
+    warnBeforeHours: number;
+  };
+  /** Whether anyone may `/feelers connect` a channel, or only admins and channel managers. */
+  connect: { allowAnyone: boolean };
+  /** Display names that win over what the adapter reports, keyed `network:community`. */
+  communityNames: Record<string, string>;
+  /** Grounds seeded at start (from YAML). What users change in chat wins afterwards. */
+  grounds: SeedGround[];
+}
+
+export interface SeedGround {
+  network: string;
+  community: string;
+  channel: string;
+  topics: string[];
+  communityName?: string | undefined;
+}
+
+export const defaultSettings: EngineSettings = {
+  limits: { asksPerDay: 5, prodsPerAsk: 3, unsolicitedPerWeek: 5, maxAskLength: 3000 },
+  expiry: { days: 14, warnBeforeHours: 24 },
+  connect: { allowAnyone: false },
+  communityNames: {},
+  grounds: [],
+};
+
+export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettings {
+  return {
+    ...defaultSettings,
+    ...over,
+    limits: { ...defaultSettings.limits, ...over.limits },
+    expiry: { ...defaultSettings.expiry, ...over.expiry },
+    connect: { ...defaultSettings.connect, ...over.connect },
+  };
+}

@@ -1,0 +1,64 @@
+import type { Card } from '../core/cards.js';
+import type { EventSink } from '../core/events.js';
+import type { MessageRef, PersonRef, Place } from '../core/places.js';
+
+export interface AdapterHealth {
+  readonly connected: boolean;
+  /** When the adapter last became connected (epoch ms). */
+  readonly since?: number | undefined;
+  readonly lastError?: string | undefined;
+}
+
+/**
+ * A token bucket: `ratePerSec` tokens a second, at most `burst` saved up.
+ * Platform limits, declared by the adapter so the deliverer paces itself instead of
+ * learning the limits from 429s.
+ */
+export interface Bucket {
+  readonly ratePerSec: number;
+  readonly burst: number;
+}
+
+export interface DeliveryLimits {
+  /** All posts of this network (Discord: 50 requests/s per bot token over all guilds). */
+  readonly network?: Bucket | undefined;
+  /** Per workspace / server (Slack: a few hundred chat.postMessage a minute per workspace). */
+  readonly community?: Bucket | undefined;
+  /** Per channel (Slack: about 1 message/s; Discord: about 5 per 5 s). */
+  readonly channel?: Bucket | undefined;
+  /** How many sends may be in flight at once. */
+  readonly concurrency?: number | undefined;
+}
+
+/**
+ * The one port every network implements. Transport and mapping only: raw payload in,
+ * `ChatEvent` out; `Card` in, platform message out. No referral logic.
+ *
+ * Errors from post/update/directMessage are `DeliveryError`s (see core/errors.ts).
+ */
+export interface ChatAdapter {
+  /** Network name, unique in one deployment: 'slack', 'discord', 'memory', ... */
+  readonly network: string;
+  /** Optional: the platform's rate limits, for the deliverer's token buckets. */
+  readonly limits?: DeliveryLimits | undefined;
+
+  /** Connect and start handing events to `sink`. Resolves once events can flow. */
+  start(sink: EventSink): Promise<void>;
+  /** Stop receiving; in-flight calls may finish. */
+  stop(): Promise<void>;
+  health(): AdapterHealth;
+
+  /**
+   * Post a card in a channel or thread. `idempotencyKey` is stable for one logical message:
+   * posting twice with the same key must leave one message (Discord: nonce + enforce_nonce,
+   * then a look in recent messages; Slack: message metadata checked before a resend).
+   * When the card asks for a thread, the returned ref's `thread` is where replies go.
+   */
+  post(to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef>;
+  /** Replace a message the bot posted. */
+  update(ref: MessageRef, card: Card): Promise<void>;
+  /** Send a card to one person privately. Same idempotency rule as `post`. */
+  directMessage(to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef>;
+  /** A private line to one person where they are: Slack ephemeral, Discord ephemeral reply or DM. */
+  notice(to: PersonRef, where: Place, text: string): Promise<void>;
+}
