@@ -49,6 +49,8 @@ export interface CommandEvent extends EventBase {
   readonly name: 'ask' | 'feelers';
   /** Everything after the command name, as typed. */
   readonly text: string;
+  /** Run in a direct message with the bot rather than in a channel. */
+  readonly direct?: boolean | undefined;
 }
 
 export interface MessageEvent extends EventBase {
@@ -70,7 +72,13 @@ export interface ActionEvent extends EventBase {
   /** The button's opaque key, as put in the card. */
   readonly actionId: string;
   /** Set when a form was submitted: its text, or the person picked. */
-  readonly form?: { readonly text?: string | undefined; readonly person?: PersonRef | undefined } | undefined;
+  readonly form?:
+    | {
+        readonly text?: string | undefined;
+        /** The person picked in a 'person' form; `name` when the platform tells it. */
+        readonly person?: (PersonRef & { readonly name?: string | undefined }) | undefined;
+      }
+    | undefined;
 }
 
 export interface EditedEvent extends EventBase {

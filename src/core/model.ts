@@ -19,8 +19,6 @@ export interface Ask {
   readonly createdAt: number;
   expiresAt: number;
   state: AskState;
-  /** The ask card, once posted. Its thread is where digests go. */
-  card?: MessageRef | undefined;
   warnedAt?: number | undefined;
   closedAt?: number | undefined;
 }
@@ -85,6 +83,10 @@ export interface Offer {
   readonly helper: Author;
   readonly at: number;
   readonly copyId?: string | undefined;
+  /** The helper consented by offering: their contact, captured from that press. */
+  readonly contact: ContactCard;
+  /** Set once the asker accepted or declined. */
+  decided?: 'accepted' | 'declined' | undefined;
 }
 
 export type IntroState = 'pending' | 'shared' | 'declined';
@@ -104,6 +106,22 @@ export interface Intro {
   state: IntroState;
   readonly createdAt: number;
   decidedAt?: number | undefined;
+  /**
+   * Captured when each side consented (the press that gave consent carries the presser's handle
+   * and profile link). Never shown to the other side before `state` is 'shared'.
+   */
+  askerContact?: ContactCard | undefined;
+  responderContact?: ContactCard | undefined;
+}
+
+/** How to reach someone: what they set with `/feelers contact`, and their handle and profile link. */
+export interface ContactCard {
+  readonly name: string;
+  readonly communityName: string;
+  readonly network: string;
+  readonly text?: string | undefined;
+  readonly handle?: string | undefined;
+  readonly profileUrl?: string | undefined;
 }
 
 /** A record of a contact being released: who, to whom, when, for which ask. */

@@ -60,3 +60,11 @@ export function channelOf(p: Place): Place {
 export function samePerson(a: PersonRef, b: PersonRef): boolean {
   return a.network === b.network && a.community === b.community && a.user === b.user;
 }
+
+export function parsePersonKey(key: string): PersonRef {
+  const [network, community, user] = key.split(':').map(decodeURIComponent);
+  if (network === undefined || community === undefined || user === undefined) {
+    throw new Error(`not a person key: ${key}`);
+  }
+  return { network, community, user };
+}

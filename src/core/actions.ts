@@ -1,0 +1,105 @@
+import type { Ctx } from './context.js';
+import { UserError } from './errors.js';
+import type { ActionEvent } from './events.js';
+import { addCopy, createAsk } from './intake.js';
+import { acceptOffer, declineIntro, declineOffer, offerHelp, requestIntro, shareContact } from './intros.js';
+import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
+import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
+import { mayPrompt, notePrompted } from './fan-out.js';
+import { profileFor } from './commands.js';
+import { personKey, samePerson } from './places.js';
+import { collectReply, retractReply } from './replies.js';
+
+/** Ops that still make sense once an ask is closed: the conversation about intros goes on. */
+const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-offer', 'decline-offer', 'share', 'decline']);
+
+/**
+ * A button press or form submission. Who may press is decided here, from the binding; a
+ * refused or stale press gets a private notice to the presser and changes nothing.
+ */
+export async function handleAction(ctx: Ctx, e: ActionEvent): Promise<string | undefined> {
+  const b = await ctx.repo.action(e.actionId);
+  if (!b) throw new UserError('stale_button', 'This button is no longer active. It may be from an old message.');
+  if (b.only !== undefined && b.only !== personKey(e.actor)) {
+    throw new UserError('not_yours', 'This button is for someone else, so nothing happened.');
+  }
+  const ask = b.askId ? await ctx.repo.ask(b.askId) : undefined;
+  if (b.askId && !ask) throw new UserError('stale_button', 'This question no longer exists.');
+  if (ask && ask.state !== 'open' && !AFTER_CLOSE.has(b.op)) {
+    throw new UserError('ask_closed', `This question is ${ask.state} now, so nothing happened.`);
+  }
+  return run(ctx, e, b, ask);
+}
+
+async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefined): Promise<string | undefined> {
+  const communityName = ctx.communityName(e.actor.network, e.actor.community, e.communityName);
+  const need = (): Ask => {
+    if (!ask) throw new UserError('stale_button', 'This button is no longer active.');
+    return ask;
+  };
+  switch (b.op) {
+    case 'follow': {
+      const on = await toggleFollow(ctx, need(), e.actor);
+      return on
+        ? "You're following this question: digests of new replies and the final summary will come to you by DM. Press Follow again to stop."
+        : 'You stopped following this question.';
+    }
+    case 'close':
+      await finish(ctx, need(), 'closed');
+      return 'Closed. The final summary is in the thread, and the copies now say the question is closed.';
+    case 'extend': {
+      const until = await extend(ctx, need());
+      return `Extended: the question stays open until ${untilText(ctx, until)}.`;
+    }
+    case 'help':
+      return offerHelp(ctx, need(), e.actor, b.copyId, communityName);
+    case 'answer': {
+      const text = e.form?.text ?? '';
+      const a = need();
+      if (samePerson(e.actor, a.asker)) return 'This is your own question; answers come from others.';
+      const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
+      const reply = await collectReply(ctx, { actor: e.actor, communityName, ask: a, copy, text, source: 'form' });
+      if (!reply) throw new UserError('answer_empty', 'Your answer was empty, so nothing was sent. Press Answer again to write one.');
+      return `Thanks! Your answer goes to ${a.asker.name} with the next digest.`;
+    }
+    case 'refer':
+      return refer(ctx, e, b, need(), communityName);
+    case 'request-intro':
+      return requestIntro(ctx, need(), b.replyId ?? '', e.actor);
+    case 'share':
+      return shareContact(ctx, b.introId ?? '', e.actor);
+    case 'decline':
+      return declineIntro(ctx, b.introId ?? '');
+    case 'accept-offer':
+      return acceptOffer(ctx, need(), b.offerId ?? '', e.actor);
+    case 'decline-offer':
+      return declineOffer(ctx, need(), b.offerId ?? '');
+    case 'new-question': {
+      const reply = await retractReply(ctx, b.replyId ?? '', e.actor);
+      if (!reply) return 'That message was already turned into a question.';
+      const created = await createAsk(ctx, e.actor, e.place, reply.text, e.communityName);
+      return `Done: your message is now a question of its own (${created.topics.length ? created.topics.map((t) => `#${t}`).join(' ') : 'no topics'}), and no longer an answer.`;
+    }
+  }
+}
+
+/** "I know someone": the picked person gets the question by DM, credited to the referrer. */
+async function refer(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask, communityName: string): Promise<string> {
+  const picked = e.form?.person;
+  if (!picked) throw new UserError('pick_someone', 'Pick the person feelers should ask, then send.');
+  const name = picked.name ?? 'them';
+  if (samePerson(picked, e.actor)) return 'That is you! Use Answer to reply yourself.';
+  if (samePerson(picked, ask.asker)) return `${ask.asker.name} is the one asking, so there is no need to send it to them.`;
+  const profile = await profileFor(ctx, { ...picked, name: picked.name ?? picked.user }, communityName);
+  if (!mayPrompt(await ctx.repo.profile(picked), ctx.now(), ctx.settings.limits.unsolicitedPerWeek)) {
+    // Say nothing about why: whether someone opted out is their business.
+    return `feelers can't message ${name} right now. You could tell them about the question yourself.`;
+  }
+  const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
+  const referrer: Author = ctx.author(e.actor, communityName);
+  const via = [referrer, ...(copy?.via ?? [])];
+  await notePrompted(ctx, profile);
+  await addCopy(ctx, ask, 'referral', { person: picked, communityName, via });
+  ctx.deliverer.kick();
+  return `Thanks! I've sent the question to ${name}, saying you thought of them. Their answer will be credited to you too.`;
+}

@@ -1,0 +1,167 @@
+import type { Block, Button, Card } from './cards.js';
+import type { Ask, Author, CopyKind } from './model.js';
+import { excerpt, plural } from './text.js';
+
+/** Where the copies of an ask went, for the ask card. */
+export interface Reach {
+  readonly channels: number;
+  readonly communities: number;
+  readonly people: number;
+}
+
+export function topicsLine(ask: Ask): string {
+  return ask.topics.length ? `Topics: ${ask.topics.map((t) => `#${t}`).join(' ')}` : '';
+}
+
+function reachLine(r: Reach): string {
+  if (r.channels === 0 && r.people === 0) {
+    return 'No other channel is connected yet, so this stays here for now. An admin can connect channels with `/feelers connect`.';
+  }
+  const parts: string[] = [];
+  if (r.channels) parts.push(`${plural(r.channels, 'channel')} in ${plural(r.communities, 'community', 'communities')}`);
+  if (r.people) parts.push(`${plural(r.people, 'person', 'people')} who know the topic`);
+  return `Feelers are out: a copy went to ${parts.join(' and ')}. Replies will be gathered in this thread as digests.`;
+}
+
+export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string }): Card {
+  const blocks: Block[] = [
+    { type: 'text', text: `${ask.asker.name} asks:` },
+    { type: 'quote', text: ask.text },
+  ];
+  const topics = topicsLine(ask);
+  if (topics) blocks.push({ type: 'text', text: topics });
+  blocks.push({ type: 'text', text: reachLine(reach) });
+  blocks.push({
+    type: 'buttons',
+    buttons: [
+      { id: keys.follow, label: 'Follow' },
+      { id: keys.close, label: 'Close', style: 'danger' },
+    ],
+  });
+  return { summary: `${ask.asker.name} asks: ${excerpt(ask.text)}`, blocks, thread: { title: excerpt(ask.text, 90) } };
+}
+
+export function closedAskCard(ask: Ask, closing: string): Card {
+  return {
+    summary: `${ask.asker.name} asked: ${excerpt(ask.text)} (closed)`,
+    blocks: [
+      { type: 'text', text: `${ask.asker.name} asked:` },
+      { type: 'quote', text: ask.text },
+      { type: 'text', text: closing },
+    ],
+  };
+}
+
+export interface CopyKeys {
+  readonly help: string;
+  readonly refer: string;
+  readonly answer: string;
+  readonly follow: string;
+}
+
+export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
+  return [
+    { id: keys.help, label: 'I can help', style: 'primary' },
+    {
+      id: keys.refer,
+      label: 'I know someone',
+      form: {
+        title: 'Who should see this?',
+        kind: 'person',
+        label: 'Pick the person feelers should ask',
+        submitLabel: 'Send them the question',
+      },
+    },
+    {
+      id: keys.answer,
+      label: 'Answer',
+      form: {
+        title: 'Answer the question',
+        kind: 'text',
+        label: `Your answer for ${asker.name}`,
+        placeholder: 'What do you know about this?',
+        submitLabel: 'Send answer',
+        maxLength: 3000,
+      },
+    },
+    { id: keys.follow, label: 'Follow' },
+  ];
+}
+
+/** A copy: in a ground's channel, or by DM to an expert (prod) or a referred person. */
+export function copyCard(
+  ask: Ask,
+  kind: CopyKind,
+  keys: CopyKeys,
+  via: readonly Author[] = [],
+): Card {
+  const who = `${ask.asker.name} in ${ask.asker.communityName}`;
+  const blocks: Block[] = [];
+  if (kind === 'referral' && via[0]) {
+    blocks.push({ type: 'text', text: `${via[0].name} (${via[0].communityName}) thought you might know.` });
+  } else if (kind === 'prod') {
+    blocks.push({ type: 'text', text: `You said you know about ${ask.topics.map((t) => `#${t}`).join(' ')}, so feelers thought of you.` });
+  }
+  blocks.push({ type: 'text', text: `${who} asks:` });
+  blocks.push({ type: 'quote', text: ask.text });
+  const topics = topicsLine(ask);
+  if (topics && kind === 'ground') blocks.push({ type: 'text', text: topics });
+  blocks.push({
+    type: 'text',
+    text:
+      kind === 'ground'
+        ? `Reply in this thread to answer; your name and community go with your answer. Or use the buttons.`
+        : `Reply to this message to answer (your name and community go with it), or use the buttons. To stop messages like this: \`/feelers optout\`.`,
+  });
+  blocks.push({ type: 'buttons', buttons: copyButtons(keys, ask.asker) });
+  return {
+    summary: `${who} asks: ${excerpt(ask.text)}`,
+    blocks,
+    thread: kind === 'ground' ? { title: `${ask.asker.name}: ${excerpt(ask.text, 80)}` } : undefined,
+  };
+}
+
+export function closedCopyCard(ask: Ask, how: 'closed' | 'expired'): Card {
+  const who = `${ask.asker.name} in ${ask.asker.communityName}`;
+  const why = how === 'closed' ? `${ask.asker.name} closed this question.` : 'This question has expired.';
+  return {
+    summary: `${who} asked: ${excerpt(ask.text)} (${how})`,
+    blocks: [
+      { type: 'text', text: `${who} asked:` },
+      { type: 'quote', text: ask.text },
+      { type: 'text', text: `${why} Thank you to everyone who answered; new replies here are no longer passed on.` },
+    ],
+  };
+}
+
+export function expiryWarningCard(ask: Ask, days: number, keys: { extend: string; close: string }): Card {
+  return {
+    summary: `Your question closes in about a day: ${excerpt(ask.text)}`,
+    blocks: [
+      { type: 'text', text: 'Your question will expire in about a day:' },
+      { type: 'quote', text: ask.text },
+      { type: 'text', text: `Keep it open for another ${plural(days, 'day')}, or close it now.` },
+      {
+        type: 'buttons',
+        buttons: [
+          { id: keys.extend, label: `Extend ${plural(days, 'day')}`, style: 'primary' },
+          { id: keys.close, label: 'Close now' },
+        ],
+      },
+    ],
+  };
+}
+
+export function joinedCard(ask: Ask, newQuestionKey: string): Card {
+  return {
+    summary: `Your message was added as an answer to ${ask.asker.name}'s question.`,
+    blocks: [
+      {
+        type: 'text',
+        text: `Thanks! I added your message as an answer to ${ask.asker.name}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
+      },
+      { type: 'text', text: 'Meant it as a question of your own instead?' },
+      { type: 'buttons', buttons: [{ id: newQuestionKey, label: 'Make it a new question' }] },
+    ],
+  };
+}

@@ -1,0 +1,159 @@
+import type { Ctx } from './context.js';
+import { UserError } from './errors.js';
+import type { CommandEvent } from './events.js';
+import { ASK_EXAMPLE } from './intake.js';
+import type { Ground, Profile } from './model.js';
+import { channelOf, personKey, type PersonRef } from './places.js';
+import { sets } from './repo.js';
+import { cleanText, topicList } from './text.js';
+
+const MAX_CONTACT = 500;
+
+export const HELP = [
+  'feelers passes your question to other communities and brings the answers back.',
+  `• ${ASK_EXAMPLE} (or @mention feelers, or DM it): ask; add #topics so it reaches the right channels and people.`,
+  '• /feelers connect [topics]: connect this channel so it receives questions (only those with these topics, if given). Admins and channel managers.',
+  '• /feelers disconnect: stop sending questions to this channel.',
+  '• /feelers topics <list>: topics you know about; feelers may DM you questions on them (at most 5 a week).',
+  '• /feelers contact <how to reach you>: shared only when you agree to an introduction. `/feelers contact` alone shows it; `/feelers contact clear` removes it.',
+  '• /feelers optout | optin: stop or allow direct messages you did not ask for.',
+  '• /feelers forget-me: delete your profile, contact and follows; your past replies become anonymous.',
+].join('\n');
+
+/** `/feelers <subcommand> ...`. Returns the private answer to the person. */
+export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
+  const [sub = 'help', ...rest] = cleanText(e.text).split(/\s+/);
+  const args = rest.join(' ');
+  switch (sub.toLowerCase()) {
+    case 'connect':
+      return connect(ctx, e, args);
+    case 'disconnect':
+      return disconnect(ctx, e);
+    case 'topics':
+      return setTopics(ctx, e, args);
+    case 'contact':
+      return contact(ctx, e, cleanText(e.text).slice(sub.length).trim());
+    case 'optout':
+      return setOptOut(ctx, e, true);
+    case 'optin':
+      return setOptOut(ctx, e, false);
+    case 'forget-me':
+      return forgetMe(ctx, e.actor);
+    case 'help':
+    case '':
+      return HELP;
+    default:
+      throw new UserError('unknown_command', `I don't know "/feelers ${sub.slice(0, 40)}". Try /feelers help.`);
+  }
+}
+
+function mayManage(ctx: Ctx, e: CommandEvent): void {
+  if (ctx.settings.connect.allowAnyone) return;
+  if (e.actor.rights.admin || e.actor.rights.manageChannel) return;
+  throw new UserError('not_allowed', 'Only admins and people who can manage this channel can connect or disconnect it. Ask one of them to run the command here.');
+}
+
+function inChannel(e: CommandEvent): void {
+  // A DM's place has no channel anyone else reads: connecting it would send copies to nobody.
+  if (e.direct) {
+    throw new UserError('not_a_channel', 'Run /feelers connect in the channel you want to connect, not in a direct message.');
+  }
+}
+
+async function connect(ctx: Ctx, e: CommandEvent, args: string): Promise<string> {
+  inChannel(e);
+  mayManage(ctx, e);
+  const topics = topicList(args);
+  const place = channelOf(e.place);
+  const existing = await ctx.repo.ground(place);
+  const ground: Ground = {
+    place,
+    communityName: ctx.communityName(place.network, place.community, e.communityName),
+    topics,
+    connectedBy: e.actor.name,
+    connectedAt: existing?.connectedAt ?? ctx.now(),
+    source: 'chat',
+  };
+  await ctx.repo.saveGround(ground);
+  await ctx.repo.markGroundRemovedByChat(place, false);
+  const what = topics.length ? `questions tagged ${topics.map((t) => `#${t}`).join(' ')}` : 'every question from the other connected communities';
+  return `${existing ? 'Updated' : 'Connected'}: this channel now receives ${what}. People here can answer in each copy's thread.`;
+}
+
+async function disconnect(ctx: Ctx, e: CommandEvent): Promise<string> {
+  mayManage(ctx, e);
+  const place = channelOf(e.place);
+  const removed = await ctx.repo.deleteGround(place);
+  await ctx.repo.markGroundRemovedByChat(place, true);
+  return removed ? 'Disconnected: no new questions will be posted here.' : 'This channel was not connected.';
+}
+
+/** The person's profile, created on first need with nothing private in it. */
+export async function profileFor(ctx: Ctx, who: PersonRef & { name: string }, communityName: string): Promise<Profile> {
+  const found = await ctx.repo.profile(who);
+  if (found) {
+    found.name = who.name;
+    found.communityName = communityName;
+    return found;
+  }
+  return { network: who.network, community: who.community, user: who.user, name: who.name, communityName, topics: [], optedOut: false, unsolicited: [] };
+}
+
+async function setTopics(ctx: Ctx, e: CommandEvent, args: string): Promise<string> {
+  const p = await profileFor(ctx, e.actor, ctx.communityName(e.actor.network, e.actor.community, e.communityName));
+  const topics = topicList(args).slice(0, 20);
+  const key = personKey(p);
+  for (const t of p.topics) await ctx.store.setRemove(sets.experts(t), key);
+  for (const t of topics) await ctx.store.setAdd(sets.experts(t), key);
+  p.topics = topics;
+  await ctx.repo.saveProfile(p);
+  if (!topics.length) return 'Your topics are cleared: feelers will not DM you questions by topic.';
+  return `Saved your topics: ${topics.map((t) => `#${t}`).join(' ')}. feelers may DM you questions on them, at most ${ctx.settings.limits.unsolicitedPerWeek} a week. /feelers optout stops that.`;
+}
+
+async function contact(ctx: Ctx, e: CommandEvent, raw: string): Promise<string> {
+  const p = await profileFor(ctx, e.actor, ctx.communityName(e.actor.network, e.actor.community, e.communityName));
+  if (!raw) {
+    return p.contact
+      ? `Your contact (shown only to people you agree to be introduced to): ${p.contact}`
+      : 'You have no contact set. Add one with /feelers contact <how to reach you>.';
+  }
+  if (raw.toLowerCase() === 'clear') {
+    p.contact = undefined;
+    await ctx.repo.saveProfile(p);
+    return 'Your contact is removed.';
+  }
+  if (raw.length > MAX_CONTACT) throw new UserError('contact_too_long', `Keep your contact under ${MAX_CONTACT} characters (it is ${raw.length}).`);
+  p.contact = raw;
+  await ctx.repo.saveProfile(p);
+  return 'Saved. Your contact is private: it is shared only with someone you agree to be introduced to.';
+}
+
+async function setOptOut(ctx: Ctx, e: CommandEvent, out: boolean): Promise<string> {
+  const p = await profileFor(ctx, e.actor, ctx.communityName(e.actor.network, e.actor.community, e.communityName));
+  p.optedOut = out;
+  await ctx.repo.saveProfile(p);
+  return out
+    ? 'Done: feelers will not send you direct messages you did not ask for (questions by topic, referrals). /feelers optin undoes it.'
+    : 'Done: feelers may again DM you questions on your topics and referrals, at most a few a week.';
+}
+
+/** Deletes the profile, contact and follows; the person's replies become anonymous. */
+export async function forgetMe(ctx: Ctx, who: PersonRef): Promise<string> {
+  const p = await ctx.repo.profile(who);
+  const key = personKey(who);
+  for (const t of p?.topics ?? []) await ctx.store.setRemove(sets.experts(t), key);
+  await ctx.repo.deleteProfile(who);
+  for (const askId of await ctx.store.setMembers(sets.following(who))) await ctx.store.setRemove(sets.followers(askId), key);
+  const following = await ctx.store.setMembers(sets.following(who));
+  if (following.length) await ctx.store.setRemove(sets.following(who), ...following);
+  await ctx.repo.savePrompts(who, []);
+  const replyIds = await ctx.store.setMembers(sets.repliesBy(who));
+  for (const r of await ctx.repo.loadAll(replyIds, (id) => ctx.repo.reply(id))) {
+    r.anonymous = true;
+    r.author = { ...r.author, name: 'Someone' };
+    await ctx.repo.saveReply(r);
+  }
+  await ctx.store.delete(`releases:${key}`);
+  return 'Done: your profile, contact, topics and follows are deleted, and your replies will show without your name from now on.';
+}

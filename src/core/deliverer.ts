@@ -1,0 +1,282 @@
+import type { ChatAdapter } from '../ports/chat-adapter.js';
+import type { Store } from '../ports/store.js';
+import type { Clock } from './clock.js';
+import { DeliveryError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { EngineMetrics } from './metrics.js';
+import type { Delivery } from './model.js';
+import type { MessageRef } from './places.js';
+import { sets, type Repo } from './repo.js';
+import { Limiter, type BucketClaim } from './token-bucket.js';
+
+/**
+ * A claim lasts this long. A process that dies mid-send leaves its claim to expire; then
+ * another (or the restarted one) resends with the same idempotency key, and the adapter
+ * finds the message if it did go out.
+ */
+export const CLAIM_MS = 30_000;
+const MAX_ATTEMPTS = 8;
+/** Waits longer than this leave the send to a later pass instead of holding this one open. */
+const MAX_INLINE_WAIT_MS = 5_000;
+const DEFAULT_CONCURRENCY = 8;
+
+export interface DeliveryHooks {
+  /** Last look before sending: 'cancel' drops a copy of an ask closed meanwhile. */
+  beforeSend(d: Delivery): Promise<'send' | 'cancel'>;
+  afterSent(d: Delivery, ref: MessageRef): Promise<void>;
+  /** The network said the channel or person can't be reached: never retried. */
+  onGone(d: Delivery, err: DeliveryError): Promise<void>;
+}
+
+export interface DelivererDeps {
+  store: Store;
+  repo: Repo;
+  clock: Clock;
+  log: Logger;
+  metrics: EngineMetrics;
+  adapters: ReadonlyMap<string, ChatAdapter>;
+  hooks: DeliveryHooks;
+  owner: string;
+}
+
+/**
+ * Drains the outbox. Every delivery was written to the store before anyone tried to send it;
+ * this sends each due one once: claim it (one instance wins), re-read it (it may have been
+ * sent meanwhile), send with its id as the idempotency key, record the result.
+ *
+ * Pacing: each adapter declares its platform's limits; the deliverer spends tokens from the
+ * network, community and channel buckets before each send, so it rarely sees a 429 and
+ * never lets one busy channel hold up the others.
+ */
+export class Deliverer {
+  private readonly queue = new Map<string, Delivery>();
+  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly limiter = new Limiter();
+  private running: Promise<number> | null = null;
+  private reloadWanted = false;
+  private stopped = false;
+  private wakeAt = Infinity;
+
+  constructor(private readonly deps: DelivererDeps) {}
+
+  /** Write a delivery to the outbox. It is durable once this resolves. */
+  async enqueue(d: Delivery): Promise<void> {
+    await this.deps.repo.saveDelivery(d);
+    await this.deps.store.setAdd(sets.outbox, d.id);
+    this.queue.set(d.id, d);
+  }
+
+  /** Start a pass in the background; errors are logged. */
+  kick(): void {
+    if (this.stopped) return;
+    this.pass(false).catch((err: unknown) => this.deps.log.error({ err }, 'outbox pass failed'));
+  }
+
+  /** Send everything due (reading the outbox from the store too); resolves when nothing is due. */
+  deliver(): Promise<number> {
+    return this.pass(true);
+  }
+
+  /** Stop starting sends; wait at most `ms` for those in flight. */
+  async stop(ms: number): Promise<void> {
+    const drain = this.running ?? Promise.resolve(0);
+    await Promise.race([drain.catch(() => 0), this.deps.clock.sleep(ms)]);
+    this.stopped = true;
+  }
+
+  pendingInMemory(): number {
+    return this.queue.size;
+  }
+
+  private pass(reload: boolean): Promise<number> {
+    if (reload) this.reloadWanted = true;
+    if (this.running) return this.running;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async loop(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      if (this.reloadWanted) {
+        this.reloadWanted = false;
+        await this.reload();
+      }
+      const now = this.deps.clock.now();
+      let bucketWait = Infinity;
+      let laterAt = Infinity;
+      const perNetwork = new Map<string, number>();
+      for (const p of this.inflight.keys()) {
+        const n = this.queue.get(p);
+        if (n) perNetwork.set(networkOf(n), (perNetwork.get(networkOf(n)) ?? 0) + 1);
+      }
+      for (const d of this.queue.values()) {
+        if (this.stopped) break;
+        if (this.inflight.has(d.id)) continue;
+        if (d.notBefore > now) {
+          laterAt = Math.min(laterAt, d.notBefore);
+          continue;
+        }
+        const network = networkOf(d);
+        const adapter = this.deps.adapters.get(network);
+        if (!adapter) continue; // that network is down or not configured: keep it for later
+        const busy = perNetwork.get(network) ?? 0;
+        if (busy >= (adapter.limits?.concurrency ?? DEFAULT_CONCURRENCY)) continue;
+        const wait = this.limiter.tryTake(claimsFor(d, adapter), now);
+        if (wait > 0) {
+          bucketWait = Math.min(bucketWait, wait);
+          continue;
+        }
+        perNetwork.set(network, busy + 1);
+        const p = this.send(d, adapter).then((ok) => {
+          if (ok) sent++;
+        });
+        this.inflight.set(
+          d.id,
+          p.finally(() => this.inflight.delete(d.id)),
+        );
+      }
+      if (this.inflight.size === 0 && (bucketWait === Infinity || bucketWait > MAX_INLINE_WAIT_MS)) {
+        if (this.reloadWanted) continue;
+        this.scheduleWake(Math.min(laterAt, bucketWait === Infinity ? Infinity : now + bucketWait));
+        return sent;
+      }
+      const waits: Promise<unknown>[] = [...this.inflight.values()];
+      if (bucketWait !== Infinity) waits.push(this.deps.clock.sleep(bucketWait));
+      await Promise.race(waits);
+    }
+  }
+
+  /** Retries and backoffs that are not due yet get a pass of their own when they are. */
+  private scheduleWake(at: number): void {
+    if (at === Infinity || this.stopped || at >= this.wakeAt) return;
+    this.wakeAt = at;
+    void this.deps.clock.sleep(at - this.deps.clock.now()).then(() => {
+      if (this.wakeAt === at) this.wakeAt = Infinity;
+      this.kick();
+    });
+  }
+
+  private async reload(): Promise<void> {
+    const ids = await this.deps.store.setMembers(sets.outbox);
+    const missing = ids.filter((id) => !this.queue.has(id));
+    const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.delivery(id));
+    loaded.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    for (const d of loaded) {
+      if (d.state === 'pending') this.queue.set(d.id, d);
+      else await this.deps.store.setRemove(sets.outbox, d.id);
+    }
+  }
+
+  /** Returns true when this call sent the delivery. */
+  private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
+    const { store, repo, log, hooks, owner } = this.deps;
+    const claimKey = `claim:${queued.id}`;
+    if (!(await store.acquire(claimKey, owner, CLAIM_MS))) {
+      // Another instance holds it; it stays in the store's outbox if that instance dies.
+      this.queue.delete(queued.id);
+      return false;
+    }
+    try {
+      const d = await repo.delivery(queued.id);
+      if (!d || d.state !== 'pending') {
+        this.queue.delete(queued.id);
+        await store.setRemove(sets.outbox, queued.id);
+        return false;
+      }
+      if ((await hooks.beforeSend(d)) === 'cancel') {
+        await this.finish(d, 'cancelled');
+        return false;
+      }
+      try {
+        const ref = await this.transmit(d, adapter);
+        d.ref = ref;
+        await this.finish(d, 'sent');
+        await hooks.afterSent(d, ref);
+        return true;
+      } catch (err) {
+        await this.failed(d, err, adapter);
+        return false;
+      }
+    } catch (err) {
+      log.error({ err, delivery: queued.id }, 'delivery bookkeeping failed; it stays in the outbox');
+      this.queue.delete(queued.id);
+      return false;
+    } finally {
+      await store.release(claimKey, owner).catch(() => {});
+    }
+  }
+
+  private async transmit(d: Delivery, adapter: ChatAdapter): Promise<MessageRef> {
+    const t = d.target;
+    if (t.kind === 'post') return adapter.post(t.place, d.card, { idempotencyKey: d.id });
+    if (t.kind === 'dm') return adapter.directMessage(t.person, d.card, { idempotencyKey: d.id });
+    await adapter.update(t.ref, d.card);
+    return t.ref;
+  }
+
+  private async finish(d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
+    d.state = state;
+    await this.deps.repo.saveDelivery(d);
+    await this.deps.store.setRemove(sets.outbox, d.id);
+    this.queue.delete(d.id);
+    this.deps.metrics.deliveryFinished(d.purpose.kind, state);
+  }
+
+  private async failed(d: Delivery, err: unknown, adapter: ChatAdapter): Promise<void> {
+    const now = this.deps.clock.now();
+    const message = err instanceof Error ? err.message : String(err);
+    d.lastError = message;
+    if (err instanceof DeliveryError && err.kind === 'gone') {
+      this.deps.log.warn({ delivery: d.id, network: adapter.network, err: message }, 'target unreachable; not retrying');
+      await this.finish(d, 'failed');
+      await this.deps.hooks.onGone(d, err);
+      return;
+    }
+    if (err instanceof DeliveryError && err.kind === 'rate_limited') {
+      // The platform's Retry-After is the rule: nothing goes to that community or channel
+      // before it, and the attempt does not count against the delivery.
+      const until = now + (err.retryAfterMs ?? 1_000);
+      this.limiter.block(
+        claimsFor(d, adapter)
+          .filter((c) => !c.key.startsWith('n:'))
+          .map((c) => c.key),
+        until,
+      );
+      d.notBefore = until;
+    } else {
+      d.attempts += 1;
+      if (d.attempts >= MAX_ATTEMPTS) {
+        this.deps.log.error({ delivery: d.id, err: message }, 'delivery failed after retries');
+        await this.finish(d, 'failed');
+        return;
+      }
+      // 2 s, 4 s, 8 s ... capped at 10 minutes.
+      d.notBefore = now + Math.min(2 ** d.attempts * 1_000, 600_000);
+      this.deps.log.warn({ delivery: d.id, attempt: d.attempts, err: message }, 'delivery will be retried');
+    }
+    await this.deps.repo.saveDelivery(d);
+    this.queue.set(d.id, d);
+  }
+}
+
+export function networkOf(d: Delivery): string {
+  const t = d.target;
+  return t.kind === 'post' ? t.place.network : t.kind === 'dm' ? t.person.network : t.ref.network;
+}
+
+function claimsFor(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
+  const limits = adapter.limits;
+  if (!limits) return [];
+  const t = d.target;
+  const community = t.kind === 'post' ? t.place.community : t.kind === 'dm' ? t.person.community : t.ref.community;
+  const channel = t.kind === 'post' ? t.place.channel : t.kind === 'dm' ? `dm:${t.person.user}` : t.ref.channel;
+  const n = adapter.network;
+  const claims: BucketClaim[] = [];
+  if (limits.network) claims.push({ key: `n:${n}`, bucket: limits.network });
+  if (limits.community) claims.push({ key: `c:${n}:${community}`, bucket: limits.community });
+  if (limits.channel) claims.push({ key: `ch:${n}:${community}:${channel}`, bucket: limits.channel });
+  return claims;
+}

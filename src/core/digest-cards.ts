@@ -1,0 +1,134 @@
+import type { Block, Button, Card } from './cards.js';
+import type { Ask, Author, ContactCard, Offer, Reply } from './model.js';
+import { excerpt, plural } from './text.js';
+
+/** An undigested item: a reply, or an offer to help. */
+export type DigestItem =
+  | { readonly kind: 'reply'; readonly reply: Reply; readonly buttons: readonly Button[] }
+  | { readonly kind: 'offer'; readonly offer: Offer; readonly buttons: readonly Button[] };
+
+/** "Sam (L&D Guild), via Karyn" — or anonymous when the writer used forget-me. */
+export function byline(author: Author, anonymous: boolean | undefined, via: readonly Author[] = []): string {
+  const who = anonymous ? `Someone in ${author.communityName}` : `${author.name} (${author.communityName})`;
+  return [who, ...via.map((v) => `via ${v.name}`)].join(', ');
+}
+
+function itemBlocks(item: DigestItem, withButtons: boolean): Block[] {
+  const blocks: Block[] = [];
+  if (item.kind === 'reply') {
+    const r = item.reply;
+    blocks.push({ type: 'quote', text: r.text, by: byline(r.author, r.anonymous, r.via) });
+  } else {
+    blocks.push({ type: 'text', text: `${byline(item.offer.helper, false)} offers to help and is happy to be introduced.` });
+  }
+  if (withButtons && item.buttons.length) blocks.push({ type: 'buttons', buttons: item.buttons });
+  return blocks;
+}
+
+/** The digest in the asker's thread: quoted replies with intro buttons. */
+export function threadDigestCard(ask: Ask, items: readonly DigestItem[], inThread: number): Card {
+  const replies = items.filter((i) => i.kind === 'reply').length;
+  const offers = items.length - replies;
+  const head = [replies ? plural(replies, 'new reply', 'new replies') : '', offers ? plural(offers, 'offer') + ' to help' : '']
+    .filter(Boolean)
+    .join(' and ');
+  const blocks: Block[] = [{ type: 'text', text: `${head} to your question:` }];
+  items.forEach((item, i) => {
+    if (i > 0) blocks.push({ type: 'divider' });
+    blocks.push(...itemBlocks(item, true));
+  });
+  if (inThread) blocks.push({ type: 'text', text: `Also ${plural(inThread, 'reply', 'replies')} here in this thread.` });
+  blocks.push({
+    type: 'text',
+    text: 'Request intro asks the person first; contacts are exchanged only if they agree.',
+  });
+  return { summary: `${head} to: ${excerpt(ask.text)}`, blocks };
+}
+
+/** The digest a follower gets by DM: every new reply, no intro buttons (those are the asker's). */
+export function followerDigestCard(ask: Ask, items: readonly DigestItem[]): Card {
+  const blocks: Block[] = [
+    { type: 'text', text: `New on ${ask.asker.name}'s question, which you follow:` },
+    { type: 'quote', text: excerpt(ask.text, 300) },
+  ];
+  for (const item of items) {
+    blocks.push({ type: 'divider' });
+    blocks.push(...itemBlocks(item, false));
+  }
+  return { summary: `${plural(items.length, 'update')} on: ${excerpt(ask.text)}`, blocks };
+}
+
+export interface Tally {
+  readonly replies: number;
+  readonly communities: number;
+  readonly intros: number;
+}
+
+export function summaryCard(
+  ask: Ask,
+  how: 'closed' | 'expired',
+  tally: Tally,
+  lastItems: readonly DigestItem[],
+  forFollower: boolean,
+): Card {
+  const opening =
+    how === 'closed'
+      ? `${forFollower ? `${ask.asker.name} closed the question you follow` : 'You closed this question'}.`
+      : `${forFollower ? `${ask.asker.name}'s question, which you follow, has expired` : 'This question has expired'}.`;
+  const blocks: Block[] = [
+    { type: 'text', text: opening },
+    { type: 'quote', text: excerpt(ask.text, 300) },
+    {
+      type: 'text',
+      text: `In all: ${plural(tally.replies, 'reply', 'replies')} from ${plural(tally.communities, 'community', 'communities')}, ${plural(tally.intros, 'introduction')} made.`,
+    },
+  ];
+  if (lastItems.length) {
+    blocks.push({ type: 'text', text: 'The last replies, not in a digest yet:' });
+    for (const item of lastItems) blocks.push(...itemBlocks(item, !forFollower));
+  }
+  return { summary: `Final summary: ${excerpt(ask.text)}`, blocks };
+}
+
+export function introRequestCard(ask: Ask, asker: Author, reply: Reply | undefined, keys: { share: string; decline: string }): Card {
+  const blocks: Block[] = [
+    { type: 'text', text: `${asker.name} (${asker.communityName}) asked:` },
+    { type: 'quote', text: excerpt(ask.text, 500) },
+  ];
+  if (reply) {
+    blocks.push({ type: 'text', text: 'and would like an introduction to you after your reply:' });
+    blocks.push({ type: 'quote', text: excerpt(reply.text, 500) });
+  }
+  blocks.push({
+    type: 'text',
+    text: `If you share, ${asker.name} gets your contact and you get theirs. If you decline, nothing is shared and ${asker.name} is told kindly.`,
+  });
+  blocks.push({
+    type: 'buttons',
+    buttons: [
+      { id: keys.share, label: 'Share my contact', style: 'primary' },
+      { id: keys.decline, label: 'Decline' },
+    ],
+  });
+  return { summary: `${asker.name} would like an introduction`, blocks };
+}
+
+/** Shown only after both sides consented. */
+export function contactCard(ask: Ask, other: ContactCard): Card {
+  const lines: string[] = [];
+  if (other.text) lines.push(other.text);
+  if (other.handle) lines.push(`${other.network === 'slack' ? 'Slack' : other.network === 'discord' ? 'Discord' : other.network}: ${other.handle}`);
+  if (other.profileUrl) lines.push(other.profileUrl);
+  if (!lines.length) lines.push(`No contact details were set; you can find ${other.name} in ${other.communityName}.`);
+  return {
+    summary: `Introduction: ${other.name} (${other.communityName})`,
+    blocks: [
+      { type: 'text', text: `Introduction made for "${excerpt(ask.text, 100)}". You can reach ${other.name} (${other.communityName}):` },
+      { type: 'quote', text: lines.join('\n') },
+    ],
+  };
+}
+
+export function textCard(text: string): Card {
+  return { summary: text, blocks: [{ type: 'text', text }] };
+}

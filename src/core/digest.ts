@@ -1,0 +1,115 @@
+import type { Button } from './cards.js';
+import type { Ctx } from './context.js';
+import { followerDigestCard, threadDigestCard, type DigestItem } from './digest-cards.js';
+import { stableId } from './ids.js';
+import type { Ask, Offer, Reply } from './model.js';
+import { parsePersonKey, personKey, samePerson, threadOf } from './places.js';
+import { sets } from './repo.js';
+
+/**
+ * A tick holds this lock so one instance digests at a time; it expires on its own if the
+ * holder dies mid-tick. Digest deliveries have ids derived from their contents, so a tick
+ * redone after such a death writes the same outbox entries again, not new ones.
+ */
+const DIGEST_LOCK_MS = 5 * 60_000;
+
+export interface Fresh {
+  readonly members: string[];
+  readonly replies: Reply[];
+  readonly offers: Offer[];
+}
+
+/** What an ask gathered since its last digest (replies withdrawn or deleted meanwhile drop out). */
+export async function freshOf(ctx: Ctx, askId: string): Promise<Fresh> {
+  const members = (await ctx.store.setMembers(sets.fresh(askId))).sort();
+  const replies: Reply[] = [];
+  const offers: Offer[] = [];
+  for (const m of members) {
+    const [kind, id = ''] = m.split(':');
+    if (kind === 'reply') {
+      const r = await ctx.repo.reply(id);
+      if (r && !r.deleted && !r.retracted) replies.push(r);
+    } else if (kind === 'offer') {
+      const o = await ctx.repo.offer(id);
+      if (o && !o.decided) offers.push(o);
+    }
+  }
+  replies.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  offers.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  return { members, replies, offers };
+}
+
+/** Items with the asker's buttons: Request intro per reply, Accept/Decline per offer. */
+export async function itemsFor(ctx: Ctx, ask: Ask, fresh: Fresh, withButtons: boolean): Promise<DigestItem[]> {
+  const only = personKey(ask.asker);
+  const items: DigestItem[] = [];
+  for (const reply of fresh.replies) {
+    const buttons: Button[] = [];
+    if (withButtons && !reply.anonymous && !samePerson(reply.author, ask.asker)) {
+      buttons.push({ id: await ctx.bind({ op: 'request-intro', askId: ask.id, replyId: reply.id, only }), label: 'Request intro' });
+    }
+    items.push({ kind: 'reply', reply, buttons });
+  }
+  for (const offer of fresh.offers) {
+    const buttons: Button[] = withButtons
+      ? [
+          { id: await ctx.bind({ op: 'accept-offer', askId: ask.id, offerId: offer.id, only }), label: 'Accept intro', style: 'primary' },
+          { id: await ctx.bind({ op: 'decline-offer', askId: ask.id, offerId: offer.id, only }), label: 'Decline' },
+        ]
+      : [];
+    items.push({ kind: 'offer', offer, buttons });
+  }
+  return items;
+}
+
+/** Followers other than the asker, who has the thread. */
+export async function followersOf(ctx: Ctx, ask: Ask) {
+  const keys = await ctx.store.setMembers(sets.followers(ask.id));
+  return keys.sort().map(parsePersonKey).filter((p) => !samePerson(p, ask.asker));
+}
+
+export async function digestTick(ctx: Ctx, owner: string): Promise<{ digests: number }> {
+  if (!(await ctx.store.acquire('lock:digest', owner, DIGEST_LOCK_MS))) return { digests: 0 };
+  let digests = 0;
+  try {
+    const dirty = (await ctx.store.setMembers(sets.dirtyAsks)).sort();
+    for (const askId of dirty) {
+      if (await digestOne(ctx, askId)) digests++;
+    }
+  } finally {
+    await ctx.store.release('lock:digest', owner);
+  }
+  if (digests) ctx.deliverer.kick();
+  return { digests };
+}
+
+async function digestOne(ctx: Ctx, askId: string): Promise<boolean> {
+  // Off the dirty list first: a reply landing while we work puts the ask back on it.
+  await ctx.store.setRemove(sets.dirtyAsks, askId);
+  const ask = await ctx.repo.ask(askId);
+  if (!ask || ask.state !== 'open') return false;
+  const card = await ctx.repo.askCard(askId);
+  if (!card) {
+    // The ask card is not out yet, so there is no thread to digest into: next tick.
+    await ctx.store.setAdd(sets.dirtyAsks, askId);
+    return false;
+  }
+  const fresh = await freshOf(ctx, askId);
+  if (fresh.replies.length + fresh.offers.length > 0) {
+    const tag = fresh.members.join(',');
+    // Replies written in the ask card's own thread are already there: counted, not quoted back.
+    const elsewhere: Fresh = { ...fresh, replies: fresh.replies.filter((r) => r.source !== 'ask-thread') };
+    const inThread = fresh.replies.length - elsewhere.replies.length;
+    if (elsewhere.replies.length + elsewhere.offers.length > 0) {
+      const items = await itemsFor(ctx, ask, elsewhere, true);
+      await ctx.post(threadOf(card), threadDigestCard(ask, items, inThread), { kind: 'digest', askId }, stableId('digest', askId, tag));
+    }
+    const all = await itemsFor(ctx, ask, fresh, false);
+    for (const f of await followersOf(ctx, ask)) {
+      await ctx.dm(f, followerDigestCard(ask, all), { kind: 'digest', askId }, stableId('follow', askId, personKey(f), tag));
+    }
+    ctx.metrics.digestPosted();
+  }
+  if (fresh.members.length) await ctx.store.setRemove(sets.fresh(askId), ...fresh.members);
+  return fresh.replies.length + fresh.offers.length > 0;
+}

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatAdapter } from '../ports/chat-adapter.js';
+import type { Store } from '../ports/store.js';
+import { handleAction } from './actions.js';
+import { markCopyClosed } from './lifecycle.js';
+import { systemClock, type Clock } from './clock.js';
+import { HELP, runFeelers } from './commands.js';
+import { Ctx } from './context.js';
+import { Deliverer, type DeliveryHooks } from './deliverer.js';
+import { digestTick } from './digest.js';
+import type { HealthReport, EngineApi } from './engine-api.js';
+import { asFeelersError, UserError, type DeliveryError } from './errors.js';
+import type { ChatEvent, CommandEvent, MessageEvent } from './events.js';
+import { createAsk } from './intake.js';
+import { expirySweep } from './lifecycle.js';
+import { silentLogger, type Logger } from './logger.js';
+import { noMetrics, type EngineMetrics } from './metrics.js';
+import type { Delivery } from './model.js';
+import { channelOf, samePerson, threadOf, type MessageRef } from './places.js';
+import { Repo } from './repo.js';
+import { collectReply, deleteReply, editReply, openPromptOf, replyByDm } from './replies.js';
+import { defaultSettings, type EngineSettings } from './settings.js';
+import { textCard } from './digest-cards.js';
+
+/**
+ * Every inbound event id is remembered this long. Slack retries an unacknowledged event up to
+ * three times over about an hour (X-Slack-Retry-Num); Discord redelivers gateway events on
+ * RESUME within minutes. A day outlives both with room to spare.
+ */
+export const DEDUPE_TTL_MS = 24 * 3600_000;
+
+export interface EngineDeps {
+  store: Store;
+  adapters: ChatAdapter[];
+  clock?: Clock;
+  logger?: Logger;
+  metrics?: EngineMetrics;
+  settings?: EngineSettings;
+  /** Names this process in claims and locks. */
+  instanceId?: string;
+}
+
+/** The only place that decides. Adapters only carry events in and cards out. */
+export class Engine implements EngineApi {
+  readonly ctx: Ctx;
+  private readonly deliverer: Deliverer;
+  private readonly adapters: Map<string, ChatAdapter>;
+  private readonly owner: string;
+  private seq = 0;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.owner = deps.instanceId ?? randomUUID();
+    this.adapters = new Map(deps.adapters.map((a) => [a.network, a]));
+    const clock = deps.clock ?? systemClock;
+    const log = deps.logger ?? silentLogger;
+    const metrics = deps.metrics ?? noMetrics;
+    const repo = new Repo(deps.store);
+    this.deliverer = new Deliverer({
+      store: deps.store,
+      repo,
+      clock,
+      log: log.child({ part: 'outbox' }),
+      metrics,
+      adapters: this.adapters,
+      hooks: this.hooks(),
+      owner: this.owner,
+    });
+    this.ctx = new Ctx(deps.store, repo, clock, log, metrics, deps.settings ?? defaultSettings, this.adapters, this.deliverer);
+  }
+
+  async start(): Promise<void> {
+    await this.seedGrounds();
+    for (const a of this.adapters.values()) {
+      await a.start((event) => this.handle(event));
+      this.ctx.log.info({ network: a.network }, 'network connected');
+    }
+    this.deliverer.kick();
+    void this.deliver();
+  }
+
+  async stop(opts: { drainMs?: number } = {}): Promise<void> {
+    for (const a of this.adapters.values()) await a.stop().catch((err: unknown) => this.ctx.log.warn({ err, network: a.network }, 'adapter stop failed'));
+    await this.deliverer.stop(opts.drainMs ?? 10_000);
+  }
+
+  async handle(event: ChatEvent): Promise<void> {
+    const started = this.ctx.now();
+    const log = this.ctx.log;
+    let outcome: 'ok' | 'user_error' | 'error' | 'duplicate' = 'ok';
+    try {
+      // A unique owner per call: a redelivered event must not "re-acquire" its own key.
+      if (!(await this.ctx.store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, DEDUPE_TTL_MS))) {
+        outcome = 'duplicate';
+        return;
+      }
+      // feelers' own posts and other bots' posts are never asks, replies or commands.
+      if (event.actor.isSelf || event.actor.isBot) return;
+      await this.dispatch(event);
+    } catch (err) {
+      if (err instanceof UserError) {
+        outcome = 'user_error';
+        await this.ctx.notice(event.actor, event.place, err.userMessage ?? err.message);
+      } else {
+        outcome = 'error';
+        const e = asFeelersError(err);
+        log.error({ err: e, code: e.code, event: event.id, kind: event.kind, network: event.place.network }, 'event failed');
+        await this.ctx.notice(event.actor, event.place, 'Sorry, something went wrong on our side. Nothing you wrote was lost; please try again in a minute.');
+      }
+    } finally {
+      this.ctx.metrics.eventHandled(event.kind, (this.ctx.now() - started) / 1000, outcome);
+    }
+  }
+
+  private async dispatch(event: ChatEvent): Promise<void> {
+    switch (event.kind) {
+      case 'command':
+        return this.command(event);
+      case 'message':
+        return this.message(event);
+      case 'action': {
+        const answer = await handleAction(this.ctx, event);
+        if (answer) await this.ctx.notice(event.actor, event.place, answer);
+        return;
+      }
+      case 'edited':
+        return editReply(this.ctx, event);
+      case 'deleted':
+        return deleteReply(this.ctx, event);
+    }
+  }
+
+  private async command(e: CommandEvent): Promise<void> {
+    if (e.name === 'ask') {
+      await createAsk(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName);
+      return;
+    }
+    await this.ctx.notice(e.actor, e.place, await runFeelers(this.ctx, e));
+  }
+
+  /** Which ask a message belongs to: a copy's thread, the ask card's thread, a reply to a copy, a DM. */
+  private async message(e: MessageEvent): Promise<void> {
+    const { repo } = this.ctx;
+    if (e.direct) {
+      const open = await openPromptOf(this.ctx, e.actor);
+      if (open) return replyByDm(this.ctx, e.actor, e.place, e.text, e.messageId, open, e.communityName);
+      if (/^\s*(help|\/?feelers help)\s*$/i.test(e.text)) return this.ctx.notice(e.actor, e.place, HELP);
+      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName);
+      return;
+    }
+    const binding =
+      (e.place.thread ? await repo.threadBinding(e.place) : undefined) ??
+      (e.replyTo ? await repo.messageBinding(e.place.network, e.place.channel, e.replyTo) : undefined);
+    if (binding) {
+      const ask = await repo.ask(binding.askId);
+      if (!ask) return;
+      // The asker talking in their own thread is conversation, not an answer.
+      if (samePerson(e.actor, ask.asker)) return;
+      if (ask.state !== 'open') {
+        await this.ctx.notice(e.actor, e.place, `This question is ${ask.state}, so your message was not passed on.`);
+        return;
+      }
+      const copy = binding.copyId ? await repo.copy(binding.copyId) : undefined;
+      const source = binding.copyId ? (e.place.thread ? 'copy-thread' : 'reply-to') : 'ask-thread';
+      await collectReply(this.ctx, {
+        actor: e.actor,
+        communityName: e.communityName,
+        ask,
+        copy,
+        text: e.text,
+        source,
+        message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
+      });
+      return;
+    }
+    if (e.mentionsBot) await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName);
+  }
+
+  digestTick(): Promise<{ digests: number }> {
+    return digestTick(this.ctx, this.owner);
+  }
+
+  expirySweep(): Promise<{ warned: number; expired: number }> {
+    return expirySweep(this.ctx, this.owner);
+  }
+
+  deliver(): Promise<number> {
+    return this.deliverer.deliver();
+  }
+
+  async health(): Promise<HealthReport> {
+    const parts: Record<string, { ok: boolean; detail?: string }> = {};
+    try {
+      await this.ctx.store.ping();
+      parts.store = { ok: true, detail: this.ctx.store.kind };
+    } catch (err) {
+      parts.store = { ok: false, detail: `${this.ctx.store.kind} store does not answer: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    for (const a of this.adapters.values()) {
+      const h = a.health();
+      parts[`adapter:${a.network}`] = h.connected ? { ok: true } : { ok: false, detail: h.lastError ?? 'not connected' };
+    }
+    return { ok: Object.values(parts).every((p) => p.ok), parts };
+  }
+
+  /** YAML grounds are seeded once; a channel connected, changed or disconnected in chat keeps that. */
+  private async seedGrounds(): Promise<void> {
+    for (const g of this.ctx.settings.grounds) {
+      const place = { network: g.network, community: g.community, channel: g.channel };
+      if ((await this.ctx.repo.ground(place)) || (await this.ctx.repo.groundRemovedByChat(place))) continue;
+      await this.ctx.repo.saveGround({
+        place,
+        communityName: this.ctx.communityName(g.network, g.community, g.communityName),
+        topics: g.topics,
+        connectedAt: this.ctx.now(),
+        source: 'yaml',
+      });
+    }
+  }
+
+  private hooks(): DeliveryHooks {
+    return {
+      beforeSend: async (d: Delivery) => {
+        if (d.purpose.kind !== 'copy') return 'send';
+        const ask = await this.ctx.repo.ask(d.purpose.askId);
+        return ask?.state === 'open' ? 'send' : 'cancel';
+      },
+      afterSent: async (d: Delivery, ref: MessageRef) => this.afterSent(d, ref),
+      onGone: async (d: Delivery, err: DeliveryError) => this.onGone(d, err),
+    };
+  }
+
+  private async afterSent(d: Delivery, ref: MessageRef): Promise<void> {
+    const { repo } = this.ctx;
+    const p = d.purpose;
+    if (p.kind === 'ask-card') {
+      await repo.saveAskCard(p.askId, ref);
+      await repo.bindThread(threadOf(ref), { askId: p.askId });
+      await repo.bindMessage(ref, { askId: p.askId });
+    } else if (p.kind === 'copy') {
+      const copy = await repo.copy(p.copyId);
+      if (!copy) return;
+      copy.ref = ref;
+      await repo.saveCopy(copy);
+      const binding = { askId: p.askId, copyId: p.copyId };
+      await repo.bindThread(threadOf(ref), binding);
+      await repo.bindMessage(ref, binding);
+      // Closed while this copy was on its way: it gets the closed text like the others.
+      const ask = await repo.ask(p.askId);
+      if (ask && ask.state !== 'open') await markCopyClosed(this.ctx, ask, copy);
+    }
+  }
+
+  private async onGone(d: Delivery, err: DeliveryError): Promise<void> {
+    const { repo } = this.ctx;
+    const t = d.target;
+    if (t.kind === 'post' && d.purpose.kind === 'copy') {
+      const ground = await repo.ground(t.place);
+      if (ground && ground.unreachableSince === undefined) {
+        ground.unreachableSince = this.ctx.now();
+        await repo.saveGround(ground);
+        this.ctx.log.warn({ ground: t.place, err: err.message }, 'ground unreachable; skipped from now on');
+      }
+    }
+    if (t.kind === 'dm' && d.purpose.kind === 'copy') {
+      const copy = await repo.copy(d.purpose.copyId);
+      const referrer = copy?.kind === 'referral' ? copy.via?.[0] : undefined;
+      if (referrer) {
+        await this.ctx.dm(referrer, textCard(`feelers couldn't deliver your referral: the person doesn't accept direct messages from feelers. You could tell them about the question yourself.`), {
+          kind: 'notify',
+          askId: d.purpose.askId,
+        });
+        this.deliverer.kick();
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { askCard, copyCard, type CopyKeys } from './ask-cards.js';
+import type { Ctx } from './context.js';
+import { UserError } from './errors.js';
+import type { Actor } from './events.js';
+import { chooseExperts, chooseGrounds, notePrompted } from './fan-out.js';
+import { newId } from './ids.js';
+import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
+import { personKey, type PersonRef, type Place } from './places.js';
+import { sets } from './repo.js';
+import { cleanText, hashtags, plural } from './text.js';
+
+const DAY_MS = 24 * 3600_000;
+
+export const ASK_EXAMPLE = '/ask Which organisations have a real culture of collaborative learning? #learning';
+
+/** Validates what someone asked. Throws a UserError that tells them what to do. */
+export function validateAsk(ctx: Ctx, raw: string): string {
+  const text = cleanText(raw);
+  if (!text) {
+    throw new UserError('ask_empty', `Write your question after the command, for example: ${ASK_EXAMPLE}`);
+  }
+  const max = ctx.settings.limits.maxAskLength;
+  if (text.length > max) {
+    throw new UserError(
+      'ask_too_long',
+      `Your question is ${text.length.toLocaleString('en-GB')} characters; the limit is ${max.toLocaleString('en-GB')}. Shorten it and ask again (nothing was posted).`,
+    );
+  }
+  return text;
+}
+
+/** Intake: an ask card in the origin, then one copy per target, all in the outbox before any send. */
+export async function createAsk(ctx: Ctx, actor: Actor, origin: Place, raw: string, communityName?: string): Promise<Ask> {
+  const text = validateAsk(ctx, raw);
+  const day = new Date(ctx.now()).toISOString().slice(0, 10);
+  const count = await ctx.store.incr(`asks-per-day:${personKey(actor)}:${day}`, 2 * DAY_MS);
+  if (count > ctx.settings.limits.asksPerDay) {
+    throw new UserError(
+      'ask_limit',
+      `You have asked ${plural(ctx.settings.limits.asksPerDay, 'question')} today, the most feelers takes from one person in a day. Please ask again tomorrow.`,
+    );
+  }
+  const now = ctx.now();
+  const ask: Ask = {
+    id: newId(),
+    text,
+    topics: hashtags(text),
+    asker: ctx.author(actor, communityName),
+    origin,
+    createdAt: now,
+    expiresAt: now + ctx.settings.expiry.days * DAY_MS,
+    state: 'open',
+  };
+  await ctx.repo.saveAsk(ask);
+  await ctx.store.setAdd(sets.openAsks, ask.id);
+  ctx.metrics.askCreated();
+
+  const grounds = await chooseGrounds(ctx, ask);
+  const experts = await chooseExperts(ctx, ask);
+  const keys = { follow: await ctx.bind({ op: 'follow', askId: ask.id }), close: await ctx.bind({ op: 'close', askId: ask.id, only: personKey(actor) }) };
+  const reach = {
+    channels: grounds.length,
+    communities: new Set(grounds.map((g) => `${g.place.network}:${g.place.community}`)).size,
+    people: experts.length,
+  };
+  // The ask card goes first: its thread is where digests go.
+  const cardPlace = origin.thread ? origin : { ...origin, thread: undefined };
+  await ctx.post(cardPlace, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id });
+  for (const g of grounds) await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
+  for (const p of experts) await prod(ctx, ask, p);
+  ctx.deliverer.kick();
+  ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
+  return ask;
+}
+
+async function prod(ctx: Ctx, ask: Ask, p: Profile): Promise<void> {
+  await notePrompted(ctx, p);
+  await addCopy(ctx, ask, 'prod', { person: p, communityName: p.communityName });
+}
+
+/** One copy: the Copy record, its buttons and its outbox entry. */
+export async function addCopy(
+  ctx: Ctx,
+  ask: Ask,
+  kind: CopyKind,
+  target: { place?: Place; person?: PersonRef; communityName: string; via?: readonly Author[] },
+): Promise<Copy> {
+  const copyId = newId();
+  const deliveryId = newId();
+  const base = { askId: ask.id, copyId };
+  const keys: CopyKeys = {
+    help: await ctx.bind({ op: 'help', ...base }),
+    refer: await ctx.bind({ op: 'refer', ...base }),
+    answer: await ctx.bind({ op: 'answer', ...base }),
+    follow: await ctx.bind({ op: 'follow', ...base }),
+  };
+  const copy: Copy = {
+    id: copyId,
+    askId: ask.id,
+    kind,
+    place: target.place,
+    person: target.person ? { network: target.person.network, community: target.person.community, user: target.person.user } : undefined,
+    communityName: target.communityName,
+    via: target.via,
+    deliveryId,
+  };
+  await ctx.repo.saveCopy(copy);
+  await ctx.store.setAdd(sets.copies(ask.id), copyId);
+  const card = copyCard(ask, kind, keys, target.via);
+  const purpose = { kind: 'copy', askId: ask.id, copyId } as const;
+  if (copy.place) await ctx.post(copy.place, card, purpose, deliveryId);
+  else if (copy.person) {
+    await ctx.dm(copy.person, card, purpose, deliveryId);
+    // Their next DM to the bot answers this ask.
+    const prompts = await ctx.repo.prompts(copy.person);
+    await ctx.repo.savePrompts(copy.person, [...prompts, { askId: ask.id, copyId, at: ctx.now() }].slice(-10));
+  }
+  return copy;
+}

@@ -1,0 +1,172 @@
+import type { Ctx } from './context.js';
+import { contactCard, introRequestCard, textCard } from './digest-cards.js';
+import { UserError } from './errors.js';
+import type { Actor } from './events.js';
+import { newId, stableId } from './ids.js';
+import type { Ask, ContactRelease, Intro, Offer } from './model.js';
+import { personKey, samePerson } from './places.js';
+import { sets } from './repo.js';
+
+/**
+ * Introductions are double opt-in. A contact is captured from the press that consented to
+ * share it, and released (by DM, to the other side only) once both sides have said yes.
+ */
+
+/** The asker pressed Request intro on a reply: the responder is asked first. */
+export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: Actor): Promise<string> {
+  const reply = await ctx.repo.reply(replyId);
+  if (!reply || reply.deleted || reply.retracted) throw new UserError('reply_gone', 'That reply was withdrawn, so an introduction is not possible.');
+  if (reply.anonymous) throw new UserError('person_gone', 'The person who wrote that reply has left feelers, so an introduction is not possible.');
+  const pairKey = `intro-pair:${ask.id}:${personKey(reply.author)}`;
+  const existing = await ctx.store.get<string>(pairKey);
+  if (existing) {
+    const intro = await ctx.repo.intro(existing);
+    if (intro?.state === 'shared') return `You and ${reply.author.name} have already been introduced; check your DMs.`;
+    if (intro?.state === 'pending') return `You've already asked ${reply.author.name}; you'll hear as soon as they answer.`;
+    if (intro?.state === 'declined') return `${reply.author.name} decided not to share their contact this time.`;
+  }
+  const profile = await ctx.repo.profile(asker);
+  const intro: Intro = {
+    id: newId(),
+    askId: ask.id,
+    direction: 'requested',
+    asker: ask.asker,
+    responder: reply.author,
+    replyId,
+    state: 'pending',
+    createdAt: ctx.now(),
+    askerContact: ctx.contactOf(asker, profile, ask.asker.communityName),
+  };
+  await ctx.repo.saveIntro(intro);
+  await ctx.store.set(pairKey, intro.id);
+  await ctx.store.setAdd(sets.intros(ask.id), intro.id);
+  const only = personKey(reply.author);
+  const keys = {
+    share: await ctx.bind({ op: 'share', askId: ask.id, introId: intro.id, only }),
+    decline: await ctx.bind({ op: 'decline', askId: ask.id, introId: intro.id, only }),
+  };
+  await ctx.dm(reply.author, introRequestCard(ask, ask.asker, reply, keys), { kind: 'notify', askId: ask.id, introId: intro.id });
+  ctx.metrics.introChanged('pending');
+  ctx.deliverer.kick();
+  return `I've asked ${reply.author.name} whether they'd like to be introduced. Nothing is shared unless they say yes.`;
+}
+
+/** The responder said yes. */
+export async function shareContact(ctx: Ctx, introId: string, responder: Actor): Promise<string> {
+  const intro = await ctx.repo.intro(introId);
+  if (!intro || intro.state !== 'pending') return stale(intro);
+  const ask = await ctx.repo.ask(intro.askId);
+  if (!ask) return stale(undefined);
+  const profile = await ctx.repo.profile(responder);
+  intro.responderContact = ctx.contactOf(responder, profile, intro.responder.communityName);
+  await release(ctx, ask, intro);
+  return `Done: ${intro.asker.name} has your contact, and I've sent you theirs.`;
+}
+
+export async function declineIntro(ctx: Ctx, introId: string): Promise<string> {
+  const intro = await ctx.repo.intro(introId);
+  if (!intro || intro.state !== 'pending') return stale(intro);
+  intro.state = 'declined';
+  intro.decidedAt = ctx.now();
+  await ctx.repo.saveIntro(intro);
+  const ask = await ctx.repo.ask(intro.askId);
+  await ctx.dm(
+    intro.asker,
+    textCard(
+      `${intro.responder.name} can't take up an introduction this time${ask ? ` (about "${ask.text.slice(0, 80)}")` : ''}. Nothing was shared either way, and their reply still stands. Thank you for asking first.`,
+    ),
+    { kind: 'notify', askId: intro.askId, introId },
+  );
+  ctx.metrics.introChanged('declined');
+  ctx.deliverer.kick();
+  return `Declined. Nothing was shared, and ${intro.asker.name} has been told kindly.`;
+}
+
+/** "I can help": the offer itself is the helper's consent. */
+export async function offerHelp(ctx: Ctx, ask: Ask, helper: Actor, copyId: string | undefined, communityName: string): Promise<string> {
+  if (samePerson(helper, ask.asker)) return 'This is your own question.';
+  const pairKey = `offer-pair:${ask.id}:${personKey(helper)}`;
+  if (await ctx.store.get<string>(pairKey)) return `You've already offered to help; ${ask.asker.name} will see it in the next digest.`;
+  const profile = await ctx.repo.profile(helper);
+  const offer: Offer = {
+    id: newId(),
+    askId: ask.id,
+    helper: ctx.author(helper, communityName),
+    at: ctx.now(),
+    copyId,
+    contact: ctx.contactOf(helper, profile, communityName),
+  };
+  await ctx.repo.saveOffer(offer);
+  await ctx.store.set(pairKey, offer.id);
+  await ctx.store.setAdd(sets.fresh(ask.id), `offer:${offer.id}`);
+  await ctx.store.setAdd(sets.dirtyAsks, ask.id);
+  return `Thanks! ${ask.asker.name} will see your offer in the next digest. If they accept, you'll each get the other's contact; until then nothing is shared.`;
+}
+
+/** The asker accepted an offer: both sides have now consented. */
+export async function acceptOffer(ctx: Ctx, ask: Ask, offerId: string, asker: Actor): Promise<string> {
+  const offer = await ctx.repo.offer(offerId);
+  if (!offer || offer.decided) return 'That offer has already been answered.';
+  offer.decided = 'accepted';
+  await ctx.repo.saveOffer(offer);
+  const profile = await ctx.repo.profile(asker);
+  const intro: Intro = {
+    id: newId(),
+    askId: ask.id,
+    direction: 'offered',
+    asker: ask.asker,
+    responder: offer.helper,
+    offerId,
+    state: 'pending',
+    createdAt: ctx.now(),
+    askerContact: ctx.contactOf(asker, profile, ask.asker.communityName),
+    responderContact: offer.contact,
+  };
+  await ctx.repo.saveIntro(intro);
+  await ctx.store.setAdd(sets.intros(ask.id), intro.id);
+  await release(ctx, ask, intro);
+  return `Done: I've sent you ${offer.helper.name}'s contact, and they have yours.`;
+}
+
+export async function declineOffer(ctx: Ctx, ask: Ask, offerId: string): Promise<string> {
+  const offer = await ctx.repo.offer(offerId);
+  if (!offer || offer.decided) return 'That offer has already been answered.';
+  offer.decided = 'declined';
+  await ctx.repo.saveOffer(offer);
+  await ctx.dm(
+    offer.helper,
+    textCard(`${ask.asker.name} thanks you for offering to help with "${ask.text.slice(0, 80)}", and won't need an introduction this time. Nothing was shared.`),
+    { kind: 'notify', askId: ask.id },
+  );
+  ctx.deliverer.kick();
+  return `Declined. ${offer.helper.name} has been thanked; nothing was shared.`;
+}
+
+/** Both sides said yes: each gets the other's contact, and each release is recorded. */
+async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
+  if (!intro.askerContact || !intro.responderContact) throw new Error('release without both consents');
+  intro.state = 'shared';
+  intro.decidedAt = ctx.now();
+  await ctx.repo.saveIntro(intro);
+  const purpose = { kind: 'notify', askId: ask.id, introId: intro.id } as const;
+  await ctx.dm(intro.asker, contactCard(ask, intro.responderContact), purpose, stableId('contact', intro.id, 'to-asker'));
+  await ctx.dm(intro.responder, contactCard(ask, intro.askerContact), purpose, stableId('contact', intro.id, 'to-responder'));
+  const at = ctx.now();
+  const records: ContactRelease[] = [
+    { owner: intro.responder, to: intro.asker, askId: ask.id, introId: intro.id, at },
+    { owner: intro.asker, to: intro.responder, askId: ask.id, introId: intro.id, at },
+  ];
+  for (const r of records) {
+    const key = `releases:${personKey(r.owner)}`;
+    const list = (await ctx.store.get<ContactRelease[]>(key)) ?? [];
+    await ctx.store.set(key, [...list, r]);
+  }
+  ctx.metrics.introChanged('shared');
+  ctx.deliverer.kick();
+}
+
+function stale(intro: Intro | undefined): string {
+  if (intro?.state === 'shared') return 'You already shared your contact for this introduction.';
+  if (intro?.state === 'declined') return 'You already declined this introduction.';
+  return 'This introduction is no longer open.';
+}

@@ -1,0 +1,126 @@
+import { joinedCard } from './ask-cards.js';
+import type { Ctx } from './context.js';
+import type { Actor, DeletedEvent, EditedEvent } from './events.js';
+import { newId } from './ids.js';
+import type { Ask, Copy, OpenPrompt, Reply, ReplySource } from './model.js';
+import { personKey, samePerson, type PersonRef, type Place } from './places.js';
+import { sets } from './repo.js';
+import { cleanText } from './text.js';
+
+/** Longest reply kept; longer ones are cut with a note, so one paste can't flood a digest. */
+const MAX_REPLY = 4_000;
+
+export interface ReplyInput {
+  readonly actor: Actor;
+  readonly communityName?: string | undefined;
+  readonly ask: Ask;
+  readonly copy?: Copy | undefined;
+  readonly text: string;
+  readonly source: ReplySource;
+  readonly message?: { network: string; channel: string; id: string } | undefined;
+}
+
+/**
+ * A reply joins its ask: stored on its own key and added to the ask's sets, never by
+ * rewriting the ask, so replies arriving at once (on any instance) can't overwrite each other.
+ */
+export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply | undefined> {
+  let text = cleanText(input.text);
+  if (!text) return undefined;
+  if (text.length > MAX_REPLY) text = `${text.slice(0, MAX_REPLY - 1)}…`;
+  const reply: Reply = {
+    id: newId(),
+    askId: input.ask.id,
+    copyId: input.copy?.id,
+    author: ctx.author(input.actor, input.communityName ?? input.copy?.communityName),
+    text,
+    source: input.source,
+    via: input.copy?.kind === 'referral' ? input.copy.via : undefined,
+    at: ctx.now(),
+    message: input.message,
+  };
+  await ctx.repo.saveReply(reply);
+  if (input.message) await ctx.repo.bindReplyMessage(input.message.network, input.message.channel, input.message.id, reply.id);
+  await ctx.store.setAdd(sets.replies(reply.askId), reply.id);
+  await ctx.store.setAdd(sets.repliesBy(reply.author), reply.id);
+  await ctx.store.setAdd(sets.fresh(reply.askId), `reply:${reply.id}`);
+  await ctx.store.setAdd(sets.dirtyAsks, reply.askId);
+  ctx.metrics.replyCollected(input.source);
+  return reply;
+}
+
+/** The newest open prompt (prod or referral) of a person whose ask is still open. */
+export async function openPromptOf(ctx: Ctx, person: PersonRef): Promise<{ prompt: OpenPrompt; ask: Ask } | undefined> {
+  const prompts = await ctx.repo.prompts(person);
+  const alive: OpenPrompt[] = [];
+  let found: { prompt: OpenPrompt; ask: Ask } | undefined;
+  for (const p of prompts) {
+    const ask = await ctx.repo.ask(p.askId);
+    if (ask?.state !== 'open') continue;
+    alive.push(p);
+    if (!found || p.at >= found.prompt.at) found = { prompt: p, ask };
+  }
+  if (alive.length !== prompts.length) await ctx.repo.savePrompts(person, alive);
+  return found;
+}
+
+/** A DM while a prod or referral is open answers it; the bot says which ask it joined. */
+export async function replyByDm(
+  ctx: Ctx,
+  actor: Actor,
+  where: Place,
+  text: string,
+  messageId: string,
+  open: { prompt: OpenPrompt; ask: Ask },
+  communityName?: string,
+): Promise<void> {
+  const copy = await ctx.repo.copy(open.prompt.copyId);
+  const reply = await collectReply(ctx, {
+    actor,
+    communityName,
+    ask: open.ask,
+    copy,
+    text,
+    source: 'dm',
+    message: { network: where.network, channel: where.channel, id: messageId },
+  });
+  if (!reply) return;
+  const key = await ctx.bind({ op: 'new-question', askId: open.ask.id, replyId: reply.id, only: personKey(actor) });
+  await ctx.dm(actor, joinedCard(open.ask, key), { kind: 'notify', askId: open.ask.id });
+  ctx.deliverer.kick();
+}
+
+/** "Make it a new question instead": the reply leaves the ask (if not digested yet, nobody saw it). */
+export async function retractReply(ctx: Ctx, replyId: string, by: PersonRef): Promise<Reply | undefined> {
+  const reply = await ctx.repo.reply(replyId);
+  if (!reply || !samePerson(reply.author, by) || reply.retracted) return undefined;
+  reply.retracted = true;
+  await ctx.repo.saveReply(reply);
+  await ctx.store.setRemove(sets.fresh(reply.askId), `reply:${reply.id}`);
+  await ctx.store.setRemove(sets.replies(reply.askId), reply.id);
+  return reply;
+}
+
+/** Edits follow the reply until and after it is digested (later summaries show the new text). */
+export async function editReply(ctx: Ctx, e: EditedEvent): Promise<void> {
+  const replyId = await ctx.repo.replyOfMessage(e.place.network, e.place.channel, e.messageId);
+  if (!replyId) return;
+  const reply = await ctx.repo.reply(replyId);
+  if (!reply || !samePerson(reply.author, e.actor)) return;
+  const text = cleanText(e.text);
+  if (!text) return deleteReply(ctx, { ...e, kind: 'deleted' });
+  reply.text = text.length > MAX_REPLY ? `${text.slice(0, MAX_REPLY - 1)}…` : text;
+  await ctx.repo.saveReply(reply);
+}
+
+/** A deleted message is withdrawn: not in any later digest or summary. */
+export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<void> {
+  const replyId = await ctx.repo.replyOfMessage(e.place.network, e.place.channel, e.messageId);
+  if (!replyId) return;
+  const reply = await ctx.repo.reply(replyId);
+  if (!reply || reply.deleted) return;
+  reply.deleted = true;
+  await ctx.repo.saveReply(reply);
+  await ctx.store.setRemove(sets.fresh(reply.askId), `reply:${reply.id}`);
+  await ctx.store.setRemove(sets.replies(reply.askId), reply.id);
+}

@@ -1,0 +1,49 @@
+/**
+ * Cleaning what people type. Control characters (other than newline and tab), bidi overrides
+ * and zero-width characters are removed before anything is stored: they hide text from
+ * readers and break mention neutralising downstream.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+export function cleanText(raw: string): string {
+  return raw.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+}
+
+/** `#learning #L&D-culture` → ['learning', 'l-d-culture']. Topics are lowercase words with dashes. */
+export function hashtags(text: string): string[] {
+  const found = text.match(/(?:^|\s)#([\p{L}\p{N}][\p{L}\p{N}_&-]*)/gu) ?? [];
+  return unique(found.map((t) => normaliseTopic(t.trim().slice(1))).filter((t) => t.length > 0));
+}
+
+/** 'learning, #HR  culture' → ['learning', 'hr', 'culture']. */
+export function topicList(text: string): string[] {
+  return unique(
+    text
+      .split(/[\s,;]+/)
+      .map((t) => normaliseTopic(t.replace(/^#/, '')))
+      .filter((t) => t.length > 0),
+  );
+}
+
+export function normaliseTopic(t: string): string {
+  return t
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+}
+
+export function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** First words of a question, for titles and short references. */
+export function excerpt(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+}

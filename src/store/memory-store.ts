@@ -1,0 +1,167 @@
+import { Keyv } from 'keyv';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import { FeelersError } from '../core/errors.js';
+import type { Store } from '../ports/store.js';
+import {
+  SweepGate,
+  deadline,
+  deserializeValueOnly,
+  expiryFrom,
+  isExpired,
+  serializeValueOnly,
+} from './expiry.js';
+
+/** What keyv holds per document: the value and our own clock-based expiry, stored together. */
+interface Envelope {
+  v: unknown;
+  e: number | null;
+}
+
+interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+interface Counter {
+  value: number;
+  expiresAt: number;
+}
+
+/**
+ * The in-process twin of the SQLite and Redis stores: same contract, nothing kept after exit.
+ *
+ * Atomicity: every check-and-set below runs synchronously inside one call, with no await
+ * between the check and the write, so no other caller can interleave (JS runs one task at a time).
+ * Documents go through keyv as JSON text, so a caller mutating an object after `set` does not
+ * change what is stored, the same as on SQLite.
+ */
+export class MemoryStore implements Store {
+  readonly kind = 'memory';
+
+  private readonly docs: Keyv;
+  private readonly leases = new Map<string, Lease>();
+  private readonly counters = new Map<string, Counter>();
+  private readonly sets = new Map<string, Set<string>>();
+  private readonly sweep: SweepGate;
+  private closed = false;
+
+  constructor(private readonly clock: Clock = systemClock) {
+    this.docs = new Keyv({
+      serialize: serializeValueOnly,
+      deserialize: deserializeValueOnly,
+      useKeyPrefix: false,
+      throwOnErrors: true,
+    });
+    this.sweep = new SweepGate(clock);
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    this.assertOpen();
+    const env = (await this.docs.get(key)) as Envelope | undefined;
+    if (env === undefined) return undefined;
+    if (isExpired(env.e, this.clock.now())) {
+      await this.docs.delete(key);
+      return undefined;
+    }
+    return env.v as T;
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    this.assertOpen();
+    const env: Envelope = { v: value, e: expiryFrom(this.clock.now(), ttlMs) };
+    await this.docs.set(key, env);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    this.assertOpen();
+    const live = (await this.get(key)) !== undefined;
+    await this.docs.delete(key);
+    return live;
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.assertOpen();
+    const now = this.clock.now();
+    this.maybeSweep(now);
+    const held = this.leases.get(key);
+    if (held !== undefined && held.owner !== owner && !isExpired(held.expiresAt, now)) return false;
+    this.leases.set(key, { owner, expiresAt: deadline(now, ttlMs) });
+    return true;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    this.assertOpen();
+    if (this.leases.get(key)?.owner === owner) this.leases.delete(key);
+  }
+
+  async incr(key: string, ttlMs: number, by = 1): Promise<number> {
+    this.assertOpen();
+    const now = this.clock.now();
+    this.maybeSweep(now);
+    const current = this.counters.get(key);
+    // Fixed window: the ttl starts at the first increment and later ones do not extend it, so a
+    // per-day limit resets a day after it began (the Redis INCR + PEXPIRE-on-create pattern).
+    if (current === undefined || isExpired(current.expiresAt, now)) {
+      this.counters.set(key, { value: by, expiresAt: deadline(now, ttlMs) });
+      return by;
+    }
+    current.value += by;
+    return current.value;
+  }
+
+  async setAdd(set: string, ...members: string[]): Promise<void> {
+    this.assertOpen();
+    if (members.length === 0) return;
+    let s = this.sets.get(set);
+    if (s === undefined) {
+      s = new Set();
+      this.sets.set(set, s);
+    }
+    for (const m of members) s.add(m);
+  }
+
+  async setRemove(set: string, ...members: string[]): Promise<void> {
+    this.assertOpen();
+    const s = this.sets.get(set);
+    if (s === undefined) return;
+    for (const m of members) s.delete(m);
+    if (s.size === 0) this.sets.delete(set);
+  }
+
+  async setMembers(set: string): Promise<string[]> {
+    this.assertOpen();
+    return [...(this.sets.get(set) ?? [])];
+  }
+
+  async setHas(set: string, member: string): Promise<boolean> {
+    this.assertOpen();
+    return this.sets.get(set)?.has(member) ?? false;
+  }
+
+  async setSize(set: string): Promise<number> {
+    this.assertOpen();
+    return this.sets.get(set)?.size ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.docs.disconnect();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new FeelersError('store_closed', 'the memory store was closed');
+  }
+
+  /** Dedupe leases are taken once per event and never read again; drop them once expired. */
+  private maybeSweep(now: number): void {
+    if (!this.sweep.due()) return;
+    for (const [key, lease] of this.leases) if (lease.expiresAt <= now) this.leases.delete(key);
+    for (const [key, counter] of this.counters) if (counter.expiresAt <= now) this.counters.delete(key);
+  }
+}

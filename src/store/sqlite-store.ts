@@ -1,0 +1,261 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import { Keyv } from 'keyv';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
+import { FeelersError } from '../core/errors.js';
+import type { Store } from '../ports/store.js';
+import { SweepGate, deadline, deserializeValueOnly, serializeValueOnly } from './expiry.js';
+import { KeyvSqliteAdapter } from './keyv-sqlite-adapter.js';
+
+export interface SqliteStoreOptions {
+  clock?: Clock;
+  /** How long a statement waits for another connection's write lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded default store: one SQLite file, one better-sqlite3 connection. Each atomic
+ * operation is a single SQL statement, so it is atomic across every connection to the file
+ * (other stores in this process, or another process), not just inside this one.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+
+  private readonly db: Database;
+  private readonly adapter: KeyvSqliteAdapter;
+  private readonly docs: Keyv;
+  private readonly clock: Clock;
+  private readonly sweep: SweepGate;
+  private readonly stmt: Statements;
+  private readonly addMany: Transaction<(set: string, members: string[]) => void>;
+  private readonly removeMany: Transaction<(set: string, members: string[]) => void>;
+
+  /** Opens (and creates, with its folder) the file at `path`; `:memory:` keeps it in RAM. */
+  constructor(
+    readonly path: string,
+    opts: SqliteStoreOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.db = openDatabase(path, opts.busyTimeoutMs ?? 5_000);
+    try {
+      createTables(this.db);
+      this.adapter = new KeyvSqliteAdapter(this.db, this.clock);
+      this.stmt = prepareStatements(this.db);
+    } catch (err) {
+      this.db.close();
+      throw new FeelersError('store_open_failed', `could not set up the SQLite store at ${path}`, { cause: err });
+    }
+    this.docs = new Keyv({
+      store: this.adapter,
+      serialize: serializeValueOnly,
+      deserialize: deserializeValueOnly,
+      useKeyPrefix: false,
+      throwOnErrors: true,
+    });
+    this.addMany = this.db.transaction((set: string, members: string[]) => {
+      for (const m of members) this.stmt.setAdd.run(set, m);
+    });
+    this.removeMany = this.db.transaction((set: string, members: string[]) => {
+      for (const m of members) this.stmt.setRemove.run(set, m);
+    });
+    this.sweep = new SweepGate(this.clock);
+    // Leftovers from before a restart go at once rather than a minute later.
+    this.sweepExpired();
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return (await this.docs.get(key)) as T | undefined;
+  }
+
+  async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
+    this.maybeSweep();
+    await this.docs.set(key, value, ttlMs);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return this.docs.delete(key);
+  }
+
+  async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
+    this.maybeSweep();
+    const now = this.clock.now();
+    return this.stmt.acquire.run(key, owner, deadline(now, ttlMs), now).changes === 1;
+  }
+
+  async release(key: string, owner: string): Promise<void> {
+    this.stmt.release.run(key, owner);
+  }
+
+  async incr(key: string, ttlMs: number, by = 1): Promise<number> {
+    this.maybeSweep();
+    const now = this.clock.now();
+    const value = this.stmt.incr.get(key, by, deadline(now, ttlMs), now, now);
+    if (value === undefined) throw new FeelersError('store_incr_failed', `incr of ${key} returned no row`);
+    return value;
+  }
+
+  async setAdd(set: string, ...members: string[]): Promise<void> {
+    this.maybeSweep();
+    const [first] = members;
+    if (members.length === 1 && first !== undefined) this.stmt.setAdd.run(set, first);
+    else if (members.length > 1) this.addMany(set, members);
+  }
+
+  async setRemove(set: string, ...members: string[]): Promise<void> {
+    const [first] = members;
+    if (members.length === 1 && first !== undefined) this.stmt.setRemove.run(set, first);
+    else if (members.length > 1) this.removeMany(set, members);
+  }
+
+  async setMembers(set: string): Promise<string[]> {
+    return this.stmt.setMembers.all(set);
+  }
+
+  async setHas(set: string, member: string): Promise<boolean> {
+    return this.stmt.setHas.get(set, member) !== undefined;
+  }
+
+  async setSize(set: string): Promise<number> {
+    return this.stmt.setSize.get(set) ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      this.stmt.ping.get();
+    } catch (err) {
+      throw new FeelersError('store_unavailable', `the SQLite store at ${this.path} does not answer`, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    await this.docs.disconnect();
+    this.db.close();
+  }
+
+  /** Deletes expired documents, leases and counters (a bounded batch of each). */
+  sweepExpired(): void {
+    const now = this.clock.now();
+    this.adapter.sweepExpired(now);
+    this.stmt.sweepLeases.run(now, 5_000);
+    this.stmt.sweepCounters.run(now, 5_000);
+  }
+
+  private maybeSweep(): void {
+    if (this.sweep.due()) this.sweepExpired();
+  }
+}
+
+function openDatabase(path: string, busyTimeoutMs: number): Database {
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw new FeelersError(
+        'store_path_unusable',
+        `cannot create the folder ${dirname(path)} for the SQLite store ${path}: ${describe(err)}. ` +
+          'Point FEELERS_STORE at a writable place, e.g. sqlite://./data/feelers.sqlite',
+        { cause: err },
+      );
+    }
+  }
+  let db: Database | undefined;
+  try {
+    db = new BetterSqlite3(path);
+    // busy_timeout first: switching to WAL needs a lock another connection may hold.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // WAL lets readers run while one connection writes; NORMAL syncs at checkpoints only, which
+    // in WAL mode can lose the last commits on power loss but never corrupts the file.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    return db;
+  } catch (err) {
+    // A file that is not SQLite (or is a folder) only fails at the first statement.
+    db?.close();
+    throw new FeelersError(
+      'store_open_failed',
+      `cannot open the SQLite store ${path}: ${describe(err)}. ` +
+        'Point FEELERS_STORE at a writable SQLite file, e.g. sqlite://./data/feelers.sqlite',
+      { cause: err },
+    );
+  }
+}
+
+function createTables(db: Database): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS leases (
+      key TEXT PRIMARY KEY,
+      owner TEXT NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID, STRICT;
+    CREATE INDEX IF NOT EXISTS leases_expires ON leases (expires_at);
+    CREATE TABLE IF NOT EXISTS counters (
+      key TEXT PRIMARY KEY,
+      value INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID, STRICT;
+    CREATE INDEX IF NOT EXISTS counters_expires ON counters (expires_at);
+    CREATE TABLE IF NOT EXISTS set_members (
+      set_key TEXT NOT NULL,
+      member TEXT NOT NULL,
+      PRIMARY KEY (set_key, member)
+    ) WITHOUT ROWID, STRICT;
+  `);
+}
+
+interface Statements {
+  acquire: Statement<[string, string, number, number]>;
+  release: Statement<[string, string]>;
+  incr: Statement<[string, number, number, number, number], number>;
+  setAdd: Statement<[string, string]>;
+  setRemove: Statement<[string, string]>;
+  setMembers: Statement<[string], string>;
+  setHas: Statement<[string, string], number>;
+  setSize: Statement<[string], number>;
+  sweepLeases: Statement<[number, number]>;
+  sweepCounters: Statement<[number, number]>;
+  ping: Statement<[], number>;
+}
+
+function prepareStatements(db: Database): Statements {
+  return {
+    // The upsert only overwrites when the caller already holds the lease or it ran out; any other
+    // holder leaves `changes` at 0. One statement, so two connections cannot both win.
+    acquire: db.prepare<[string, string, number, number]>(
+      `INSERT INTO leases (key, owner, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+       WHERE leases.owner = excluded.owner OR leases.expires_at <= ?`,
+    ),
+    release: db.prepare<[string, string]>('DELETE FROM leases WHERE key = ? AND owner = ?'),
+    // Fixed window: the ttl starts with the first increment (or the first after expiry) and is
+    // not pushed back by later ones, like Redis INCR + PEXPIRE on create.
+    incr: db
+      .prepare<[string, number, number, number, number], number>(
+        `INSERT INTO counters (key, value, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET
+           value = CASE WHEN counters.expires_at <= ? THEN excluded.value ELSE counters.value + excluded.value END,
+           expires_at = CASE WHEN counters.expires_at <= ? THEN excluded.expires_at ELSE counters.expires_at END
+         RETURNING value`,
+      )
+      .pluck(),
+    setAdd: db.prepare<[string, string]>('INSERT OR IGNORE INTO set_members (set_key, member) VALUES (?, ?)'),
+    setRemove: db.prepare<[string, string]>('DELETE FROM set_members WHERE set_key = ? AND member = ?'),
+    setMembers: db.prepare<[string], string>('SELECT member FROM set_members WHERE set_key = ?').pluck(),
+    setHas: db.prepare<[string, string], number>('SELECT 1 FROM set_members WHERE set_key = ? AND member = ?').pluck(),
+    setSize: db.prepare<[string], number>('SELECT count(*) FROM set_members WHERE set_key = ?').pluck(),
+    sweepLeases: db.prepare<[number, number]>(
+      'DELETE FROM leases WHERE key IN (SELECT key FROM leases WHERE expires_at <= ? LIMIT ?)',
+    ),
+    sweepCounters: db.prepare<[number, number]>(
+      'DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)',
+    ),
+    ping: db.prepare<[], number>('SELECT 1').pluck(),
+  };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
