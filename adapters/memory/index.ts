@@ -1,0 +1,149 @@
+import { cardToText, type Card } from '../../src/core/cards.js';
+import { DeliveryError } from '../../src/core/errors.js';
+import type { EventSink } from '../../src/core/events.js';
+import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
+import type { AdapterHealth, ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
+import { parseWire } from './parse.js';
+import { neutraliseMentions, sanitizeCard } from './sanitize.js';
+import { PlatformError, type StoredMessage } from './world-types.js';
+import type { MemoryWorld } from './world.js';
+
+export { MemoryWorld } from './world.js';
+export { isLiveMention, neutraliseMentions } from './sanitize.js';
+
+export interface MemoryAdapterOptions {
+  readonly world: MemoryWorld;
+  /** The world's network this adapter speaks for; also the adapter's `network` name. */
+  readonly network: string;
+  /** The name people write after "@" to mention the bot. Default: the world's bot name ("feelers"). */
+  readonly botName?: string | undefined;
+  /** Declared limits for the deliverer; the world enforces its own with `enforceLimits`. */
+  readonly limits?: DeliveryLimits | undefined;
+}
+
+/** The platform's answer as the deliverer needs it: retry later, give up, or retry with backoff. */
+function toDeliveryError(err: unknown): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  if (!(err instanceof PlatformError)) return new DeliveryError('transient', `memory: ${String(err)}`, { cause: err });
+  switch (err.code) {
+    case 'rate_limited':
+      return new DeliveryError('rate_limited', err.message, { cause: err, retryAfterMs: err.retryAfterMs ?? 1000 });
+    case 'channel_not_found':
+    case 'user_not_found':
+    case 'dm_closed':
+    case 'message_not_found':
+    case 'cant_update_message':
+      return new DeliveryError('gone', err.message, { cause: err });
+    case 'server_error':
+    case 'connection_lost':
+      return new DeliveryError('transient', err.message, { cause: err });
+  }
+}
+
+function refOf(m: StoredMessage): MessageRef {
+  return {
+    network: m.network,
+    community: m.community,
+    channel: m.channel,
+    id: m.id,
+    thread: m.thread ?? (m.opensThread ? m.id : undefined),
+  };
+}
+
+/** Sanitised card and its plain-text rendering (the card's summary when it has no blocks). */
+function render(card: Card): { card: Card; text: string } {
+  const clean = sanitizeCard(card);
+  const text = cardToText(clean);
+  return { card: clean, text: text === '' ? clean.summary : text };
+}
+
+class MemoryAdapter implements ChatAdapter {
+  readonly network: string;
+  readonly limits: DeliveryLimits | undefined;
+  private readonly world: MemoryWorld;
+  private readonly botName: string;
+  private disconnect: (() => void) | undefined;
+  private since: number | undefined;
+  private lastError: string | undefined;
+
+  constructor(opts: MemoryAdapterOptions) {
+    this.world = opts.world;
+    this.network = opts.network;
+    this.limits = opts.limits;
+    this.botName = opts.botName ?? opts.world.botUser(opts.network).name;
+  }
+
+  async start(sink: EventSink): Promise<void> {
+    if (this.disconnect) throw new Error(`memory adapter ${this.network} is already started`);
+    const ctx = { botUser: this.world.botUser(this.network).id, botName: this.botName };
+    this.disconnect = this.world.connect(this.network, (wire) => sink(parseWire(wire, ctx)));
+    this.since = this.world.wallNow();
+  }
+
+  async stop(): Promise<void> {
+    this.disconnect?.();
+    this.disconnect = undefined;
+  }
+
+  health(): AdapterHealth {
+    return { connected: this.disconnect !== undefined, since: this.disconnect ? this.since : undefined, lastError: this.lastError };
+  }
+
+  async post(to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+    this.ownNetwork(to.network);
+    const { card: clean, text } = render(card);
+    return this.call(() =>
+      refOf(
+        this.world.api.postMessage(this.network, to, {
+          text,
+          card: clean,
+          idempotencyKey: opts.idempotencyKey,
+          opensThread: card.thread !== undefined,
+        }),
+      ),
+    );
+  }
+
+  async update(ref: MessageRef, card: Card): Promise<void> {
+    this.ownNetwork(ref.network);
+    this.call(() => this.world.api.updateMessage(this.network, ref.id, render(card)));
+  }
+
+  async directMessage(to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+    this.ownNetwork(to.network);
+    const { card: clean, text } = render(card);
+    return this.call(() => {
+      const dm = this.world.api.openDm(this.network, to);
+      return refOf(
+        this.world.api.postMessage(this.network, dm, { text, card: clean, idempotencyKey: opts.idempotencyKey, opensThread: false }),
+      );
+    });
+  }
+
+  async notice(to: PersonRef, where: Place, text: string): Promise<void> {
+    this.ownNetwork(to.network);
+    this.call(() => this.world.api.notice(this.network, to, where, neutraliseMentions(text)));
+  }
+
+  private call<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      const delivery = toDeliveryError(err);
+      this.lastError = delivery.message;
+      throw delivery;
+    }
+  }
+
+  /** This adapter cannot reach another network's channels: 'gone', so the deliverer never loops on it. */
+  private ownNetwork(network: string): void {
+    if (network === this.network) return;
+    const err = new DeliveryError('gone', `memory adapter ${this.network} was given a ${network} target`);
+    this.lastError = err.message;
+    throw err;
+  }
+}
+
+export function createMemoryAdapter(opts: MemoryAdapterOptions): ChatAdapter {
+  return new MemoryAdapter(opts);
+}
