@@ -55,7 +55,7 @@ export function parseWire(wire: WireEvent, ctx: ParseContext): ChatEvent {
       };
     }
     case 'command':
-      return { ...base, kind: 'command', name: wire.command, text: wire.text };
+      return { ...base, kind: 'command', name: wire.command, text: wire.text, direct: wire.isDm };
     case 'action': {
       const picked = wire.form?.person;
       const form = wire.form && {

@@ -77,10 +77,18 @@ export class Deliverer {
     return this.pass(true);
   }
 
-  /** Stop starting sends; wait at most `ms` for those in flight. */
+  /**
+   * Let the current pass finish for at most `ms` of wall time (SIGTERM gives a process a few
+   * seconds), then stop starting sends. What is left stays in the store's outbox.
+   */
   async stop(ms: number): Promise<void> {
     const drain = this.running ?? Promise.resolve(0);
-    await Promise.race([drain.catch(() => 0), this.deps.clock.sleep(ms)]);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([drain.catch(() => 0), timeout]);
+    clearTimeout(timer);
     this.stopped = true;
   }
 

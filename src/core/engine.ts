@@ -18,7 +18,7 @@ import { noMetrics, type EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
 import { channelOf, samePerson, threadOf, type MessageRef } from './places.js';
 import { Repo } from './repo.js';
-import { collectReply, deleteReply, editReply, openPromptOf, replyByDm } from './replies.js';
+import { adoptOrphans, collectReply, deleteReply, editReply, keepOrphan, openPromptOf, replyByDm } from './replies.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import { textCard } from './digest-cards.js';
 
@@ -172,7 +172,11 @@ export class Engine implements EngineApi {
       });
       return;
     }
-    if (e.mentionsBot) await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName);
+    if (e.mentionsBot) {
+      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName);
+      return;
+    }
+    if (e.place.thread && (await repo.ground(e.place))) await keepOrphan(this.ctx, e);
   }
 
   digestTick(): Promise<{ digests: number }> {
@@ -244,6 +248,7 @@ export class Engine implements EngineApi {
       const binding = { askId: p.askId, copyId: p.copyId };
       await repo.bindThread(threadOf(ref), binding);
       await repo.bindMessage(ref, binding);
+      await adoptOrphans(this.ctx, threadOf(ref));
       // Closed while this copy was on its way: it gets the closed text like the others.
       const ask = await repo.ask(p.askId);
       if (ask && ask.state !== 'open') await markCopyClosed(this.ctx, ask, copy);

@@ -1,9 +1,9 @@
 import { joinedCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
-import type { Actor, DeletedEvent, EditedEvent } from './events.js';
+import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from './events.js';
 import { newId } from './ids.js';
 import type { Ask, Copy, OpenPrompt, Reply, ReplySource } from './model.js';
-import { personKey, samePerson, type PersonRef, type Place } from './places.js';
+import { personKey, placeKey, samePerson, type PersonRef, type Place } from './places.js';
 import { sets } from './repo.js';
 import { cleanText } from './text.js';
 
@@ -123,4 +123,53 @@ export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<void> {
   await ctx.repo.saveReply(reply);
   await ctx.store.setRemove(sets.fresh(reply.askId), `reply:${reply.id}`);
   await ctx.store.setRemove(sets.replies(reply.askId), reply.id);
+}
+
+/**
+ * A copy can be on the platform before this process has recorded where it is: the send went
+ * out, then the process died before hearing back. Replies written in that window land in a
+ * thread nobody knows yet. They wait here (only in connected channels, briefly) until the
+ * resend finds the copy and binds its thread; then they join the ask like any other reply.
+ */
+const ORPHAN_TTL_MS = 3600_000;
+const MAX_ORPHANS = 50;
+
+interface Orphan {
+  readonly actor: Actor;
+  readonly communityName?: string | undefined;
+  readonly text: string;
+  readonly messageId: string;
+  readonly channel: string;
+}
+
+export async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
+  if (!cleanText(e.text)) return;
+  const key = `orphans:${placeKey(e.place)}`;
+  const list = (await ctx.store.get<Orphan[]>(key)) ?? [];
+  if (list.length >= MAX_ORPHANS) return;
+  list.push({ actor: e.actor, communityName: e.communityName, text: e.text, messageId: e.messageId, channel: e.place.channel });
+  await ctx.store.set(key, list, ORPHAN_TTL_MS);
+}
+
+export async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
+  const key = `orphans:${placeKey(thread)}`;
+  const list = await ctx.store.get<Orphan[]>(key);
+  if (!list?.length) return;
+  await ctx.store.delete(key);
+  const binding = await ctx.repo.threadBinding(thread);
+  const ask = binding ? await ctx.repo.ask(binding.askId) : undefined;
+  if (!binding || !ask || ask.state !== 'open') return;
+  const copy = binding.copyId ? await ctx.repo.copy(binding.copyId) : undefined;
+  for (const o of list) {
+    if (samePerson(o.actor, ask.asker)) continue;
+    await collectReply(ctx, {
+      actor: o.actor,
+      communityName: o.communityName,
+      ask,
+      copy,
+      text: o.text,
+      source: copy ? 'copy-thread' : 'ask-thread',
+      message: { network: thread.network, channel: o.channel, id: o.messageId },
+    });
+  }
 }
