@@ -1,0 +1,102 @@
+/**
+ * Sending with idempotency and error mapping.
+ *
+ * Idempotency has two layers, because Discord's `enforce_nonce` only dedupes for a few minutes
+ * and only echoes `nonce` in the create response (a later GET never shows it):
+ * 1. every create carries `nonce` (a 20-character hash of the idempotency key and part number)
+ *    with `enforce_nonce: true`, so a retry within minutes returns the first message;
+ * 2. the same hash is written in the last embed's footer ("feelers · <hash>"). For a key this
+ *    process has not sent before (a restart, another instance), the channel's last 50 messages
+ *    are searched for that footer first. A footer was chosen over a hidden component id because
+ *    cards without buttons have no components, and over content because embeds never ping.
+ */
+import { createHash } from 'node:crypto';
+import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST } from 'discord.js';
+import { DeliveryError } from '../../src/core/errors.js';
+import type { MessageBody } from './render.js';
+
+export const NONCE_LENGTH = 20;
+const FOOTER_PREFIX = 'feelers · ';
+/** Keys sent by this process; older ones fall back to the footer search. */
+const SEEN_KEYS_MAX = 10_000;
+/** How far back the footer search looks (Discord returns at most 100; copies are recent). */
+const LOOKBACK = 50;
+
+export function nonceFor(key: string, part: number): string {
+  return createHash('sha256').update(`${key}\u0000${part}`).digest('base64url').slice(0, NONCE_LENGTH);
+}
+
+export function footerFor(key: string): (part: number) => string {
+  return (part) => `${FOOTER_PREFIX}${nonceFor(key, part)}`;
+}
+
+/** Maps a discord.js failure to what the deliverer should do. */
+export function toDeliveryError(err: unknown, what: string): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  if (err instanceof RateLimitError) {
+    return new DeliveryError('rate_limited', `${what}: rate limited`, { cause: err, retryAfterMs: err.retryAfter });
+  }
+  const status = err instanceof DiscordAPIError || err instanceof HTTPError ? err.status : undefined;
+  if (status === 429) return new DeliveryError('rate_limited', `${what}: 429`, { cause: err, retryAfterMs: 1000 });
+  if (status !== undefined && status >= 500) return new DeliveryError('transient', `${what}: ${status}`, { cause: err });
+  // 403 (missing access, DMs closed: code 50007), 404 (unknown channel/message/user) and other
+  // 4xx do not get better by retrying: mark the target and skip it.
+  if (status !== undefined && status >= 400) return new DeliveryError('gone', `${what}: ${status}`, { cause: err });
+  const message = err instanceof Error ? err.message : String(err);
+  return new DeliveryError('transient', `${what}: ${message}`, { cause: err });
+}
+
+export class Sender {
+  private seen = new Set<string>();
+
+  constructor(
+    private readonly restOf: () => REST,
+    private readonly botId: () => string,
+  ) {}
+
+  /** Sends `bodies` to a channel once per key; returns the messages (found or created) in order. */
+  async sendOnce(channelId: string, bodies: MessageBody[], key: string): Promise<APIMessage[]> {
+    const found = this.seen.has(key) ? new Map<string, APIMessage>() : await this.findSent(channelId, bodies.length, key);
+    this.remember(key);
+    const out: APIMessage[] = [];
+    for (const [part, b] of bodies.entries()) {
+      const nonce = nonceFor(key, part);
+      const existing = found.get(nonce);
+      if (existing) {
+        out.push(existing);
+        continue;
+      }
+      const msg = (await this.restOf().post(Routes.channelMessages(channelId), {
+        body: { ...b, nonce, enforce_nonce: true },
+      })) as APIMessage;
+      out.push(msg);
+    }
+    return out;
+  }
+
+  private async findSent(channelId: string, parts: number, key: string): Promise<Map<string, APIMessage>> {
+    const wanted = new Set(Array.from({ length: parts }, (_, i) => nonceFor(key, i)));
+    const recent = (await this.restOf().get(Routes.channelMessages(channelId), {
+      query: new URLSearchParams({ limit: String(LOOKBACK) }),
+    })) as APIMessage[];
+    const found = new Map<string, APIMessage>();
+    for (const m of recent) {
+      if (m.author.id !== this.botId()) continue;
+      for (const e of m.embeds) {
+        const text = e.footer?.text ?? '';
+        if (!text.startsWith(FOOTER_PREFIX)) continue;
+        const nonce = text.slice(FOOTER_PREFIX.length);
+        if (wanted.has(nonce) && !found.has(nonce)) found.set(nonce, m);
+      }
+    }
+    return found;
+  }
+
+  private remember(key: string): void {
+    this.seen.add(key);
+    if (this.seen.size > SEEN_KEYS_MAX) {
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+  }
+}

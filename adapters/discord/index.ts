@@ -1,0 +1,261 @@
+/**
+ * The Discord adapter: discord.js 14 over the gateway for events, its REST queue for sends
+ * (so 429s and X-RateLimit-* headers are handled by discord.js's per-route buckets).
+ */
+import { once } from 'node:events';
+import {
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  Options,
+  Partials,
+  Routes,
+  type APIChannel,
+  type APIMessage,
+  type Message,
+  type PartialMessage,
+} from 'discord.js';
+import { buttonsOf, type Card } from '../../src/core/cards.js';
+import type { EventSink, ChatEvent } from '../../src/core/events.js';
+import type { Logger } from '../../src/core/logger.js';
+import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
+import type { AdapterHealth, ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
+import { registerCommands } from './commands.js';
+import { footerFor, Sender, toDeliveryError } from './deliver.js';
+import { InteractionDesk } from './interactions.js';
+import { DM_GUILD, NETWORK, parseDelete, parseEdit, parseMessage, type ParseContext } from './parse.js';
+import { renderCard, renderSingle, threadName } from './render.js';
+import { clip, neutralise } from './sanitize.js';
+
+export interface DiscordAdapterConfig {
+  /** Bot token. */
+  token: string;
+  /** REST base without the version, e.g. `http://127.0.0.1:PORT/api` for a fake; Discord's by default. */
+  apiUrl?: string | undefined;
+  /** Register commands in these guilds (instant); otherwise globally (may take a while to appear). */
+  guildIds?: readonly string[] | undefined;
+  /** The privileged Message Content intent is granted in the Developer Portal. */
+  messageContent?: boolean | undefined;
+  /** Display names by guild id, winning over the guild's own name. */
+  communityNames?: Readonly<Record<string, string>> | undefined;
+  logger: Logger;
+}
+
+/** Discord: 50 requests/s per bot token over all guilds; about 5 messages per 5 s per channel. */
+export const DISCORD_LIMITS: DeliveryLimits = {
+  network: { ratePerSec: 50, burst: 50 },
+  channel: { ratePerSec: 1, burst: 5 },
+};
+
+/** Discord's error code when a message already has a thread. */
+const THREAD_ALREADY_CREATED = 160004;
+/** Threads of copies stay open a week without activity (Discord's longest auto-archive). */
+const THREAD_ARCHIVE_MINUTES = 10080;
+
+function intentsFor(messageContent: boolean): GatewayIntentBits[] {
+  return [
+    // Guilds: guild, channel, role and thread caches: thread parents, member rights, names.
+    GatewayIntentBits.Guilds,
+    // GuildMessages: messages in channels and threads (replies in copy threads, @mentions).
+    GatewayIntentBits.GuildMessages,
+    // DirectMessages: people answer prods and ask by DM.
+    GatewayIntentBits.DirectMessages,
+    // MessageContent is privileged: without it guild messages arrive with empty text unless
+    // they mention the bot, so only ask for it where the operator says it was granted.
+    ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
+  ];
+}
+
+export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter {
+  const log = config.logger.child({ adapter: NETWORK });
+  const makeClient = (): Client => {
+    const c = new Client({
+      intents: intentsFor(config.messageContent ?? false),
+      // Channel: DMs and threads not in cache would otherwise be dropped by discord.js.
+      // Message: edits and deletions arrive for messages this process never cached.
+      partials: [Partials.Channel, Partials.Message],
+      // No message cache: sends go through REST, and a cached message would make discord.js
+      // swallow a replayed MESSAGE_CREATE that the core's dedupe should see instead.
+      makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
+      // Discord re-parses mentions on edits too; never let any string ping.
+      allowedMentions: { parse: [], repliedUser: false },
+      rest: { version: '10', ...(config.apiUrl ? { api: config.apiUrl } : {}) },
+    });
+    c.rest.setToken(config.token);
+    return c;
+  };
+  // A destroyed discord.js Client is not reused: start() after stop() makes a new one.
+  let client = makeClient();
+  let destroyed = false;
+
+  const botId = (): string => client.user?.id ?? '';
+  const dmCommunityOf = new Map<string, string>();
+  const dmChannelOf = new Map<string, string>();
+  let health: { connected: boolean; since?: number | undefined; lastError?: string | undefined } = { connected: false };
+
+  const ctx: ParseContext = {
+    botId: botId(),
+    dmCommunity: (userId) =>
+      dmCommunityOf.get(userId) ?? config.guildIds?.[0] ?? client.guilds.cache.firstKey() ?? DM_GUILD,
+    communityName: (guildId) => config.communityNames?.[guildId] ?? client.guilds.cache.get(guildId)?.name,
+  };
+  const parseCtx = (): ParseContext => ({ ...ctx, botId: botId() });
+  const desk = new InteractionDesk(parseCtx, log);
+  const sender = new Sender(() => client.rest, botId);
+
+  function rememberForms(card: Card): void {
+    for (const b of buttonsOf(card)) if (b.form) desk.rememberForm(b.id, b.form);
+  }
+
+  async function deliver(event: ChatEvent, sink: EventSink): Promise<void> {
+    if (event.place.community !== DM_GUILD && event.kind !== 'deleted' && !event.actor.isBot) {
+      if (!('direct' in event) || !event.direct) dmCommunityOf.set(event.actor.user, event.place.community);
+    }
+    await sink(event);
+  }
+
+  /** A thread seen before its parent (partial channel) gets fetched so its place is right. */
+  async function complete(m: Message | PartialMessage): Promise<void> {
+    if (m.channel.isThread() && !m.channel.parentId) await client.channels.fetch(m.channelId, { force: true });
+  }
+
+  function guard(what: string, fn: () => Promise<void>): void {
+    fn().catch((err: unknown) => {
+      health = { ...health, lastError: err instanceof Error ? err.message : String(err) };
+      log.error({ err, what }, 'discord: event failed');
+    });
+  }
+
+  function wire(sink: EventSink): void {
+    client.on(Events.MessageCreate, (m) =>
+      guard('messageCreate', async () => {
+        await complete(m);
+        await deliver(parseMessage(m, parseCtx()), sink);
+      }),
+    );
+    client.on(Events.MessageUpdate, (old, m) =>
+      guard('messageUpdate', async () => {
+        // Link unfurls and pins also fire updates; only a message with an edit time was edited.
+        if (m.partial || m.editedTimestamp === null || (!old.partial && old.content === m.content)) return;
+        await complete(m);
+        await deliver(parseEdit(m, parseCtx()), sink);
+      }),
+    );
+    client.on(Events.MessageDelete, (m) => guard('messageDelete', async () => deliver(parseDelete(m, parseCtx()), sink)));
+    client.on(Events.InteractionCreate, (i) => guard('interactionCreate', () => desk.handle(i, (e) => deliver(e, sink))));
+    client.on(Events.ShardDisconnect, () => (health = { ...health, connected: false }));
+    client.on(Events.ShardReconnecting, () => (health = { ...health, connected: false }));
+    client.on(Events.ShardResume, () => (health = { connected: true, since: Date.now(), lastError: health.lastError }));
+    client.on(Events.ShardReady, () => (health = { connected: true, since: Date.now(), lastError: health.lastError }));
+    client.on(Events.ShardError, (err) => (health = { ...health, lastError: err.message }));
+  }
+
+  async function startThread(channelId: string, first: APIMessage, title: string): Promise<string | undefined> {
+    // A thread started from a message has the message's id as its channel id.
+    if (first.thread) return first.thread.id;
+    try {
+      const thread = (await client.rest.post(Routes.threads(channelId, first.id), {
+        body: { name: threadName(title), auto_archive_duration: THREAD_ARCHIVE_MINUTES },
+      })) as APIChannel;
+      return thread.id;
+    } catch (err) {
+      if (err instanceof DiscordAPIError && err.code === THREAD_ALREADY_CREATED) return first.id;
+      const mapped = toDeliveryError(err, 'start thread');
+      // A retry finds the posted message by its nonce footer and tries the thread again.
+      if (mapped.kind !== 'gone') throw mapped;
+      log.warn({ err, channelId }, 'discord: could not start a thread; replies will only come as message replies');
+      return undefined;
+    }
+  }
+
+  async function openDm(user: string): Promise<string> {
+    const known = dmChannelOf.get(user);
+    if (known) return known;
+    const channel = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: user } })) as APIChannel;
+    dmChannelOf.set(user, channel.id);
+    return channel.id;
+  }
+
+  return {
+    network: NETWORK,
+    limits: DISCORD_LIMITS,
+
+    async start(sink) {
+      if (destroyed) {
+        client = makeClient();
+        destroyed = false;
+      }
+      wire(sink);
+      const ready = once(client, Events.ClientReady);
+      await client.login(config.token);
+      await ready;
+      const appId = client.application?.id ?? botId();
+      await registerCommands(client.rest, appId, config.guildIds);
+      health = { connected: true, since: Date.now() };
+      log.info({ guilds: client.guilds.cache.size, messageContent: config.messageContent ?? false }, 'discord: ready');
+    },
+
+    async stop() {
+      health = { ...health, connected: false };
+      destroyed = true;
+      await client.destroy();
+    },
+
+    health(): AdapterHealth {
+      return { ...health };
+    },
+
+    async post(to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+      const channelId = to.thread ?? to.channel;
+      rememberForms(card);
+      try {
+        const sent = await sender.sendOnce(channelId, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey);
+        const first = sent[0];
+        if (!first) throw new Error('nothing was sent');
+        const thread = to.thread ?? (card.thread ? await startThread(channelId, first, card.thread.title) : undefined);
+        return { network: NETWORK, community: to.community, channel: to.channel, id: first.id, thread };
+      } catch (err) {
+        throw toDeliveryError(err, `post to ${channelId}`);
+      }
+    },
+
+    async update(ref: MessageRef, card: Card): Promise<void> {
+      // A message posted inside a thread lives in the thread channel; a message that opened a
+      // thread (thread id = its own id) lives in the parent channel.
+      const channelId = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
+      rememberForms(card);
+      try {
+        await client.rest.patch(Routes.channelMessage(channelId, ref.id), { body: renderSingle(card) });
+      } catch (err) {
+        throw toDeliveryError(err, `update ${channelId}/${ref.id}`);
+      }
+    },
+
+    async directMessage(to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+      rememberForms(card);
+      try {
+        const channel = await openDm(to.user);
+        if (to.community !== DM_GUILD) dmCommunityOf.set(to.user, to.community);
+        const sent = await sender.sendOnce(channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey);
+        const first = sent[0];
+        if (!first) throw new Error('nothing was sent');
+        return { network: NETWORK, community: to.community, channel, id: first.id };
+      } catch (err) {
+        throw toDeliveryError(err, `DM to ${to.user}`);
+      }
+    },
+
+    async notice(to: PersonRef, where: Place, text: string): Promise<void> {
+      try {
+        if (await desk.answer(to, where, text)) return;
+        const channel = await openDm(to.user);
+        await client.rest.post(Routes.channelMessages(channel), {
+          body: { content: clip(neutralise(text), 2000), allowed_mentions: { parse: [] } },
+        });
+      } catch (err) {
+        throw toDeliveryError(err, `notice to ${to.user}`);
+      }
+    },
+  };
+}
