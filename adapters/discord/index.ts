@@ -20,7 +20,7 @@ import { buttonsOf, type Card } from '../../src/core/cards.js';
 import type { EventSink, ChatEvent } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
-import type { AdapterHealth, ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
+import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
 import { registerCommands } from './commands.js';
 import { footerFor, Sender, toDeliveryError } from './deliver.js';
 import { InteractionDesk } from './interactions.js';
@@ -206,7 +206,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       return { ...health };
     },
 
-    async post(to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+    async post(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
       const channelId = to.thread ?? to.channel;
       rememberForms(card);
       try {
@@ -232,7 +232,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       }
     },
 
-    async directMessage(to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+    async directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> {
       rememberForms(card);
       try {
         const channel = await openDm(to.user);

@@ -2,7 +2,7 @@ import { cardToText, type Card } from '../../src/core/cards.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { EventSink } from '../../src/core/events.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
-import type { AdapterHealth, ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
+import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
 import { parseWire } from './parse.js';
 import { neutraliseMentions, sanitizeCard } from './sanitize.js';
 import { PlatformError, type StoredMessage } from './world-types.js';
@@ -89,7 +89,7 @@ class MemoryAdapter implements ChatAdapter {
     return { connected: this.disconnect !== undefined, since: this.disconnect ? this.since : undefined, lastError: this.lastError };
   }
 
-  async post(to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+  async post(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
     this.ownNetwork(to.network);
     const { card: clean, text } = render(card);
     return this.call(() =>
@@ -109,7 +109,7 @@ class MemoryAdapter implements ChatAdapter {
     this.call(() => this.world.api.updateMessage(this.network, ref.id, render(card)));
   }
 
-  async directMessage(to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> {
+  async directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> {
     this.ownNetwork(to.network);
     const { card: clean, text } = render(card);
     return this.call(() => {

@@ -6,7 +6,7 @@ import { FeelersError } from '../../src/core/errors.js';
 import type { EventSink } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
-import type { AdapterHealth, ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
+import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackPoster, toDeliveryError } from './delivery.js';
 import { SlackDirectory, type Self } from './directory.js';
@@ -196,10 +196,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     stop,
     health: () => health,
     handler,
-    post: (to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> =>
+    post: (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> =>
       guard('post', () => poster.post(to, card, opts.idempotencyKey)),
     update: (ref: MessageRef, card: Card): Promise<void> => guard('update', () => poster.update(ref, card)),
-    directMessage: (to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef> =>
+    directMessage: (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
       guard('dm', () => poster.directMessage(to, card, opts.idempotencyKey)),
     notice: (to: PersonRef, where: Place, text: string): Promise<void> => guard('notice', () => poster.notice(to, where, text)),
   };

@@ -198,8 +198,11 @@ export class Deliverer {
         await this.finish(d, 'cancelled');
         return false;
       }
+      const maybeSent = d.sendingSince !== undefined;
+      d.sendingSince = this.deps.clock.now();
+      await repo.saveDelivery(d);
       try {
-        const ref = await this.transmit(d, adapter);
+        const ref = await this.transmit(d, adapter, maybeSent);
         d.ref = ref;
         await this.finish(d, 'sent');
         await hooks.afterSent(d, ref);
@@ -217,10 +220,11 @@ export class Deliverer {
     }
   }
 
-  private async transmit(d: Delivery, adapter: ChatAdapter): Promise<MessageRef> {
+  private async transmit(d: Delivery, adapter: ChatAdapter, maybeSent: boolean): Promise<MessageRef> {
     const t = d.target;
-    if (t.kind === 'post') return adapter.post(t.place, d.card, { idempotencyKey: d.id });
-    if (t.kind === 'dm') return adapter.directMessage(t.person, d.card, { idempotencyKey: d.id });
+    const opts = { idempotencyKey: d.id, maybeSent };
+    if (t.kind === 'post') return adapter.post(t.place, d.card, opts);
+    if (t.kind === 'dm') return adapter.directMessage(t.person, d.card, opts);
     await adapter.update(t.ref, d.card);
     return t.ref;
   }
@@ -237,6 +241,9 @@ export class Deliverer {
     const now = this.deps.clock.now();
     const message = err instanceof Error ? err.message : String(err);
     d.lastError = message;
+    // A refusal (rate limit, gone) is an answer: the message is certainly not out. Anything
+    // else (a 5xx, a timeout) leaves it uncertain, so `sendingSince` stays for the next try.
+    if (err instanceof DeliveryError && err.kind !== 'transient') d.sendingSince = undefined;
     if (err instanceof DeliveryError && err.kind === 'gone') {
       this.deps.log.warn({ delivery: d.id, network: adapter.network, err: message }, 'target unreachable; not retrying');
       await this.finish(d, 'failed');

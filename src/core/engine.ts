@@ -267,7 +267,17 @@ export class Engine implements EngineApi {
       }
     }
     if (t.kind === 'dm' && d.purpose.kind === 'copy') {
-      const copy = await repo.copy(d.purpose.copyId);
+      const copyId = d.purpose.copyId;
+      const copy = await repo.copy(copyId);
+      // The DM never arrived: their next DM to the bot is not an answer to it, and it does
+      // not count against their week's share of unsolicited messages.
+      const prompts = await repo.prompts(t.person);
+      await repo.savePrompts(t.person, prompts.filter((p) => p.copyId !== copyId));
+      const profile = await repo.profile(t.person);
+      if (profile && profile.unsolicited.length) {
+        profile.unsolicited = profile.unsolicited.slice(0, -1);
+        await repo.saveProfile(profile);
+      }
       const referrer = copy?.kind === 'referral' ? copy.via?.[0] : undefined;
       if (referrer) {
         await this.ctx.dm(referrer, textCard(`feelers couldn't deliver your referral: the person doesn't accept direct messages from feelers. You could tell them about the question yourself.`), {

@@ -179,6 +179,11 @@ export interface Delivery {
   readonly createdAt: number;
   ref?: MessageRef | undefined;
   lastError?: string | undefined;
+  /**
+   * Set just before a send and cleared when the platform's answer says it did not happen.
+   * Found set on a later attempt, it means the message may already be out.
+   */
+  sendingSince?: number | undefined;
 }
 
 export type DeliveryPurpose =

@@ -30,6 +30,23 @@ export interface DeliveryLimits {
   readonly concurrency?: number | undefined;
 }
 
+/** How to send one message of the outbox. */
+export interface SendOptions {
+  /**
+   * Stable for one logical message: sending twice with the same key must leave one message
+   * (Discord: nonce + enforce_nonce; Slack: message metadata carrying the key).
+   */
+  readonly idempotencyKey: string;
+  /**
+   * The outbox began sending this message before and never heard how it went (the process
+   * died, the call timed out): it may already be on the platform. Only then should an adapter
+   * look for it before posting, because those look-ups are tightly rate-limited (Slack allows
+   * apps outside the Marketplace one conversations.history call a minute; Discord honours a
+   * nonce for a few minutes only).
+   */
+  readonly maybeSent?: boolean | undefined;
+}
+
 /**
  * The one port every network implements. Transport and mapping only: raw payload in,
  * `ChatEvent` out; `Card` in, platform message out. No referral logic.
@@ -49,16 +66,14 @@ export interface ChatAdapter {
   health(): AdapterHealth;
 
   /**
-   * Post a card in a channel or thread. `idempotencyKey` is stable for one logical message:
-   * posting twice with the same key must leave one message (Discord: nonce + enforce_nonce,
-   * then a look in recent messages; Slack: message metadata checked before a resend).
+   * Post a card in a channel or thread, once per idempotency key (see `SendOptions`).
    * When the card asks for a thread, the returned ref's `thread` is where replies go.
    */
-  post(to: Place, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef>;
+  post(to: Place, card: Card, opts: SendOptions): Promise<MessageRef>;
   /** Replace a message the bot posted. */
   update(ref: MessageRef, card: Card): Promise<void>;
   /** Send a card to one person privately. Same idempotency rule as `post`. */
-  directMessage(to: PersonRef, card: Card, opts: { idempotencyKey: string }): Promise<MessageRef>;
+  directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef>;
   /** A private line to one person where they are: Slack ephemeral, Discord ephemeral reply or DM. */
   notice(to: PersonRef, where: Place, text: string): Promise<void>;
 }

@@ -1,0 +1,85 @@
+import { createDiscordAdapter } from '../adapters/discord/index.js';
+import { createSlackAdapter } from '../adapters/slack/index.js';
+import type { Config } from './config/load-config.js';
+import { FeelersError } from './core/errors.js';
+import type { Logger } from './core/logger.js';
+import type { HttpServer } from './http/server.js';
+import type { ChatAdapter } from './ports/chat-adapter.js';
+import type { Store } from './ports/store.js';
+
+/**
+ * Networks are loaded by name, so a new one (or one published as its own package) plugs in
+ * with one entry here and no change to the composition root.
+ */
+export interface AdapterContext {
+  readonly config: Config;
+  /** A child logger bound to the network. */
+  readonly logger: Logger;
+  /** For adapters that receive HTTP (Slack's POST /slack/events in HTTP mode). */
+  readonly http: Pick<HttpServer, 'mount'>;
+  /** For adapters that keep state of their own (Slack OAuth installations). */
+  readonly store: Store;
+}
+
+export type AdapterFactory = (ctx: AdapterContext) => ChatAdapter | Promise<ChatAdapter>;
+
+export type AdapterRegistry = ReadonlyMap<string, AdapterFactory>;
+
+const slack: AdapterFactory = ({ config, logger, http }) => {
+  const c = config.slack;
+  if (!c?.botToken) {
+    // Bolt's OAuth installer needs an installation store this build does not have yet.
+    throw new FeelersError(
+      'config_invalid',
+      'SLACK_BOT_TOKEN in environment: missing (this build installs into one workspace; OAuth installs are not supported yet). Write e.g. SLACK_BOT_TOKEN=xoxb-...',
+    );
+  }
+  const adapter = createSlackAdapter({
+    botToken: c.botToken,
+    // Socket Mode authenticates the connection with the app token; no request is signed.
+    signingSecret: c.signingSecret ?? '',
+    appToken: c.appToken,
+    apiUrl: c.apiUrl,
+    communityNames: namesFor('slack', config),
+    logger,
+  });
+  if (!c.appToken) http.mount('POST', adapter.endpoint, (req, res) => adapter.handler(req, res));
+  return adapter;
+};
+
+const discord: AdapterFactory = ({ config, logger }) => {
+  const c = config.discord;
+  if (!c) throw new FeelersError('config_invalid', 'DISCORD_TOKEN in environment: missing. Write e.g. DISCORD_TOKEN=...');
+  return createDiscordAdapter({
+    token: c.token,
+    apiUrl: c.apiUrl,
+    guildIds: c.guildIds,
+    messageContent: c.messageContent,
+    communityNames: namesFor('discord', config),
+    logger,
+  });
+};
+
+/** The adapters this build ships, by network name. */
+export const builtInAdapters: AdapterRegistry = new Map<string, AdapterFactory>([
+  ['slack', slack],
+  ['discord', discord],
+]);
+
+/** YAML display names of one network's communities, keyed by the bare community id. */
+function namesFor(network: string, config: Config): Record<string, string> {
+  const prefix = `${network}:`;
+  return Object.fromEntries(
+    Object.entries(config.engine.communityNames)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, name]) => [key.slice(prefix.length), name]),
+  );
+}
+
+/** The networks the configuration asks for, in a stable order. */
+export function configuredNetworks(config: Config): string[] {
+  const names: string[] = [];
+  if (config.slack) names.push('slack');
+  if (config.discord) names.push('discord');
+  return names;
+}

@@ -1,0 +1,165 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { FeelersError } from '../core/errors.js';
+import { defaultSettings, type EngineSettings, type SeedGround } from '../core/settings.js';
+import { formatIssues } from './format-issues.js';
+import { defaults, envHints, envSchema, yamlHints, yamlSchema, type EnvInput, type LogLevel, type YamlInput } from './schema.js';
+import { networksFromEnv, type DiscordConfig, type SlackConfig } from './networks.js';
+
+export type { DiscordConfig, SlackConfig } from './networks.js';
+export type { LogLevel } from './schema.js';
+
+export interface ScheduleConfig {
+  /** Post digests of new replies. */
+  readonly digest: string;
+  /** Warn and expire old asks. */
+  readonly expirySweep: string;
+  /** Retry outbox deliveries that are due. */
+  readonly outboxRetry: string;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly storeUrl: string;
+  readonly logLevel: LogLevel;
+  /** The YAML file read, as named (relative to the working directory), or none. */
+  readonly configFile: string | undefined;
+  /** Cron expressions, read in UTC. */
+  readonly schedule: ScheduleConfig;
+  readonly engine: EngineSettings;
+  /** Set when Slack is configured in the environment. */
+  readonly slack: SlackConfig | undefined;
+  /** Set when Discord is configured in the environment. */
+  readonly discord: DiscordConfig | undefined;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface LoadConfigOptions {
+  /** Where relative paths start; defaults to the process's working directory. */
+  readonly cwd?: string | undefined;
+}
+
+/** Reads env and YAML once, at start. Throws FeelersError 'config_invalid' naming key, file and fix. */
+export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
+  const cwd = opts.cwd ?? process.cwd();
+  const vars = parseEnv(env);
+  const file = chooseFile(vars.FEELERS_CONFIG, cwd);
+  const yaml = file ? parseYamlFile(file.label, file.path) : {};
+
+  return {
+    port: vars.PORT ?? defaults.port,
+    storeUrl: vars.FEELERS_STORE ?? defaults.storeUrl,
+    logLevel: vars.LOG_LEVEL ?? defaults.logLevel,
+    configFile: file?.label,
+    schedule: {
+      // The environment wins for the digest schedule, so one deployment can change it without a file.
+      digest: vars.FEELERS_DIGEST_CRON ?? yaml.schedule?.digest ?? defaults.schedule.digest,
+      expirySweep: yaml.schedule?.expirySweep ?? defaults.schedule.expirySweep,
+      outboxRetry: yaml.schedule?.outboxRetry ?? defaults.schedule.outboxRetry,
+    },
+    engine: engineSettingsFrom(yaml, file?.label ?? ''),
+    ...networksFromEnv(vars),
+  };
+}
+
+function invalid(lines: readonly string[]): FeelersError {
+  return new FeelersError('config_invalid', lines.join('\n'));
+}
+
+function parseEnv(env: Env): EnvInput {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw invalid(formatIssues(parsed.error.issues, { label: 'environment', hints: envHints, input: env }));
+}
+
+function chooseFile(named: string | undefined, cwd: string): { label: string; path: string } | undefined {
+  if (named === undefined) {
+    const path = resolve(cwd, defaults.configFile);
+    return existsSync(path) ? { label: defaults.configFile, path } : undefined;
+  }
+  const path = isAbsolute(named) ? named : resolve(cwd, named);
+  if (!existsSync(path)) {
+    throw invalid([
+      `FEELERS_CONFIG in environment: no file at ${JSON.stringify(named)} (looked in ${path}). ` +
+        `Write e.g. FEELERS_CONFIG=${defaults.configFile} (copy config/feelers.example.yaml there), or unset it.`,
+    ]);
+  }
+  return { label: named, path };
+}
+
+function parseYamlFile(label: string, path: string): YamlInput {
+  const doc = parseDocument(readFileSync(path, 'utf8'), { prettyErrors: true, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const line = syntax.linePos?.[0];
+    const where = line ? `line ${line.line}, column ${line.col}` : 'somewhere';
+    const [first, ...snippet] = syntax.message.split('\n');
+    const reason = (first ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw invalid([
+      `${label} ${where}: YAML syntax error: ${reason}.`,
+      ...snippet.filter((l) => l.trim() !== ''),
+      'Fix the YAML there: indent nested settings with spaces (not tabs) and quote values that contain ": " or " #".',
+    ]);
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = yamlSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw invalid(formatIssues(parsed.error.issues, { label, hints: yamlHints, input: raw }));
+  }
+  return parsed.data;
+}
+
+function engineSettingsFrom(yaml: YamlInput, label: string): EngineSettings {
+  const limits = { ...defaultSettings.limits, ...stripUndefined(yaml.limits ?? {}) };
+  const expiry = { ...defaultSettings.expiry, ...stripUndefined(yaml.expiry ?? {}) };
+  if (expiry.warnBeforeHours >= expiry.days * 24) {
+    // A warning due before the ask was even made would fire on the first sweep.
+    throw invalid([
+      `expiry.warnBeforeHours in ${label}: expected fewer hours than expiry.days × 24 (${expiry.days * 24}), ` +
+        `got ${expiry.warnBeforeHours}. Write e.g. warnBeforeHours: ${Math.min(24, expiry.days * 24 - 1)}`,
+    ]);
+  }
+
+  const communityNames: Record<string, string> = {};
+  for (const c of yaml.communities ?? []) communityNames[`${c.network}:${c.id}`] = c.name;
+
+  const grounds: SeedGround[] = (yaml.grounds ?? []).map((g) => ({
+    network: g.network,
+    community: g.community,
+    channel: g.channel,
+    topics: g.topics ?? [],
+    communityName: communityNames[`${g.network}:${g.community}`],
+  }));
+  checkDuplicateGrounds(grounds, label);
+
+  return {
+    limits,
+    expiry,
+    connect: { allowAnyone: yaml.connect?.allowAnyone ?? defaultSettings.connect.allowAnyone },
+    communityNames,
+    grounds,
+  };
+}
+
+function checkDuplicateGrounds(grounds: readonly SeedGround[], label: string): void {
+  const seen = new Map<string, number>();
+  grounds.forEach((g, i) => {
+    const key = `${g.network}:${g.community}:${g.channel}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw invalid([
+        `grounds[${i}] in ${label}: channel ${g.channel} is already listed as grounds[${first}]. ` +
+          'Write each channel once, with all its topics in one list.',
+      ]);
+    }
+    seen.set(key, i);
+  });
+}
+
+function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,167 @@
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+
+/**
+ * One schema for everything feelers reads at start: the environment and the YAML file.
+ * Values stay optional here; load-config.ts applies the defaults below, so the defaults live
+ * in one place and the README can quote them.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const defaults = {
+  port: 3000,
+  storeUrl: 'sqlite://./data/feelers.sqlite',
+  configFile: 'config/feelers.yaml',
+  logLevel: 'info' as LogLevel,
+  schedule: {
+    digest: '*/10 * * * *',
+    expirySweep: '*/15 * * * *',
+    outboxRetry: '* * * * *',
+  },
+} as const;
+
+/** A cron expression node-cron accepts: 5 fields, or 6 with seconds first. */
+export function isCronExpression(expr: string): boolean {
+  // node-cron accepts 6 fields at most; 7 (with years) would be silently misread elsewhere.
+  const fields = expr.trim().split(/\s+/).length;
+  return (fields === 5 || fields === 6) && validateCron(expr);
+}
+
+// Compose files and `.env` files often write `KEY=` meaning "not set".
+const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const cron = z.string().refine(isCronExpression);
+const httpUrl = z.url({ protocol: /^https?$/ });
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+
+export const envSchema = z.object({
+  PORT: optional(z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.int().max(65535))),
+  // The scheme is checked by the store factory, which knows which backends exist.
+  FEELERS_STORE: optional(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\//i)),
+  FEELERS_CONFIG: optional(z.string()),
+  FEELERS_DIGEST_CRON: optional(cron),
+  LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
+  SLACK_BOT_TOKEN: optional(z.string()),
+  SLACK_SIGNING_SECRET: optional(z.string()),
+  SLACK_APP_TOKEN: optional(z.string()),
+  SLACK_API_URL: optional(httpUrl),
+  SLACK_CLIENT_ID: optional(z.string()),
+  SLACK_CLIENT_SECRET: optional(z.string()),
+  SLACK_STATE_SECRET: optional(z.string()),
+  DISCORD_TOKEN: optional(z.string()),
+  DISCORD_API_URL: optional(httpUrl),
+  DISCORD_GUILD_IDS: optional(
+    z
+      .string()
+      .regex(/^\s*\d+\s*(,\s*\d+\s*)*$/)
+      .transform((v) => v.split(',').map((s) => s.trim())),
+  ),
+  DISCORD_MESSAGE_CONTENT: optional(z.string().toLowerCase().pipe(flag)),
+});
+export type EnvInput = z.output<typeof envSchema>;
+
+/*
+ * Ids must be written as text: a Discord snowflake has more digits than a YAML number keeps,
+ * so an unquoted id would silently point at another channel.
+ */
+const id = z.string().trim().min(1);
+const network = z.string().regex(/^[a-z][a-z0-9-]*$/);
+const count = (min: number) => z.int().min(min);
+
+export const yamlSchema = z.strictObject({
+  communities: z.array(z.strictObject({ network, id, name: z.string().trim().min(1) })).optional(),
+  grounds: z
+    .array(
+      z.strictObject({
+        network,
+        community: id,
+        channel: id,
+        topics: z.array(z.string().trim().min(1)).optional(),
+      }),
+    )
+    .optional(),
+  connect: z.strictObject({ allowAnyone: z.boolean().optional() }).optional(),
+  schedule: z
+    .strictObject({ digest: cron.optional(), expirySweep: cron.optional(), outboxRetry: cron.optional() })
+    .optional(),
+  limits: z
+    .strictObject({
+      asksPerDay: count(1).optional(),
+      prodsPerAsk: count(0).optional(),
+      unsolicitedPerWeek: count(0).optional(),
+      maxAskLength: count(1).optional(),
+    })
+    .optional(),
+  expiry: z.strictObject({ days: count(1).optional(), warnBeforeHours: count(0).optional() }).optional(),
+});
+export type YamlInput = z.output<typeof yamlSchema>;
+
+export interface Hint {
+  /** What a good value looks like, completing "expected ...". */
+  readonly expected: string;
+  /** A line the person can write instead. */
+  readonly example: string;
+}
+
+const cronHint = (key: string, value: string): Hint => ({
+  expected: 'a cron expression (5 fields, or 6 with seconds first), read in UTC',
+  example: `${key}: "${value}"`,
+});
+const idHint = (key: string, value: string): Hint => ({
+  expected: 'an id as text (quote numbers so YAML keeps every digit)',
+  example: `${key}: "${value}"`,
+});
+
+/** Keyed by path with list indexes written `[]`, e.g. `grounds[].channel`. */
+export const yamlHints: Readonly<Record<string, Hint>> = {
+  '': { expected: 'a mapping of settings', example: 'limits:\n  asksPerDay: 5' },
+  communities: { expected: 'a list of { network, id, name }', example: 'communities: [{ network: slack, id: "T0123ABCD", name: Acme }]' },
+  'communities[]': { expected: 'a mapping with network, id and name', example: '- { network: slack, id: "T0123ABCD", name: Acme }' },
+  'communities[].network': { expected: 'a network name in lower case', example: 'network: slack' },
+  'communities[].id': idHint('id', 'T0123ABCD'),
+  'communities[].name': { expected: 'a display name', example: 'name: Acme Engineering' },
+  grounds: { expected: 'a list of { network, community, channel, topics }', example: 'grounds: [{ network: slack, community: "T0123ABCD", channel: "C0123ABCD", topics: [rust] }]' },
+  'grounds[]': { expected: 'a mapping with network, community, channel and topics', example: '- { network: discord, community: "123456789012345678", channel: "234567890123456789", topics: [] }' },
+  'grounds[].network': { expected: 'a network name in lower case', example: 'network: discord' },
+  'grounds[].community': idHint('community', '123456789012345678'),
+  'grounds[].channel': idHint('channel', '234567890123456789'),
+  'grounds[].topics': { expected: 'a list of topics (empty: every ask)', example: 'topics: [rust, databases]' },
+  'grounds[].topics[]': { expected: 'a non-empty topic word', example: 'topics: [rust, databases]' },
+  connect: { expected: 'a mapping', example: 'connect:\n  allowAnyone: false' },
+  'connect.allowAnyone': { expected: 'true or false', example: 'allowAnyone: false' },
+  schedule: { expected: 'a mapping', example: 'schedule:\n  digest: "*/10 * * * *"' },
+  'schedule.digest': cronHint('digest', defaults.schedule.digest),
+  'schedule.expirySweep': cronHint('expirySweep', defaults.schedule.expirySweep),
+  'schedule.outboxRetry': cronHint('outboxRetry', defaults.schedule.outboxRetry),
+  limits: { expected: 'a mapping', example: 'limits:\n  asksPerDay: 5' },
+  'limits.asksPerDay': { expected: 'a whole number >= 1', example: 'asksPerDay: 5' },
+  'limits.prodsPerAsk': { expected: 'a whole number >= 0', example: 'prodsPerAsk: 3' },
+  'limits.unsolicitedPerWeek': { expected: 'a whole number >= 0', example: 'unsolicitedPerWeek: 5' },
+  'limits.maxAskLength': { expected: 'a whole number >= 1', example: 'maxAskLength: 3000' },
+  expiry: { expected: 'a mapping', example: 'expiry:\n  days: 14' },
+  'expiry.days': { expected: 'a whole number >= 1', example: 'days: 14' },
+  'expiry.warnBeforeHours': { expected: 'a whole number >= 0, less than expiry.days × 24', example: 'warnBeforeHours: 24' },
+};
+
+export const envHints: Readonly<Record<string, Hint>> = {
+  PORT: { expected: 'a TCP port from 0 to 65535', example: 'PORT=3000' },
+  FEELERS_STORE: { expected: 'a store URL', example: `FEELERS_STORE=${defaults.storeUrl} (or memory://)` },
+  FEELERS_CONFIG: { expected: 'the path of a YAML file', example: `FEELERS_CONFIG=${defaults.configFile}` },
+  FEELERS_DIGEST_CRON: {
+    expected: 'a cron expression (5 fields, or 6 with seconds first), read in UTC',
+    example: `FEELERS_DIGEST_CRON="${defaults.schedule.digest}"`,
+  },
+  LOG_LEVEL: { expected: `one of ${LOG_LEVELS.join(', ')}`, example: 'LOG_LEVEL=info' },
+  SLACK_API_URL: { expected: 'an http(s) URL', example: 'SLACK_API_URL=https://slack.com/api/' },
+  DISCORD_API_URL: { expected: 'an http(s) URL', example: 'DISCORD_API_URL=https://discord.com/api' },
+  DISCORD_GUILD_IDS: {
+    expected: 'server ids separated by commas',
+    example: 'DISCORD_GUILD_IDS=123456789012345678,234567890123456789',
+  },
+  DISCORD_MESSAGE_CONTENT: { expected: 'true or false', example: 'DISCORD_MESSAGE_CONTENT=true' },
+};

@@ -1,0 +1,179 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
+import { builtInAdapters, configuredNetworks, type AdapterRegistry } from './adapter-registry.js';
+import { NETWORK_SETUP_HINT } from './config/networks.js';
+import { loadConfig, type Config, type Env } from './config/load-config.js';
+import type { Clock } from './core/clock.js';
+import { Engine } from './core/engine.js';
+import type { EngineApi } from './core/engine-api.js';
+import { asFeelersError, FeelersError } from './core/errors.js';
+import type { Logger } from './core/logger.js';
+import { PromMetrics } from './http/metrics.js';
+import { HttpServer } from './http/server.js';
+import { createLogger } from './log/create-logger.js';
+import type { ChatAdapter } from './ports/chat-adapter.js';
+import type { Store } from './ports/store.js';
+import { Scheduler } from './schedule/scheduler.js';
+import { createStore } from './store/create-store.js';
+
+/** How long shutdown lets the outbox drain before giving up on what is left (it stays queued). */
+export const DRAIN_MS = 10_000;
+
+export interface StartOptions {
+  /** Where config/feelers.yaml is looked for. Default: the working directory. */
+  readonly cwd?: string | undefined;
+  /** Log lines go here instead of stdout (tests read them). */
+  readonly logDestination?: DestinationStream | undefined;
+  /** Adapter factories by network name. Default: the ones this build ships. */
+  readonly registry?: AdapterRegistry | undefined;
+  /** Adapters built by the caller (the memory adapter in tests, later the playground). */
+  readonly adapters?: readonly ChatAdapter[] | undefined;
+  readonly clock?: Clock | undefined;
+  /** Interface to listen on. Default: all of them (a container's port mapping needs that). */
+  readonly host?: string | undefined;
+}
+
+export interface FeelersHandle {
+  /** The port actually bound (PORT=0 picks a free one). */
+  readonly port: number;
+  readonly config: Config;
+  readonly engine: EngineApi;
+  readonly logger: Logger;
+  /** Stop the scheduler, the HTTP server and the engine (draining the outbox), then close the store. */
+  stop(): Promise<void>;
+}
+
+/** The composition root: config, logger, store, adapters by name, engine, HTTP, scheduler. */
+export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<FeelersHandle> {
+  const config = loadConfig(env, { cwd: opts.cwd });
+  const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
+  const clock = opts.clock;
+  const store = await createStore(config.storeUrl, clock ? { clock } : {});
+  // Undone in reverse order if a later step fails, so a failed start leaves no open file or port.
+  const undo: (() => Promise<void>)[] = [() => store.close()];
+
+  try {
+    let engine: Engine | undefined;
+    const metrics = new PromMetrics();
+    const http = new HttpServer({
+      health: () => (engine ? engine.health() : Promise.resolve({ ok: false, parts: { engine: { ok: false, detail: 'starting' } } })),
+      metrics,
+      logger,
+    });
+    const adapters = [...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store })), ...(opts.adapters ?? [])];
+
+    engine = new Engine({
+      store,
+      adapters,
+      logger,
+      metrics,
+      settings: config.engine,
+      ...(clock ? { clock } : {}),
+    });
+    const port = await http.listen(config.port, opts.host);
+    undo.push(() => http.close());
+    logger.info({ port, store: store.kind, networks: adapters.map((a) => a.network), configFile: config.configFile ?? null }, 'feelers listening');
+
+    await engine.start();
+    const started = engine;
+    undo.push(() => started.stop({ drainMs: DRAIN_MS }));
+
+    const scheduler = new Scheduler({ engine, schedule: config.schedule, logger });
+    scheduler.start();
+
+    let stopping: Promise<void> | undefined;
+    return {
+      port,
+      config,
+      engine,
+      logger,
+      stop: () => {
+        stopping ??= (async () => {
+          logger.info({}, 'feelers stopping');
+          await scheduler.stop();
+          await http.close();
+          await started.stop({ drainMs: DRAIN_MS });
+          await store.close();
+          logger.info({}, 'feelers stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    for (const step of undo.reverse()) await step().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function adaptersFor(
+  config: Config,
+  registry: AdapterRegistry,
+  ctx: { logger: Logger; http: HttpServer; store: Store },
+): Promise<ChatAdapter[]> {
+  const wanted = configuredNetworks(config);
+  const adapters: ChatAdapter[] = [];
+  for (const network of wanted) {
+    const factory = registry.get(network);
+    if (!factory) {
+      ctx.logger.warn({ network }, `${network} is configured, but this build has no ${network} adapter yet; it stays off`);
+      continue;
+    }
+    adapters.push(await factory({ config, logger: ctx.logger.child({ network }), http: ctx.http, store: ctx.store }));
+  }
+  if (adapters.length === 0) {
+    ctx.logger.warn(
+      { networks: [] },
+      `No chat network is connected, so nobody can ask anything yet. ${NETWORK_SETUP_HINT} ` +
+        'feelers keeps running and serving /healthz and /metrics meanwhile.',
+    );
+  }
+  return adapters;
+}
+
+/** The process entry: start, stop cleanly on SIGTERM/SIGINT, exit 1 with a readable line on a bad start. */
+export async function runMain(): Promise<void> {
+  let app: FeelersHandle;
+  try {
+    app = await startFeelers(process.env);
+  } catch (err) {
+    // Bad configuration is the person's to fix: print the sentence that says how, not a stack.
+    const e = asFeelersError(err);
+    process.stderr.write(`feelers could not start (${e.code}):\n${e instanceof FeelersError && e.code !== 'unexpected' ? e.message : String(err)}\n`);
+    process.exit(1);
+  }
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A terminal's Ctrl-C reaches both npm start's wrapper and this process; stop once.
+    if (signalled) return;
+    signalled = true;
+    app.logger.info({ signal }, 'signal received');
+    const force = setTimeout(() => {
+      app.logger.error({}, 'shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, DRAIN_MS + 10_000);
+    force.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error({ err: asFeelersError(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) void runMain();
