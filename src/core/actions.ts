@@ -58,7 +58,7 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       const a = need();
       if (samePerson(e.actor, a.asker)) return 'This is your own question; answers come from others.';
       const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
-      const reply = await collectReply(ctx, { actor: e.actor, communityName, ask: a, copy, text, source: 'form' });
+      const reply = await collectReply(ctx, { eventId: e.id, actor: e.actor, communityName, ask: a, copy, text, source: 'form' });
       if (!reply) throw new UserError('answer_empty', 'Your answer was empty, so nothing was sent. Press Answer again to write one.');
       return `Thanks! Your answer goes to ${a.asker.name} with the next digest.`;
     }
@@ -77,7 +77,7 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
     case 'new-question': {
       const reply = await retractReply(ctx, b.replyId ?? '', e.actor);
       if (!reply) return 'That message was already turned into a question.';
-      const created = await createAsk(ctx, e.actor, e.place, reply.text, e.communityName);
+      const created = await createAsk(ctx, e.actor, e.place, reply.text, e.communityName, e.id);
       return `Done: your message is now a question of its own (${created.topics.length ? created.topics.map((t) => `#${t}`).join(' ') : 'no topics'}), and no longer an answer.`;
     }
   }

@@ -131,7 +131,7 @@ export class Engine implements EngineApi {
 
   private async command(e: CommandEvent): Promise<void> {
     if (e.name === 'ask') {
-      await createAsk(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName);
+      await createAsk(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName, e.id);
       return;
     }
     await this.ctx.notice(e.actor, e.place, await runFeelers(this.ctx, e));
@@ -142,9 +142,9 @@ export class Engine implements EngineApi {
     const { repo } = this.ctx;
     if (e.direct) {
       const open = await openPromptOf(this.ctx, e.actor);
-      if (open) return replyByDm(this.ctx, e.actor, e.place, e.text, e.messageId, open, e.communityName);
+      if (open) return replyByDm(this.ctx, e, open);
       if (/^\s*(help|\/?feelers help)\s*$/i.test(e.text)) return this.ctx.notice(e.actor, e.place, HELP);
-      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName);
+      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName, e.id);
       return;
     }
     const binding =
@@ -162,6 +162,7 @@ export class Engine implements EngineApi {
       const copy = binding.copyId ? await repo.copy(binding.copyId) : undefined;
       const source = binding.copyId ? (e.place.thread ? 'copy-thread' : 'reply-to') : 'ask-thread';
       await collectReply(this.ctx, {
+        eventId: e.id,
         actor: e.actor,
         communityName: e.communityName,
         ask,
@@ -173,7 +174,7 @@ export class Engine implements EngineApi {
       return;
     }
     if (e.mentionsBot) {
-      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName);
+      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName, e.id);
       return;
     }
     if (e.place.thread && (await repo.ground(e.place))) await keepOrphan(this.ctx, e);

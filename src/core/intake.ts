@@ -3,9 +3,9 @@ import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import type { Actor } from './events.js';
 import { chooseExperts, chooseGrounds, notePrompted } from './fan-out.js';
-import { newId } from './ids.js';
+import { stableId } from './ids.js';
 import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
-import { personKey, type PersonRef, type Place } from './places.js';
+import { personKey, placeKey, type PersonRef, type Place } from './places.js';
 import { sets } from './repo.js';
 import { cleanText, hashtags, plural } from './text.js';
 
@@ -30,7 +30,19 @@ export function validateAsk(ctx: Ctx, raw: string): string {
 }
 
 /** Intake: an ask card in the origin, then one copy per target, all in the outbox before any send. */
-export async function createAsk(ctx: Ctx, actor: Actor, origin: Place, raw: string, communityName?: string): Promise<Ask> {
+/**
+ * `eventId` makes the ask's id, and so every id it leads to, a function of the event: work
+ * redone for the same event (replayed from a spool after a store outage) lands on the same
+ * records and outbox entries instead of new ones.
+ */
+export async function createAsk(
+  ctx: Ctx,
+  actor: Actor,
+  origin: Place,
+  raw: string,
+  communityName: string | undefined,
+  eventId: string,
+): Promise<Ask> {
   const text = validateAsk(ctx, raw);
   const day = new Date(ctx.now()).toISOString().slice(0, 10);
   const count = await ctx.store.incr(`asks-per-day:${personKey(actor)}:${day}`, 2 * DAY_MS);
@@ -42,7 +54,7 @@ export async function createAsk(ctx: Ctx, actor: Actor, origin: Place, raw: stri
   }
   const now = ctx.now();
   const ask: Ask = {
-    id: newId(),
+    id: stableId('ask', eventId),
     text,
     topics: hashtags(text),
     asker: ctx.author(actor, communityName),
@@ -64,8 +76,8 @@ export async function createAsk(ctx: Ctx, actor: Actor, origin: Place, raw: stri
     people: experts.length,
   };
   // The ask card goes first: its thread is where digests go.
-  const cardPlace = origin.thread ? origin : { ...origin, thread: undefined };
-  await ctx.post(cardPlace, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id });
+  const cardPlace = origin;
+  await ctx.post(cardPlace, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
   for (const g of grounds) await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
   for (const p of experts) await prod(ctx, ask, p);
   ctx.deliverer.kick();
@@ -85,8 +97,9 @@ export async function addCopy(
   kind: CopyKind,
   target: { place?: Place; person?: PersonRef; communityName: string; via?: readonly Author[] },
 ): Promise<Copy> {
-  const copyId = newId();
-  const deliveryId = newId();
+  const targetKey = target.place ? placeKey(target.place) : target.person ? personKey(target.person) : '';
+  const copyId = stableId('copy', ask.id, kind, targetKey);
+  const deliveryId = stableId('copy-delivery', copyId);
   const base = { askId: ask.id, copyId };
   const keys: CopyKeys = {
     help: await ctx.bind({ op: 'help', ...base }),

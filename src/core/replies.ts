@@ -1,7 +1,7 @@
 import { joinedCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
 import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from './events.js';
-import { newId } from './ids.js';
+import { stableId } from './ids.js';
 import type { Ask, Copy, OpenPrompt, Reply, ReplySource } from './model.js';
 import { personKey, placeKey, samePerson, type PersonRef, type Place } from './places.js';
 import { sets } from './repo.js';
@@ -11,6 +11,8 @@ import { cleanText } from './text.js';
 const MAX_REPLY = 4_000;
 
 export interface ReplyInput {
+  /** The event that carried the reply: its id makes the reply's, so a redone event rewrites the same reply. */
+  readonly eventId: string;
   readonly actor: Actor;
   readonly communityName?: string | undefined;
   readonly ask: Ask;
@@ -29,7 +31,7 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
   if (!text) return undefined;
   if (text.length > MAX_REPLY) text = `${text.slice(0, MAX_REPLY - 1)}…`;
   const reply: Reply = {
-    id: newId(),
+    id: stableId('reply', input.eventId),
     askId: input.ask.id,
     copyId: input.copy?.id,
     author: ctx.author(input.actor, input.communityName ?? input.copy?.communityName),
@@ -65,28 +67,21 @@ export async function openPromptOf(ctx: Ctx, person: PersonRef): Promise<{ promp
 }
 
 /** A DM while a prod or referral is open answers it; the bot says which ask it joined. */
-export async function replyByDm(
-  ctx: Ctx,
-  actor: Actor,
-  where: Place,
-  text: string,
-  messageId: string,
-  open: { prompt: OpenPrompt; ask: Ask },
-  communityName?: string,
-): Promise<void> {
+export async function replyByDm(ctx: Ctx, e: MessageEvent, open: { prompt: OpenPrompt; ask: Ask }): Promise<void> {
   const copy = await ctx.repo.copy(open.prompt.copyId);
   const reply = await collectReply(ctx, {
-    actor,
-    communityName,
+    eventId: e.id,
+    actor: e.actor,
+    communityName: e.communityName,
     ask: open.ask,
     copy,
-    text,
+    text: e.text,
     source: 'dm',
-    message: { network: where.network, channel: where.channel, id: messageId },
+    message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
   });
   if (!reply) return;
-  const key = await ctx.bind({ op: 'new-question', askId: open.ask.id, replyId: reply.id, only: personKey(actor) });
-  await ctx.dm(actor, joinedCard(open.ask, key), { kind: 'notify', askId: open.ask.id });
+  const key = await ctx.bind({ op: 'new-question', askId: open.ask.id, replyId: reply.id, only: personKey(e.actor) });
+  await ctx.dm(e.actor, joinedCard(open.ask, key), { kind: 'notify', askId: open.ask.id }, stableId('joined', reply.id));
   ctx.deliverer.kick();
 }
 
@@ -135,6 +130,7 @@ const ORPHAN_TTL_MS = 3600_000;
 const MAX_ORPHANS = 50;
 
 interface Orphan {
+  readonly eventId: string;
   readonly actor: Actor;
   readonly communityName?: string | undefined;
   readonly text: string;
@@ -147,7 +143,7 @@ export async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
   const key = `orphans:${placeKey(e.place)}`;
   const list = (await ctx.store.get<Orphan[]>(key)) ?? [];
   if (list.length >= MAX_ORPHANS) return;
-  list.push({ actor: e.actor, communityName: e.communityName, text: e.text, messageId: e.messageId, channel: e.place.channel });
+  list.push({ eventId: e.id, actor: e.actor, communityName: e.communityName, text: e.text, messageId: e.messageId, channel: e.place.channel });
   await ctx.store.set(key, list, ORPHAN_TTL_MS);
 }
 
@@ -163,6 +159,7 @@ export async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
   for (const o of list) {
     if (samePerson(o.actor, ask.asker)) continue;
     await collectReply(ctx, {
+      eventId: o.eventId,
       actor: o.actor,
       communityName: o.communityName,
       ask,
