@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { DestinationStream } from 'pino';
 import { builtInAdapters, configuredNetworks, type AdapterRegistry } from './adapter-registry.js';
@@ -15,6 +17,7 @@ import { createLogger } from './log/create-logger.js';
 import type { ChatAdapter } from './ports/chat-adapter.js';
 import type { Store } from './ports/store.js';
 import { Scheduler } from './schedule/scheduler.js';
+import { storeCoordinator } from './schedule/store-coordinator.js';
 import { createStore } from './store/create-store.js';
 
 /** How long shutdown lets the outbox drain before giving up on what is left (it stays queued). */
@@ -49,6 +52,8 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
   const config = loadConfig(env, { cwd: opts.cwd });
   const logger = createLogger({ level: config.logLevel, destination: opts.logDestination });
   const clock = opts.clock;
+  // Names this process in the store's claims and locks, and in logs.
+  const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const store = await createStore(config.storeUrl, clock ? { clock } : {});
   // Undone in reverse order if a later step fails, so a failed start leaves no open file or port.
   const undo: (() => Promise<void>)[] = [() => store.close()];
@@ -66,6 +71,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
     engine = new Engine({
       store,
       adapters,
+      instanceId,
       logger,
       metrics,
       settings: config.engine,
@@ -79,7 +85,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
     const started = engine;
     undo.push(() => started.stop({ drainMs: DRAIN_MS }));
 
-    const scheduler = new Scheduler({ engine, schedule: config.schedule, logger });
+    const scheduler = new Scheduler({ engine, schedule: config.schedule, logger, coordinator: storeCoordinator(store, instanceId) });
     scheduler.start();
 
     let stopping: Promise<void> | undefined;

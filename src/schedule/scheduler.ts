@@ -1,4 +1,4 @@
-import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
+import { createTask, type Logger as CronLogger, type RunCoordinator, type ScheduledTask } from 'node-cron';
 import type { ScheduleConfig } from '../config/load-config.js';
 import { isCronExpression } from '../config/schema.js';
 import type { EngineApi } from '../core/engine-api.js';
@@ -6,9 +6,10 @@ import { asFeelersError, FeelersError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 
 /**
- * The engine's timed work on node-cron. "One instance per tick" across machines is the
- * engine's business (a store lock), so this stays a plain timer: UTC, no overlap, and a job
- * that throws is logged while its schedule goes on.
+ * The engine's timed work on node-cron: UTC, no overlap within a process (node-cron's
+ * `noOverlap` is per process), one instance per tick across processes through the
+ * coordinator (a key per tick slot in the shared store), and a job that throws is logged
+ * while its schedule goes on. The engine's own store locks stay as a second guard.
  */
 export type JobName = keyof ScheduleConfig;
 
@@ -20,6 +21,8 @@ export interface SchedulerOptions {
   engine: SchedulerEngine;
   schedule: ScheduleConfig;
   logger: Logger;
+  /** Decides which instance runs each tick (see store-coordinator.ts). None: this one always does. */
+  coordinator?: RunCoordinator | undefined;
 }
 
 export class Scheduler {
@@ -44,6 +47,7 @@ export class Scheduler {
         timezone: 'UTC',
         noOverlap: true,
         logger: cronLogger(this.log),
+        ...(opts.coordinator ? { distributed: true, runCoordinator: opts.coordinator } : {}),
       });
       this.tasks.set(name, task);
     }

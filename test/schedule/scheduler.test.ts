@@ -148,3 +148,25 @@ describe('Scheduler', () => {
     expect(n).toBe(2);
   });
 });
+
+describe('Scheduler across instances', () => {
+  it('runs each scheduled tick on exactly one of two instances sharing a store', async () => {
+    const { MemoryStore } = await import('../../src/store/memory-store.js');
+    const { storeCoordinator } = await import('../../src/schedule/store-coordinator.js');
+    vi.useFakeTimers({ now: new Date('2026-01-05T09:00:30Z') });
+    const store = new MemoryStore();
+    const a = countingEngine();
+    const b = countingEngine();
+    const every = { digest: '* * * * *', expirySweep: '0 0 1 1 *', outboxRetry: '0 0 1 1 *' };
+    const sa = new Scheduler({ engine: a, schedule: every, logger: recordingLogger(), coordinator: storeCoordinator(store, 'a') });
+    const sb = new Scheduler({ engine: b, schedule: every, logger: recordingLogger(), coordinator: storeCoordinator(store, 'b') });
+    sa.start();
+    sb.start();
+    for (let minute = 0; minute < 5; minute++) await vi.advanceTimersByTimeAsync(60_000);
+    await sa.stop();
+    await sb.stop();
+    const runs = [...a.calls, ...b.calls].filter((c) => c === 'digest');
+    expect(runs).toHaveLength(5);
+    expect(a.calls.length + b.calls.length).toBe(5);
+  });
+});
