@@ -47,7 +47,7 @@ const slack: AdapterFactory = ({ config, logger, http }) => {
   return adapter;
 };
 
-const discord: AdapterFactory = ({ config, logger }) => {
+const discord: AdapterFactory = ({ config, logger, store }) => {
   const c = config.discord;
   if (!c) throw new FeelersError('config_invalid', 'DISCORD_TOKEN in environment: missing. Write e.g. DISCORD_TOKEN=...');
   return createDiscordAdapter({
@@ -57,6 +57,8 @@ const discord: AdapterFactory = ({ config, logger }) => {
     messageContent: c.messageContent,
     communityNames: namesFor('discord', config),
     logger,
+    // Start times for the crash-loop backoff (Discord allows 1,000 logins a day per token).
+    store,
   });
 };
 

@@ -19,9 +19,12 @@ import type { Store } from './ports/store.js';
 import { Scheduler } from './schedule/scheduler.js';
 import { storeCoordinator } from './schedule/store-coordinator.js';
 import { createStore } from './store/create-store.js';
+import { SqliteSpool } from './spool/sqlite-spool.js';
 
 /** How long shutdown lets the outbox drain before giving up on what is left (it stays queued). */
 export const DRAIN_MS = 10_000;
+/** How often a non-empty spool is offered to the store again. */
+const SPOOL_REPLAY_MS = 2_000;
 
 export interface StartOptions {
   /** Where config/feelers.yaml is looked for. Default: the working directory. */
@@ -54,7 +57,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
   const clock = opts.clock;
   // Names this process in the store's claims and locks, and in logs.
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const store = await createStore(config.storeUrl, clock ? { clock } : {});
+  const store = await createStore(config.storeUrl, { logger: logger.child({ part: 'store' }), ...(clock ? { clock } : {}) });
   // Undone in reverse order if a later step fails, so a failed start leaves no open file or port.
   const undo: (() => Promise<void>)[] = [() => store.close()];
 
@@ -68,10 +71,14 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
     });
     const adapters = [...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store })), ...(opts.adapters ?? [])];
 
+    // A shared store can go away while this process keeps running; a local one goes with it.
+    const spool = store.kind === 'redis' ? new SqliteSpool(config.spoolPath) : undefined;
+    if (spool) undo.push(() => spool.close());
     engine = new Engine({
       store,
       adapters,
       instanceId,
+      spool,
       logger,
       metrics,
       settings: config.engine,
@@ -87,6 +94,13 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
 
     const scheduler = new Scheduler({ engine, schedule: config.schedule, logger, coordinator: storeCoordinator(store, instanceId) });
     scheduler.start();
+    // Events kept while the store was down are replayed as soon as it answers again.
+    const replay = spool
+      ? setInterval(() => {
+          started.replaySpool().catch((err: unknown) => logger.warn({ err }, 'spool replay failed; will retry'));
+        }, SPOOL_REPLAY_MS)
+      : undefined;
+    replay?.unref();
 
     let stopping: Promise<void> | undefined;
     return {
@@ -97,9 +111,11 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       stop: () => {
         stopping ??= (async () => {
           logger.info({}, 'feelers stopping');
+          if (replay) clearInterval(replay);
           await scheduler.stop();
           await http.close();
           await started.stop({ drainMs: DRAIN_MS });
+          await spool?.close();
           await store.close();
           logger.info({}, 'feelers stopped');
         })();

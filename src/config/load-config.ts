@@ -22,6 +22,8 @@ export interface ScheduleConfig {
 export interface Config {
   readonly port: number;
   readonly storeUrl: string;
+  /** This instance's own file for events accepted while a shared (Redis) store is down. */
+  readonly spoolPath: string;
   readonly logLevel: LogLevel;
   /** The YAML file read, as named (relative to the working directory), or none. */
   readonly configFile: string | undefined;
@@ -51,6 +53,7 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
   return {
     port: vars.PORT ?? defaults.port,
     storeUrl: vars.FEELERS_STORE ?? defaults.storeUrl,
+    spoolPath: vars.FEELERS_SPOOL ?? defaults.spoolPath,
     logLevel: vars.LOG_LEVEL ?? defaults.logLevel,
     configFile: file?.label,
     schedule: {

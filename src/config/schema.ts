@@ -13,6 +13,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const defaults = {
   port: 3000,
   storeUrl: 'sqlite://./data/feelers.sqlite',
+  spoolPath: './data/spool.sqlite',
   configFile: 'config/feelers.yaml',
   logLevel: 'info' as LogLevel,
   schedule: {
@@ -44,6 +45,7 @@ export const envSchema = z.object({
   // The scheme is checked by the store factory, which knows which backends exist.
   FEELERS_STORE: optional(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\//i)),
   FEELERS_CONFIG: optional(z.string()),
+  FEELERS_SPOOL: optional(z.string()),
   FEELERS_DIGEST_CRON: optional(cron),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
   SLACK_BOT_TOKEN: optional(z.string()),
@@ -152,6 +154,7 @@ export const envHints: Readonly<Record<string, Hint>> = {
   PORT: { expected: 'a TCP port from 0 to 65535', example: 'PORT=3000' },
   FEELERS_STORE: { expected: 'a store URL', example: `FEELERS_STORE=${defaults.storeUrl} (or memory://)` },
   FEELERS_CONFIG: { expected: 'the path of a YAML file', example: `FEELERS_CONFIG=${defaults.configFile}` },
+  FEELERS_SPOOL: { expected: 'the path of a local SQLite file', example: `FEELERS_SPOOL=${defaults.spoolPath}` },
   FEELERS_DIGEST_CRON: {
     expected: 'a cron expression (5 fields, or 6 with seconds first), read in UTC',
     example: `FEELERS_DIGEST_CRON="${defaults.schedule.digest}"`,

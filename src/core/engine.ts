@@ -9,7 +9,7 @@ import { Ctx } from './context.js';
 import { Deliverer, type DeliveryHooks } from './deliverer.js';
 import { digestTick } from './digest.js';
 import type { HealthReport, EngineApi } from './engine-api.js';
-import { asFeelersError, UserError, type DeliveryError } from './errors.js';
+import { asFeelersError, FeelersError, UserError, type DeliveryError } from './errors.js';
 import type { ChatEvent, CommandEvent, MessageEvent } from './events.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
@@ -20,6 +20,7 @@ import { channelOf, samePerson, threadOf, type MessageRef } from './places.js';
 import { Repo } from './repo.js';
 import { adoptOrphans, collectReply, deleteReply, editReply, keepOrphan, openPromptOf, replyByDm } from './replies.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
+import type { EventSpool } from './spool.js';
 import { textCard } from './digest-cards.js';
 
 /**
@@ -38,7 +39,11 @@ export interface EngineDeps {
   settings?: EngineSettings;
   /** Names this process in claims and locks. */
   instanceId?: string;
+  /** Where events wait while the store is down. Without one, such events are logged and lost. */
+  spool?: EventSpool | undefined;
 }
+
+type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'spooled';
 
 /** The only place that decides. Adapters only carry events in and cards out. */
 export class Engine implements EngineApi {
@@ -47,6 +52,7 @@ export class Engine implements EngineApi {
   private readonly adapters: Map<string, ChatAdapter>;
   private readonly owner: string;
   private seq = 0;
+  private replaying = false;
 
   constructor(private readonly deps: EngineDeps) {
     this.owner = deps.instanceId ?? randomUUID();
@@ -84,19 +90,58 @@ export class Engine implements EngineApi {
   }
 
   async handle(event: ChatEvent): Promise<void> {
+    await this.process(event, { fromSpool: false, skipDedupe: false });
+  }
+
+  /**
+   * Process events kept while the store was down, oldest first; stops at the first sign the
+   * store is still down. Returns how many were processed.
+   */
+  async replaySpool(): Promise<number> {
+    const spool = this.deps.spool;
+    if (!spool || this.replaying) return 0;
+    this.replaying = true;
+    let done = 0;
+    try {
+      for (;;) {
+        const batch = await spool.oldest(100);
+        if (batch.length === 0) return done;
+        for (const entry of batch) {
+          const outcome = await this.process(entry.event, { fromSpool: true, skipDedupe: entry.pastDedupe });
+          if (outcome === 'store_down') return done;
+          await spool.remove(entry.seq);
+          done++;
+        }
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private async process(event: ChatEvent, how: { fromSpool: boolean; skipDedupe: boolean }): Promise<Outcome | 'store_down'> {
     const started = this.ctx.now();
     const log = this.ctx.log;
-    let outcome: 'ok' | 'user_error' | 'error' | 'duplicate' = 'ok';
+    let outcome: Outcome = 'ok';
+    let pastDedupe = how.skipDedupe;
     try {
       // A unique owner per call: a redelivered event must not "re-acquire" its own key.
-      if (!(await this.ctx.store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, DEDUPE_TTL_MS))) {
+      if (!pastDedupe && !(await this.ctx.store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, DEDUPE_TTL_MS))) {
         outcome = 'duplicate';
-        return;
+        return outcome;
       }
+      pastDedupe = true;
       // feelers' own posts and other bots' posts are never asks, replies or commands.
-      if (event.actor.isSelf || event.actor.isBot) return;
+      if (event.actor.isSelf || event.actor.isBot) return outcome;
       await this.dispatch(event);
     } catch (err) {
+      if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
+        if (how.fromSpool) return 'store_down';
+        // Ids derive from the event, so finishing it later redoes its half-done writes, not doubles them.
+        await this.deps.spool.append(event, pastDedupe);
+        outcome = 'spooled';
+        log.warn({ event: event.id, kind: event.kind, err: err.message }, 'store unavailable; event kept in the local spool');
+        return outcome;
+      }
       if (err instanceof UserError) {
         outcome = 'user_error';
         await this.ctx.notice(event.actor, event.place, err.userMessage ?? err.message);
@@ -109,6 +154,7 @@ export class Engine implements EngineApi {
     } finally {
       this.ctx.metrics.eventHandled(event.kind, (this.ctx.now() - started) / 1000, outcome);
     }
+    return outcome;
   }
 
   private async dispatch(event: ChatEvent): Promise<void> {

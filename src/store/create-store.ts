@@ -2,28 +2,47 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Clock } from '../core/clock.js';
 import { FeelersError } from '../core/errors.js';
 import type { Store } from '../ports/store.js';
+import type { Logger } from '../core/logger.js';
 import { MemoryStore } from './memory-store.js';
+import { RedisStore } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export interface CreateStoreOptions {
   clock?: Clock;
+  /** Where a shared store (Redis) reports a lost and regained connection. */
+  logger?: Logger;
+  /** Key prefix for shared stores (Redis); default `feelers:`. */
+  prefix?: string;
 }
 
 const SQLITE = 'sqlite://';
 const MEMORY = 'memory://';
-const FIX = 'Write FEELERS_STORE=sqlite://./data/feelers.sqlite (a file, kept across restarts) or FEELERS_STORE=memory:// (nothing kept).';
+const REDIS = 'redis://';
+const REDISS = 'rediss://';
+const FIX =
+  'Write FEELERS_STORE=sqlite://./data/feelers.sqlite (a file, kept across restarts), ' +
+  'FEELERS_STORE=redis://host:6379 (shared by several instances; rediss:// for TLS) or FEELERS_STORE=memory:// (nothing kept).';
 
 /**
  * The store named by FEELERS_STORE:
  * - `memory://`: in this process only.
  * - `sqlite://<path>`: a file; `sqlite://./data/feelers.sqlite` is relative to the working
  *   folder, `sqlite:///var/lib/feelers/db.sqlite` is absolute. The folder is created if missing.
+ * - `redis://[user:password@]host:port[/db]` or `rediss://...` (TLS): a Redis every instance
+ *   shares; fails at once if Redis does not answer.
  */
 export async function createStore(url: string, opts: CreateStoreOptions = {}): Promise<Store> {
   const value = url.trim();
   const scheme = value.slice(0, value.indexOf('://') + 3).toLowerCase();
   if (scheme === MEMORY && value.length === MEMORY.length) return new MemoryStore(opts.clock);
   if (scheme === SQLITE) return new SqliteStore(sqlitePath(value), opts.clock ? { clock: opts.clock } : {});
+  if ((scheme === REDIS || scheme === REDISS) && value.length > scheme.length) {
+    return RedisStore.open(value, {
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(opts.logger ? { logger: opts.logger } : {}),
+      ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
+    });
+  }
   throw new FeelersError(
     'store_url_unsupported',
     `FEELERS_STORE=${JSON.stringify(url)} is not a store feelers can use${redisHint(scheme)}. ${FIX}`,
@@ -44,5 +63,5 @@ export function sqlitePath(url: string): string {
 }
 
 function redisHint(scheme: string): string {
-  return scheme === 'redis://' || scheme === 'rediss://' ? ' (Redis is not supported in this version yet)' : '';
+  return scheme === REDIS || scheme === REDISS ? ' (a Redis URL needs a host, e.g. redis://localhost:6379)' : '';
 }
