@@ -7,12 +7,17 @@ import { FeelersError } from '../../src/core/errors.js';
 import type { Store } from '../../src/ports/store.js';
 import { createStore, sqlitePath } from '../../src/store/create-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { RedisStore } from '../../src/store/redis-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { startTestRedis } from '../support/redis-server.js';
+import type { TestRedis } from '../support/redis-server.js';
 
 const root = mkdtempSync(join(tmpdir(), 'feelers-create-store-'));
+let redis: TestRedis | undefined;
 
-afterAll(() => {
+afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
+  await redis?.stop();
 });
 
 async function failure(url: string): Promise<FeelersError> {
@@ -69,7 +74,7 @@ describe('createStore', () => {
     await store.close();
   });
 
-  it.each(['redis://localhost:6379', 'postgres://x', 'mongodb://x', 'memory://extra', 'feelers.sqlite', '', 'sqlite:/x'])(
+  it.each(['redis://', 'rediss://', 'postgres://x', 'mongodb://x', 'memory://extra', 'feelers.sqlite', '', 'sqlite:/x'])(
     'refuses %j, naming FEELERS_STORE, the value and what to write instead',
     async (url) => {
       const err = await failure(url);
@@ -81,8 +86,25 @@ describe('createStore', () => {
     },
   );
 
-  it('says Redis is not supported yet when given a redis URL', async () => {
-    expect((await failure('redis://localhost:6379')).message).toMatch(/Redis is not supported/);
+  it('asks for a host when given a redis URL without one', async () => {
+    expect((await failure('redis://')).message).toMatch(/needs a host/);
+  });
+
+  it('makes a Redis store from redis://, passing the clock and the prefix on', async () => {
+    redis = await startTestRedis();
+    const clock = new ManualClock();
+    const prefix = `create-store-${process.pid}-${Date.now()}:`;
+    const store = await createStore(redis.url, { clock, prefix });
+    try {
+      expect(store).toBeInstanceOf(RedisStore);
+      expect(store.kind).toBe('redis');
+      await store.set('k', 'v', 1_000);
+      expect(await store.get('k')).toBe('v');
+      clock.advance(1_000);
+      expect(await store.get('k')).toBeUndefined();
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses a sqlite URL without a file', async () => {
