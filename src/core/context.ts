@@ -76,21 +76,25 @@ export class Ctx {
     }
   }
 
-  async post(place: Place, card: Card, purpose: DeliveryPurpose, id = newId()): Promise<string> {
+  /**
+   * Outbox entries. Pass a stable `id` (stableId) for work that may be redone (a digest rebuilt
+   * after a crash, an event replayed): it is then written once. Without one, a fresh id.
+   */
+  async post(place: Place, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
     return this.enqueue({ kind: 'post', place }, card, purpose, id);
   }
 
-  async dm(person: PersonRef, card: Card, purpose: DeliveryPurpose, id = newId()): Promise<string> {
+  async dm(person: PersonRef, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
     return this.enqueue({ kind: 'dm', person }, card, purpose, id);
   }
 
-  async edit(ref: MessageRef, card: Card, purpose: DeliveryPurpose, id = newId()): Promise<string> {
+  async edit(ref: MessageRef, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
     return this.enqueue({ kind: 'update', ref }, card, purpose, id);
   }
 
-  private async enqueue(target: Delivery['target'], card: Card, purpose: DeliveryPurpose, id: string): Promise<string> {
-    // Redone work (a digest rebuilt after a crash) has a stable id: write it once.
-    if (await this.repo.delivery(id)) return id;
+  private async enqueue(target: Delivery['target'], card: Card, purpose: DeliveryPurpose, stable?: string): Promise<string> {
+    if (stable !== undefined && (await this.repo.delivery(stable))) return stable;
+    const id = stable ?? newId();
     const now = this.now();
     await this.deliverer.enqueue({ id, target, card, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now });
     return id;

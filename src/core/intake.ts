@@ -78,7 +78,11 @@ export async function createAsk(
   // The ask card goes first: its thread is where digests go.
   const cardPlace = origin;
   await ctx.post(cardPlace, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
-  for (const g of grounds) await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
+  // Sending starts while the rest is written: each copy is in the outbox before its own send.
+  ctx.deliverer.kick();
+  for (const g of interleaveByCommunity(grounds)) {
+    await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
+  }
   for (const p of experts) await prod(ctx, ask, p);
   ctx.deliverer.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
@@ -129,4 +133,27 @@ export async function addCopy(
     await ctx.repo.savePrompts(copy.person, [...prompts, { askId: ask.id, copyId, at: ctx.now() }].slice(-10));
   }
   return copy;
+}
+
+/**
+ * One ground of each community in turn. Every community has a rate limit of its own, so the
+ * first sends should open every community's window at once rather than queue behind one.
+ */
+export function interleaveByCommunity<T extends { place: Place }>(grounds: readonly T[]): T[] {
+  const by = new Map<string, T[]>();
+  for (const g of grounds) {
+    const key = `${g.place.network}:${g.place.community}`;
+    const list = by.get(key) ?? [];
+    list.push(g);
+    by.set(key, list);
+  }
+  const lists = [...by.values()];
+  const out: T[] = [];
+  for (let i = 0; out.length < grounds.length; i++) {
+    for (const list of lists) {
+      const g = list[i];
+      if (g) out.push(g);
+    }
+  }
+  return out;
 }
