@@ -25,25 +25,26 @@ export type AdapterFactory = (ctx: AdapterContext) => ChatAdapter | Promise<Chat
 
 export type AdapterRegistry = ReadonlyMap<string, AdapterFactory>;
 
-const slack: AdapterFactory = ({ config, logger, http }) => {
+const slack: AdapterFactory = ({ config, logger, http, store }) => {
   const c = config.slack;
-  if (!c?.botToken) {
-    // Bolt's OAuth installer needs an installation store this build does not have yet.
-    throw new FeelersError(
-      'config_invalid',
-      'SLACK_BOT_TOKEN in environment: missing (this build installs into one workspace; OAuth installs are not supported yet). Write e.g. SLACK_BOT_TOKEN=xoxb-...',
-    );
-  }
+  if (!c) throw new FeelersError('config_invalid', 'SLACK_BOT_TOKEN in environment: missing. Write e.g. SLACK_BOT_TOKEN=xoxb-...');
+  // With OAuth, each workspace's bot token comes from its install and lives in the store.
+  const oauth =
+    c.clientId !== undefined && c.clientSecret !== undefined && c.stateSecret !== undefined
+      ? { clientId: c.clientId, clientSecret: c.clientSecret, stateSecret: c.stateSecret, store }
+      : undefined;
   const adapter = createSlackAdapter({
     botToken: c.botToken,
     // Socket Mode authenticates the connection with the app token; no request is signed.
-    signingSecret: c.signingSecret ?? '',
+    signingSecret: c.signingSecret,
     appToken: c.appToken,
     apiUrl: c.apiUrl,
     communityNames: namesFor('slack', config),
+    oauth,
     logger,
   });
-  if (!c.appToken) http.mount('POST', adapter.endpoint, (req, res) => adapter.handler(req, res));
+  // POST /slack/events in HTTP mode; GET /slack/install and /slack/oauth_redirect with OAuth.
+  for (const route of adapter.routes()) http.mount(route.method, route.path, route.handler);
   return adapter;
 };
 

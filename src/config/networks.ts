@@ -30,7 +30,8 @@ export interface DiscordConfig {
 
 /** How to connect a network, for the warning printed when none is. */
 export const NETWORK_SETUP_HINT =
-  'Slack: set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (HTTP mode) or SLACK_BOT_TOKEN + SLACK_APP_TOKEN (Socket Mode). ' +
+  'Slack: set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (HTTP mode) or SLACK_BOT_TOKEN + SLACK_APP_TOKEN (Socket Mode); ' +
+  'for many workspaces, SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET instead of SLACK_BOT_TOKEN (OAuth installs). ' +
   'Discord: set DISCORD_TOKEN.';
 
 /**

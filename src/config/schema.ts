@@ -100,6 +100,7 @@ export const yamlSchema = z.strictObject({
     })
     .optional(),
   expiry: z.strictObject({ days: count(1).optional(), warnBeforeHours: count(0).optional() }).optional(),
+  outbox: z.strictObject({ claimSeconds: count(1).optional() }).optional(),
 });
 export type YamlInput = z.output<typeof yamlSchema>;
 
@@ -147,6 +148,8 @@ export const yamlHints: Readonly<Record<string, Hint>> = {
   'limits.maxAskLength': { expected: 'a whole number >= 1', example: 'maxAskLength: 3000' },
   expiry: { expected: 'a mapping', example: 'expiry:\n  days: 14' },
   'expiry.days': { expected: 'a whole number >= 1', example: 'days: 14' },
+  outbox: { expected: 'a mapping', example: 'outbox:\n  claimSeconds: 30' },
+  'outbox.claimSeconds': { expected: 'a whole number of seconds >= 1', example: 'claimSeconds: 30' },
   'expiry.warnBeforeHours': { expected: 'a whole number >= 0, less than expiry.days × 24', example: 'warnBeforeHours: 24' },
 };
 

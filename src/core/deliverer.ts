@@ -10,9 +10,9 @@ import { sets, type Repo } from './repo.js';
 import { Limiter, type BucketClaim } from './token-bucket.js';
 
 /**
- * A claim lasts this long. A process that dies mid-send leaves its claim to expire; then
- * another (or the restarted one) resends with the same idempotency key, and the adapter
- * finds the message if it did go out.
+ * A claim lasts `claimMs` (settings.outbox, default 30 s). A process that dies mid-send leaves
+ * its claim to expire; then another (or the restarted one) resends with the same idempotency
+ * key and `maybeSent`, and the adapter finds the message if it did go out.
  */
 export const CLAIM_MS = 30_000;
 const MAX_ATTEMPTS = 8;
@@ -37,6 +37,7 @@ export interface DelivererDeps {
   adapters: ReadonlyMap<string, ChatAdapter>;
   hooks: DeliveryHooks;
   owner: string;
+  claimMs?: number | undefined;
 }
 
 /**
@@ -182,7 +183,7 @@ export class Deliverer {
   private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
     const { store, repo, log, hooks, owner } = this.deps;
     const claimKey = `claim:${queued.id}`;
-    if (!(await store.acquire(claimKey, owner, CLAIM_MS))) {
+    if (!(await store.acquire(claimKey, owner, this.deps.claimMs ?? CLAIM_MS))) {
       // Another instance holds it; it stays in the store's outbox if that instance dies.
       this.queue.delete(queued.id);
       return false;

@@ -70,6 +70,7 @@ export class Engine implements EngineApi {
       adapters: this.adapters,
       hooks: this.hooks(),
       owner: this.owner,
+      claimMs: deps.settings?.outbox.claimMs,
     });
     this.ctx = new Ctx(deps.store, repo, clock, log, metrics, deps.settings ?? defaultSettings, this.adapters, this.deliverer);
   }

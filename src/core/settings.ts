@@ -21,6 +21,14 @@ export interface EngineSettings {
   };
   /** Whether anyone may `/feelers connect` a channel, or only admins and channel managers. */
   connect: { allowAnyone: boolean };
+  outbox: {
+    /**
+     * How long an instance's claim on a delivery lasts. When an instance dies mid-send, the
+     * others wait this long before resending (with the same idempotency key). Longer than any
+     * one send can take.
+     */
+    claimMs: number;
+  };
   /** Display names that win over what the adapter reports, keyed `network:community`. */
   communityNames: Record<string, string>;
   /** Grounds seeded at start (from YAML). What users change in chat wins afterwards. */
@@ -39,6 +47,7 @@ export const defaultSettings: EngineSettings = {
   limits: { asksPerDay: 5, prodsPerAsk: 3, unsolicitedPerWeek: 5, maxAskLength: 3000 },
   expiry: { days: 14, warnBeforeHours: 24 },
   connect: { allowAnyone: false },
+  outbox: { claimMs: 30_000 },
   communityNames: {},
   grounds: [],
 };
@@ -50,5 +59,6 @@ export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettin
     limits: { ...defaultSettings.limits, ...over.limits },
     expiry: { ...defaultSettings.expiry, ...over.expiry },
     connect: { ...defaultSettings.connect, ...over.connect },
+    outbox: { ...defaultSettings.outbox, ...over.outbox },
   };
 }
