@@ -1,11 +1,10 @@
-import type { webApi } from '@slack/bolt';
 import type { Card } from '../../src/core/cards.js';
 import { DeliveryError } from '../../src/core/errors.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
 import { renderCard, type SlackMessage } from './render.js';
 import { escapeSlack } from './sanitize.js';
-import type { Self } from './directory.js';
+import type { Workspace, Workspaces } from './workspaces.js';
 
 /** The metadata event type feelers stamps on every post, so a resend can find the first try. */
 export const DELIVERY_EVENT = 'feelers_delivery';
@@ -61,17 +60,15 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
 }
 
 export interface PosterOptions {
-  readonly client: webApi.WebClient;
-  readonly self: () => Self;
+  readonly workspaces: Workspaces;
   readonly log: Logger;
-  /** Look for an earlier try before the first post of a key in this process (default true). */
-  readonly verifyResends: boolean;
 }
 
 /**
  * Posting with idempotency. Slack has no idempotency key, so each post carries message
- * metadata with the key; a key this process has not sent before may be a resend after a crash,
- * so the recent history is checked for it first (the deliverer's retry must never double-post).
+ * metadata with the key. Only a send the outbox marks `maybeSent` (an earlier try never got
+ * an answer) looks for that metadata before posting: conversations.history and .replies allow
+ * apps outside the Marketplace about one call a minute, so every ordinary post skips them.
  */
 export class SlackPoster {
   private readonly sent = new Map<string, MessageRef>();
@@ -79,11 +76,12 @@ export class SlackPoster {
 
   constructor(private readonly o: PosterOptions) {}
 
-  async post(to: Place, card: Card, key: string): Promise<MessageRef> {
+  async post(to: Place, card: Card, key: string, maybeSent = false): Promise<MessageRef> {
+    const ws = await this.o.workspaces.get(to.community);
     const parts = renderCard(card);
     let first: MessageRef | undefined;
     for (const [i, part] of parts.entries()) {
-      const ref = await this.postOne(to, part, i === 0 ? key : `${key}#${i + 1}`);
+      const ref = await this.postOne(ws, to, part, i === 0 ? key : `${key}#${i + 1}`, maybeSent);
       first ??= ref;
     }
     if (!first) throw new DeliveryError('transient', 'slack post: nothing to post');
@@ -93,17 +91,18 @@ export class SlackPoster {
     return { ...first, thread };
   }
 
-  async directMessage(to: PersonRef, card: Card, key: string): Promise<MessageRef> {
+  async directMessage(to: PersonRef, card: Card, key: string, maybeSent = false): Promise<MessageRef> {
     const channel = await this.dmChannel(to);
-    return this.post({ network: to.network, community: to.community, channel }, card, key);
+    return this.post({ network: to.network, community: to.community, channel }, card, key, maybeSent);
   }
 
   async update(ref: MessageRef, card: Card): Promise<void> {
     // A message keeps its place; a card grown past 50 blocks keeps only what fits.
     const [part] = renderCard(card);
     if (!part) return;
+    const { client } = await this.o.workspaces.get(ref.community);
     try {
-      await this.o.client.chat.update({ channel: ref.channel, ts: ref.id, text: part.text, blocks: part.blocks as never });
+      await client.chat.update({ channel: ref.channel, ts: ref.id, text: part.text, blocks: part.blocks as never });
     } catch (err) {
       throw toDeliveryError(err, 'slack chat.update');
     }
@@ -115,8 +114,9 @@ export class SlackPoster {
    */
   async notice(to: PersonRef, where: Place, text: string): Promise<void> {
     const safe = escapeSlack(text);
+    const { client } = await this.o.workspaces.get(to.community);
     try {
-      await this.o.client.chat.postEphemeral({ channel: where.channel, user: to.user, text: safe, thread_ts: where.thread });
+      await client.chat.postEphemeral({ channel: where.channel, user: to.user, text: safe, thread_ts: where.thread });
       return;
     } catch (err) {
       const e = toDeliveryError(err, 'slack chat.postEphemeral');
@@ -125,7 +125,7 @@ export class SlackPoster {
     }
     try {
       const channel = await this.dmChannel(to);
-      await this.o.client.chat.postMessage({ channel, text: safe, parse: 'none', link_names: false });
+      await client.chat.postMessage({ channel, text: safe, parse: 'none', link_names: false });
     } catch (err) {
       throw toDeliveryError(err, 'slack notice DM');
     }
@@ -134,8 +134,9 @@ export class SlackPoster {
   private async dmChannel(to: PersonRef): Promise<string> {
     const known = this.dmChannels.get(`${to.community}:${to.user}`);
     if (known) return known;
+    const { client } = await this.o.workspaces.get(to.community);
     try {
-      const res = await this.o.client.conversations.open({ users: to.user });
+      const res = await client.conversations.open({ users: to.user });
       const id = res.channel?.id;
       if (!id) throw new DeliveryError('transient', 'slack conversations.open: no channel id');
       this.dmChannels.set(`${to.community}:${to.user}`, id);
@@ -145,18 +146,18 @@ export class SlackPoster {
     }
   }
 
-  private async postOne(to: Place, msg: SlackMessage, key: string): Promise<MessageRef> {
+  private async postOne(ws: Workspace, to: Place, msg: SlackMessage, key: string, maybeSent: boolean): Promise<MessageRef> {
     const known = this.sent.get(key);
     if (known) return known;
-    if (this.o.verifyResends) {
-      const found = await this.findEarlier(to, key);
+    if (maybeSent) {
+      const found = await this.findEarlier(ws, to, key);
       if (found) {
         this.o.log.info({ key, channel: to.channel, ts: found }, 'slack resend found an earlier post; not posting again');
         return this.remember(key, refOf(to, to.channel, found));
       }
     }
     try {
-      const res = await this.o.client.chat.postMessage({
+      const res = await ws.client.chat.postMessage({
         channel: to.channel,
         thread_ts: to.thread,
         text: msg.text,
@@ -176,23 +177,23 @@ export class SlackPoster {
   }
 
   /** The ts of a message this bot posted with this key, among the recent ones. */
-  private async findEarlier(to: Place, key: string): Promise<string | undefined> {
+  private async findEarlier(ws: Workspace, to: Place, key: string): Promise<string | undefined> {
     let messages: readonly unknown[] | undefined;
     try {
       const res = to.thread
-        ? await this.o.client.conversations.replies({
+        ? await ws.client.conversations.replies({
             channel: to.channel,
             ts: to.thread,
             limit: THREAD_LIMIT,
             include_all_metadata: true,
           })
-        : await this.o.client.conversations.history({ channel: to.channel, limit: HISTORY_LIMIT, include_all_metadata: true });
+        : await ws.client.conversations.history({ channel: to.channel, limit: HISTORY_LIMIT, include_all_metadata: true });
       messages = res.messages;
     } catch (err) {
       // Not knowing is not "not found": posting now could double-post, so the deliverer waits.
       throw toDeliveryError(err, 'slack resend check');
     }
-    const self = this.o.self();
+    const self = ws.self;
     for (const m of messages ?? []) {
       const meta = (m as { metadata?: { event_type?: unknown; event_payload?: { key?: unknown } } }).metadata;
       const mine = (m as { user?: unknown }).user === self.userId || (m as { bot_id?: unknown }).bot_id === self.botId;

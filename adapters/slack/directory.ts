@@ -1,7 +1,7 @@
-import type { webApi } from '@slack/bolt';
 import type { Clock } from '../../src/core/clock.js';
 import type { Actor } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
+import type { Workspaces } from './workspaces.js';
 
 /**
  * Who someone is, from users.info; what a workspace is called, from team.info. Both cached:
@@ -27,7 +27,7 @@ export class SlackDirectory {
   private readonly teams = new Map<string, Cached<string | undefined>>();
 
   constructor(
-    private readonly client: webApi.WebClient,
+    private readonly workspaces: Workspaces,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly names: Readonly<Record<string, string>>,
@@ -49,7 +49,8 @@ export class SlackDirectory {
 
   private async lookUp(team: string, user: string): Promise<Omit<Actor, 'isSelf'>> {
     try {
-      const res = await this.client.users.info({ user });
+      const { client } = await this.workspaces.get(team);
+      const res = await client.users.info({ user });
       const u = res.user;
       const admin = u?.is_admin === true || u?.is_owner === true || u?.is_primary_owner === true;
       const name = u?.profile?.display_name || u?.real_name || u?.profile?.real_name || u?.name || user;
@@ -79,7 +80,8 @@ export class SlackDirectory {
     if (hit && this.clock.now() - hit.at < TEAM_TTL_MS) return hit.value;
     let name: string | undefined;
     try {
-      const res = await this.client.team.info({ team });
+      const { client } = await this.workspaces.get(team);
+      const res = await client.team.info({ team });
       name = res.team?.name;
     } catch (err) {
       this.log.warn({ err, team }, 'slack team.info failed');

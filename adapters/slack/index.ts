@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, webApi } from '@slack/bolt';
+import { App, webApi } from '@slack/bolt';
 import type { Card } from '../../src/core/cards.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { FeelersError } from '../../src/core/errors.js';
@@ -7,15 +7,23 @@ import type { EventSink } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
 import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
+import type { Store } from '../../src/ports/store.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackPoster, toDeliveryError } from './delivery.js';
-import { SlackDirectory, type Self } from './directory.js';
-import { parseInbound, toChatEvent, type Inbound } from './parse.js';
+import { SlackDirectory } from './directory.js';
+import { StoreInstallations } from './installations.js';
+import { parseInbound, parseUninstall, toChatEvent, type Inbound, type Uninstall } from './parse.js';
+import { buildReceivers, type SlackOAuthConfig } from './receivers.js';
 import { renderFormModal } from './render.js';
+import { InstalledWorkspaces, SingleWorkspace, type Workspaces } from './workspaces.js';
+
+type Ack = (response?: unknown) => Promise<void>;
 
 export interface SlackAdapterConfig {
-  readonly botToken: string;
-  readonly signingSecret: string;
+  /** xoxb- token of a single-workspace install. Ignored, with a warning, when `oauth` is set. */
+  readonly botToken?: string | undefined;
+  /** HTTP mode: verifies Slack's request signatures. Unused in Socket Mode. */
+  readonly signingSecret?: string | undefined;
   /** Set: Socket Mode (no public URL; Slack allows at most ten connections). Unset: HTTP mode. */
   readonly appToken?: string | undefined;
   /** Web API base, e.g. a loopback fake's `http://127.0.0.1:PORT/api/`. */
@@ -28,16 +36,32 @@ export interface SlackAdapterConfig {
   readonly clock?: Clock | undefined;
   /** The path Slack posts to; main.ts routes it here. Default `/slack/events`. */
   readonly endpoint?: string | undefined;
-  /** Check recent history before the first post of a key in this process. Default true. */
-  readonly verifyResends?: boolean | undefined;
+  /** Many workspaces: the OAuth install flow, installations in feelers' store. */
+  readonly oauth?: (Omit<SlackOAuthConfig, 'installations'> & { readonly store: Store }) | undefined;
+  /** Socket Mode's pong timeout, which also spaces reconnects (Bolt's default 5000 ms). */
+  readonly socketPingTimeoutMs?: number | undefined;
+}
+
+/** One HTTP route the adapter answers; main.ts mounts each on its one node:http server. */
+export interface SlackRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 export interface SlackAdapter extends ChatAdapter {
   readonly network: 'slack';
   readonly endpoint: string;
   /**
-   * node:http listener for `POST {endpoint}`: verifies the signature (401, no side effect, on a
-   * forged or stale request), answers at once, and hands the event to the sink after.
+   * What to mount: `POST /slack/events` in HTTP mode, and with OAuth `GET /slack/install`
+   * (redirects to Slack's authorize page with the bot scopes and a signed state) and
+   * `GET /slack/oauth_redirect` (exchanges the code, stores the installation). Socket Mode
+   * without OAuth has none.
+   */
+  routes(): SlackRoute[];
+  /**
+   * node:http listener for every route above: verifies the signature (401, no side effect, on
+   * a forged or stale request), answers at once, and hands the event to the sink after.
    */
   handler(req: IncomingMessage, res: ServerResponse): void;
 }
@@ -58,18 +82,30 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     timeout: 10_000,
     logger: boltLogger(log.child({ part: 'web-api' })),
   };
-  const client = new webApi.WebClient(config.botToken, clientOptions);
-  let self: Self = { userId: config.botUserId ?? '' };
-  const directory = new SlackDirectory(client, clock, log, config.communityNames ?? {});
-  const poster = new SlackPoster({ client, self: () => self, log, verifyResends: config.verifyResends ?? true });
-
-  // HTTPReceiver rather than a custom Receiver: it already does what Slack requires of an
-  // endpoint (signature and 5-minute staleness check with a 401, url_verification, ssl_check,
-  // acking within 3 s), and its public `requestListener` mounts on feelers' own node:http
-  // server without the receiver ever listening on a port of its own.
-  const receiver = config.appToken
-    ? undefined
-    : new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: [endpoint], logger: boltLogger(log) });
+  if (!config.oauth && !config.botToken) {
+    throw new FeelersError('config_invalid', 'slack adapter: a bot token or OAuth settings are needed');
+  }
+  if (!config.appToken && !config.signingSecret) {
+    // HTTP mode with no secret would answer every request from Slack with 401.
+    throw new FeelersError('config_invalid', 'slack adapter: HTTP mode needs the signing secret (or an app token for Socket Mode)');
+  }
+  if (config.oauth && config.botToken) {
+    log.warn({}, 'SLACK_BOT_TOKEN is ignored with OAuth: each workspace uses the token its install gave');
+  }
+  const installations = config.oauth ? new StoreInstallations(config.oauth.store, log) : undefined;
+  const single = installations ? undefined : new SingleWorkspace(new webApi.WebClient(config.botToken, clientOptions), config.botUserId);
+  const workspaces: Workspaces = single ?? new InstalledWorkspaces(requireValue(installations), clientOptions, clock);
+  const directory = new SlackDirectory(workspaces, clock, log, config.communityNames ?? {});
+  const poster = new SlackPoster({ workspaces, log });
+  const receivers = buildReceivers({
+    signingSecret: config.signingSecret,
+    appToken: config.appToken,
+    endpoint,
+    oauth: config.oauth && installations ? { ...config.oauth, installations } : undefined,
+    clientOptions,
+    socketPingTimeoutMs: config.socketPingTimeoutMs,
+    log,
+  });
   let app: App | undefined;
   let sink: EventSink | undefined;
   let health: AdapterHealth = { connected: false };
@@ -87,6 +123,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       thread: inbound.thread,
     });
     try {
+      const { client } = await workspaces.get(inbound.team);
       await client.views.open({ trigger_id: inbound.triggerId, view: view as never });
     } catch (err) {
       fail(err, 'views.open');
@@ -94,15 +131,33 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     }
   }
 
-  async function receive(body: unknown, ack: ((response?: unknown) => Promise<void>) | undefined): Promise<void> {
-    const inbound = parseInbound(body, self.userId || undefined);
+  async function uninstall(u: Uninstall): Promise<void> {
+    if (!installations) {
+      // One token: nothing to delete, but every call will now fail until someone reinstalls.
+      fail(new Error('the app was uninstalled or its token revoked'), 'slack');
+      log.error({ team: u.team }, 'slack: the app was uninstalled or its bot token revoked; reinstall it and set SLACK_BOT_TOKEN');
+      return;
+    }
+    try {
+      await installations.deleteInstallation({ teamId: u.team, enterpriseId: u.enterprise, isEnterpriseInstall: u.isEnterpriseInstall });
+      if (u.team) workspaces.forget(u.team);
+    } catch (err) {
+      log.error({ err, team: u.team }, 'slack: could not remove an installation');
+    }
+  }
+
+  async function receive(body: unknown, ack: Ack | undefined, botUserId: string | undefined): Promise<void> {
+    const inbound = parseInbound(body, botUserId);
     if (inbound?.type === 'command') await ack?.({ response_type: 'ephemeral', text: WORKING });
     else await ack?.();
+    const gone = inbound ? undefined : parseUninstall(body);
+    if (gone) return uninstall(gone);
     if (!inbound || !sink) return;
     // trigger_id lives 3 s: the modal opens before any lookup, and the press is not an event.
     if (inbound.type === 'press' && inbound.form) return openForm(inbound);
     try {
       const botId = inbound.type === 'message' ? inbound.botId : undefined;
+      const { self } = await workspaces.get(inbound.team);
       const [actor, communityName] = await Promise.all([
         directory.actor(inbound.team, inbound.user, self, botId),
         directory.communityName(inbound.team),
@@ -115,12 +170,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     }
   }
 
-  async function start(next: EventSink): Promise<void> {
-    sink = next;
+  async function authTest(s: SingleWorkspace): Promise<void> {
     try {
-      const auth = await client.auth.test();
+      const auth = await s.client.auth.test();
       if (!auth.user_id) throw new Error('auth.test returned no user_id');
-      self = { userId: auth.user_id, botId: auth.bot_id };
+      s.self = { userId: auth.user_id, botId: auth.bot_id };
     } catch (err) {
       fail(err, 'auth.test');
       throw new FeelersError('slack_auth_failed', `Slack rejected the bot token (auth.test): ${String(err)}`, {
@@ -128,46 +182,57 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         userMessage: 'Check slack.botToken (SLACK_BOT_TOKEN): it must be a valid xoxb- token of an installed app.',
       });
     }
-    // botId and botUserId given, so Bolt does not run its own auth.test at construction.
+  }
+
+  async function start(next: EventSink): Promise<void> {
+    sink = next;
+    if (single) await authTest(single);
+    // With one token, botId and botUserId given so Bolt does not run its own auth.test; with
+    // OAuth, Bolt's authorize reads each event's installation from the store.
+    const auth = single
+      ? { token: config.botToken, botId: single.self.botId, botUserId: single.self.userId }
+      : receivers.authorize
+        ? { authorize: receivers.authorize }
+        : {};
     app = new App({
-      token: config.botToken,
-      botId: self.botId,
-      botUserId: self.userId,
+      ...auth,
+      receiver: receivers.app,
       clientOptions,
       logger: boltLogger(log.child({ part: 'bolt' })),
       // Self-messages still reach the core marked isSelf: dropping them is a core rule.
       ignoreSelf: false,
-      ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken, signingSecret: config.signingSecret }),
     });
     app.use(async (args) => {
-      const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as (r?: unknown) => Promise<void>) : undefined;
-      await receive(args.body, ack);
+      const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as Ack) : undefined;
+      const botUserId = typeof args.context.botUserId === 'string' ? args.context.botUserId : single?.self.userId;
+      await receive(args.body, ack, botUserId || undefined);
     });
     app.error(async (err) => {
       fail(err, 'bolt');
       log.error({ err }, 'slack bolt error');
     });
-    if (!receiver) await app.start();
+    // In HTTP mode Bolt never listens: main.ts's server calls the receiver's listener.
+    if (config.appToken) await app.start();
     health = { connected: true, since: clock.now() };
   }
 
   async function stop(): Promise<void> {
     sink = undefined;
     health = { ...health, connected: false };
-    // In HTTP mode Bolt never listened, so there is nothing of Bolt's to close.
-    if (!receiver && app) await app.stop();
+    if (config.appToken && app) await app.stop();
   }
 
   function handler(req: IncomingMessage, res: ServerResponse): void {
-    if (!receiver || !sink) {
+    const http = receivers.http;
+    if (!http || !sink) {
       // Slack retries a 503; a request before start or after stop is not lost.
       res.writeHead(503).end();
       return;
     }
     try {
-      receiver.requestListener(req, res);
+      http.requestListener(req, res);
     } catch (err) {
-      log.debug({ err, url: req.url }, 'slack handler: not an events path');
+      log.debug({ err, url: req.url }, 'slack handler: not a Slack path');
       if (!res.headersSent) res.writeHead(404).end();
     }
   }
@@ -196,11 +261,17 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     stop,
     health: () => health,
     handler,
+    routes: () => receivers.paths.map((p) => ({ ...p, handler })),
     post: (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> =>
-      guard('post', () => poster.post(to, card, opts.idempotencyKey)),
+      guard('post', () => poster.post(to, card, opts.idempotencyKey, opts.maybeSent === true)),
     update: (ref: MessageRef, card: Card): Promise<void> => guard('update', () => poster.update(ref, card)),
     directMessage: (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
-      guard('dm', () => poster.directMessage(to, card, opts.idempotencyKey)),
+      guard('dm', () => poster.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true)),
     notice: (to: PersonRef, where: Place, text: string): Promise<void> => guard('notice', () => poster.notice(to, where, text)),
   };
+}
+
+function requireValue<T>(v: T | undefined): T {
+  if (v === undefined) throw new Error('unreachable: OAuth settings without an installation store');
+  return v;
 }

@@ -10,7 +10,16 @@ import { FORM_ACTION_ID, FORM_BLOCK_ID } from './render.js';
  * actor up (users.info, cached) and `toChatEvent` finishes the neutral event.
  */
 export type Inbound =
-  | { type: 'command'; id: string; team: string; user: string; channel: string; name: 'ask' | 'feelers'; text: string }
+  | {
+      type: 'command';
+      id: string;
+      team: string;
+      user: string;
+      channel: string;
+      name: 'ask' | 'feelers';
+      text: string;
+      direct: boolean;
+    }
   | {
       type: 'message';
       id: string;
@@ -101,7 +110,10 @@ function fromCommand(body: Obj): Inbound | undefined {
   const channel = str(body, 'channel_id');
   if (!name || !team || !user || !channel) return undefined;
   const id = `slack:${team}:cmd:${digest(user, channel, str(body, 'trigger_id'), str(body, 'text'))}`;
-  return { type: 'command', id, team, user, channel, name, text: (str(body, 'text') ?? '').trim() };
+  // In a DM Slack names the channel `directmessage` and its id starts with D; the engine
+  // refuses `/feelers connect` there, since a DM is not a ground anyone else can read.
+  const direct = str(body, 'channel_name') === 'directmessage' || channel.startsWith('D');
+  return { type: 'command', id, team, user, channel, name, text: (str(body, 'text') ?? '').trim(), direct };
 }
 
 /** Message subtypes that are people writing; the rest (joins, topics, pins) are not messages. */
@@ -243,6 +255,30 @@ export function parseInbound(body: unknown, botUserId?: string): Inbound | undef
   return undefined;
 }
 
+/** The app was removed from a workspace (or an org): its installation must go. */
+export interface Uninstall {
+  readonly team?: string | undefined;
+  readonly enterprise?: string | undefined;
+  readonly isEnterpriseInstall: boolean;
+}
+
+/**
+ * `app_uninstalled`, or `tokens_revoked` naming a bot token: either way the stored bot token no
+ * longer works. A revoked user token alone (tokens.oauth) leaves the bot installed.
+ */
+export function parseUninstall(body: unknown): Uninstall | undefined {
+  if (!isObj(body) || str(body, 'type') !== 'event_callback') return undefined;
+  const ev = obj(body, 'event');
+  const type = str(ev, 'type');
+  const bots = obj(ev, 'tokens')?.bot;
+  const revokedBot = type === 'tokens_revoked' && Array.isArray(bots) && bots.length > 0;
+  if (type !== 'app_uninstalled' && !revokedBot) return undefined;
+  const auths = body.authorizations;
+  const auth: unknown = Array.isArray(auths) ? auths[0] : undefined;
+  const isEnterpriseInstall = body.is_enterprise_install === true || (isObj(auth) && auth.is_enterprise_install === true);
+  return { team: str(body, 'team_id'), enterprise: str(body, 'enterprise_id'), isEnterpriseInstall };
+}
+
 export interface EventContext {
   readonly actor: Actor;
   readonly communityName?: string | undefined;
@@ -265,7 +301,14 @@ export function toChatEvent(inbound: Inbound, ctx: EventContext): ChatEvent | un
   });
   switch (inbound.type) {
     case 'command':
-      return { ...base, kind: 'command', place: place(inbound.channel), name: inbound.name, text: inbound.text };
+      return {
+        ...base,
+        kind: 'command',
+        place: place(inbound.channel),
+        name: inbound.name,
+        text: inbound.text,
+        direct: inbound.direct,
+      };
     case 'message':
       return {
         ...base,

@@ -49,6 +49,20 @@ describe('slack adapter: inbound over real Bolt and signed requests', () => {
     expect(e?.id).toMatch(/^slack:T1:/);
   });
 
+  it('marks a command run in a DM direct, and one in a channel not', async () => {
+    await s.driver.command({ command: '/feelers', text: 'connect rust', user: 'U1', channel: 'C1' });
+    await s.driver.command({ command: '/feelers', text: 'connect rust', user: 'U1', channel: 'DU1' });
+    await s.driver.command({ command: '/feelers', text: 'connect go', user: 'U1', channel: 'G1', channelName: 'directmessage' });
+    const events = await s.waitForEvents(3);
+    // Each is acked before its look-up, so they may reach the sink in any order.
+    const seen = events.map((e) => (e.kind === 'command' ? [e.place.channel, e.direct] : [])).sort();
+    expect(seen).toEqual([
+      ['C1', false],
+      ['DU1', true],
+      ['G1', true],
+    ]);
+  });
+
   it('answers forged, wrong-secret, stale, tampered and unsigned requests with 401 and no side effect', async () => {
     const cmd = { command: '/ask', text: 'x', user: 'U1', channel: 'C1' };
     const stale = Math.floor(Date.now() / 1000) - 6 * 60;

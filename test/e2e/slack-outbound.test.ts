@@ -87,27 +87,63 @@ describe('slack adapter: outbound to the fake Web API', () => {
     expect(s.fake.messagesIn('C1')).toHaveLength(1);
   });
 
-  it('after a crash, a resend with the same key finds the metadata and does not post twice', async () => {
+  it('a first post makes no history call, even the first post of a key in a fresh process', async () => {
+    const card: Card = { summary: 'copy', blocks: [{ type: 'text', text: 'copy' }] };
+    await s.adapter.post(C1, card, { idempotencyKey: 'fresh-1' });
+    const fresh = await s.restartAdapter();
+    await fresh.post(C1, card, { idempotencyKey: 'fresh-2' });
+    await fresh.post({ ...C1, thread: s.fake.messagesIn('C1')[0]?.ts }, card, { idempotencyKey: 'fresh-3', maybeSent: false });
+    await fresh.directMessage({ network: 'slack', community: 'T1', user: 'U2' }, card, { idempotencyKey: 'fresh-4' });
+    expect(s.fake.callsTo('conversations.history')).toHaveLength(0);
+    expect(s.fake.callsTo('conversations.replies')).toHaveLength(0);
+    expect(s.fake.callsTo('chat.postMessage')).toHaveLength(4);
+  });
+
+  it('after a crash, a resend marked maybeSent finds the metadata and does not post twice', async () => {
     const card: Card = { summary: 'copy', blocks: [{ type: 'text', text: 'copy' }] };
     const first = await s.adapter.post(C1, card, { idempotencyKey: 'delivery-42' });
     const fresh = await s.restartAdapter();
-    const again = await fresh.post(C1, card, { idempotencyKey: 'delivery-42' });
+    const again = await fresh.post(C1, card, { idempotencyKey: 'delivery-42', maybeSent: true });
     expect(again.id).toBe(first.id);
     expect(s.fake.messagesIn('C1')).toHaveLength(1);
-    const history = s.fake.callsTo('conversations.history').at(-1);
-    expect(history?.args).toMatchObject({ channel: 'C1', limit: '20', include_all_metadata: 'true' });
-    // A different key still posts.
-    await fresh.post(C1, card, { idempotencyKey: 'delivery-43' });
+    const history = s.fake.callsTo('conversations.history');
+    expect(history).toHaveLength(1);
+    expect(history[0]?.args).toMatchObject({ channel: 'C1', limit: '20', include_all_metadata: 'true' });
+    // maybeSent with a key that never went out: one look, then it posts.
+    await fresh.post(C1, card, { idempotencyKey: 'delivery-43', maybeSent: true });
     expect(s.fake.messagesIn('C1')).toHaveLength(2);
+    expect(s.fake.callsTo('conversations.history')).toHaveLength(2);
+  });
+
+  it('a maybeSent DM looks in the DM channel before sending again', async () => {
+    const sam = { network: 'slack', community: 'T1', user: 'U2' };
+    const card: Card = { summary: 'prod', blocks: [] };
+    const first = await s.adapter.directMessage(sam, card, { idempotencyKey: 'dm-9' });
+    const again = await (await s.restartAdapter()).directMessage(sam, card, { idempotencyKey: 'dm-9', maybeSent: true });
+    expect(again.id).toBe(first.id);
+    expect(s.fake.messagesIn('DU2')).toHaveLength(1);
+    expect(s.fake.callsTo('conversations.history')[0]?.args).toMatchObject({ channel: 'DU2' });
+  });
+
+  it('a maybeSent resend whose look-up fails does not post (not knowing is not "not found")', async () => {
+    s.fake.inject('conversations.history', { status: 429, retryAfterSec: 60 });
+    const err: unknown = await s.adapter
+      .post(C1, { summary: 'x', blocks: [] }, { idempotencyKey: 'k-unknown', maybeSent: true })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'rate_limited', retryAfterMs: 60_000 });
+    expect(s.fake.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('checks the thread, not the channel, before resending a threaded post', async () => {
     const parent = s.fake.seedMessage({ channel: 'C1', text: 'ask', user: 'U1' });
     const to = { ...C1, thread: parent.ts };
     const first = await s.adapter.post(to, { summary: 'digest', blocks: [] }, { idempotencyKey: 'digest-1' });
-    const again = await (await s.restartAdapter()).post(to, { summary: 'digest', blocks: [] }, { idempotencyKey: 'digest-1' });
+    const fresh = await s.restartAdapter();
+    const again = await fresh.post(to, { summary: 'digest', blocks: [] }, { idempotencyKey: 'digest-1', maybeSent: true });
     expect(again.id).toBe(first.id);
     expect(s.fake.messagesIn('C1')).toHaveLength(2);
+    expect(s.fake.callsTo('conversations.replies')[0]?.args).toMatchObject({ channel: 'C1', ts: parent.ts });
+    expect(s.fake.callsTo('conversations.history')).toHaveLength(0);
   });
 
   it('ignores a message with the key that someone else posted', async () => {
@@ -117,8 +153,9 @@ describe('slack adapter: outbound to the fake Web API', () => {
       user: 'U2',
       metadata: { event_type: 'feelers_delivery', event_payload: { key: 'k9' } },
     });
-    await s.adapter.post(C1, { summary: 'real', blocks: [] }, { idempotencyKey: 'k9' });
+    await s.adapter.post(C1, { summary: 'real', blocks: [] }, { idempotencyKey: 'k9', maybeSent: true });
     expect(s.fake.messagesIn('C1')).toHaveLength(2);
+    expect(s.fake.callsTo('conversations.history')).toHaveLength(1);
   });
 
   it('maps a 429 to rate_limited with retryAfterMs, and makes one request (no client retries)', async () => {

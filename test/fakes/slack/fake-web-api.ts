@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../../src/core/clock.js';
+import { FakeOAuth, type IssuedToken } from './fake-oauth.js';
+import { FakeSocketMode } from './fake-socket-mode.js';
+import { parseArgs, send, validateBlocks, withBasicAuth, type Answer, type Args } from './fake-wire.js';
 import { TokenBuckets, type RateLimits } from './token-buckets.js';
 
 /**
@@ -17,6 +20,18 @@ export interface FakeUser {
   readonly isAdmin?: boolean;
   readonly isOwner?: boolean;
   readonly isBot?: boolean;
+  /** The workspace the person belongs to; default the fake's first team. */
+  readonly team?: string;
+}
+
+/** One workspace with the app installed: its bot token and bot user. */
+export interface FakeTeam {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
 }
 
 export interface RecordedCall {
@@ -53,20 +68,24 @@ export interface FakeSlackOptions {
   readonly clock?: Clock;
   /** Enforce Slack's posting limits with 429s (off by default). */
   readonly rateLimits?: RateLimits | boolean;
+  /** The xapp- token apps.connections.open accepts (Socket Mode). */
+  readonly appToken?: string;
+  /** Serve OAuth v2 (the authorize step and oauth.v2.access) for this app. */
+  readonly oauth?: { clientId: string; clientSecret: string };
 }
 
-type Args = Record<string, unknown>;
-type Answer = Record<string, unknown>;
-
-/** Fields the WebClient sends as JSON strings inside a form body. */
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view'];
 
 export class FakeSlack {
   readonly team: { id: string; name: string; domain: string };
   readonly botToken: string;
   readonly botUserId: string;
   readonly botId: string;
+  readonly appToken: string;
   readonly calls: RecordedCall[] = [];
+  readonly oauth: FakeOAuth | undefined;
+  private readonly teams = new Map<string, FakeTeam>();
+  private readonly channels = new Map<string, string>();
+  private socketMode: FakeSocketMode | undefined;
   private readonly users = new Map<string, FakeUser>();
   private readonly messages: StoredMessage[] = [];
   private readonly ephemerals: { channel: string; user: string; text: string; thread_ts?: string | undefined }[] = [];
@@ -83,9 +102,12 @@ export class FakeSlack {
     this.botToken = o.botToken ?? 'xoxb-fake-token';
     this.botUserId = o.botUserId ?? 'UBOT';
     this.botId = o.botId ?? 'BBOT';
+    this.appToken = o.appToken ?? 'xapp-fake-token';
+    this.oauth = o.oauth ? new FakeOAuth(o.oauth.clientId, o.oauth.clientSecret) : undefined;
     this.clock = o.clock ?? systemClock;
+    // With OAuth the first team, like every other, gets its token from an install.
     for (const u of o.users ?? []) this.addUser(u);
-    this.addUser({ id: this.botUserId, name: 'feelers', isBot: true });
+    this.addTeam({ ...this.team, botUserId: this.botUserId, botId: this.botId, botToken: o.oauth ? '' : this.botToken });
     if (o.rateLimits) this.buckets = new TokenBuckets(this.clock, o.rateLimits === true ? undefined : o.rateLimits);
   }
 
@@ -95,7 +117,52 @@ export class FakeSlack {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     fake.server = server;
     fake.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    fake.socketMode = new FakeSocketMode(server, () => fake.base);
     return fake;
+  }
+
+  /** Slack's Socket Mode end of this fake. */
+  get socket(): FakeSocketMode {
+    if (!this.socketMode) throw new Error('the fake is not started');
+    return this.socketMode;
+  }
+
+  /** Where /slack/install should send the browser (Slack's authorize page). */
+  get authorizeUrl(): string {
+    return `${this.base}/oauth/v2/authorize`;
+  }
+
+  /**
+   * Another workspace. Without OAuth it is installed at once with `botToken`; with OAuth its
+   * token comes from oauth.v2.access. Its bot user is a user of that workspace.
+   */
+  addTeam(t: { id: string; name: string; domain?: string; botUserId?: string; botId?: string; botToken?: string }): FakeTeam {
+    const team: FakeTeam = {
+      id: t.id,
+      name: t.name,
+      domain: t.domain ?? t.name.toLowerCase(),
+      botUserId: t.botUserId ?? `UBOT${t.id}`,
+      botId: t.botId ?? `BBOT${t.id}`,
+      botToken: t.botToken ?? (this.oauth ? '' : `xoxb-${t.id}-token`),
+    };
+    this.teams.set(team.id, team);
+    this.addUser({ id: team.botUserId, name: 'feelers', isBot: true, team: team.id });
+    return team;
+  }
+
+  teamOf(id: string): FakeTeam | undefined {
+    return this.teams.get(id);
+  }
+
+  /** A channel of one workspace: a token of another workspace gets channel_not_found there. */
+  addChannel(channel: string, team: string): void {
+    this.channels.set(channel, team);
+  }
+
+  /** The token stops working, as after an uninstall (token_revoked). */
+  revoke(team: string): void {
+    const t = this.teams.get(team);
+    if (t) t.botToken = '';
   }
 
   /** What to give the WebClient as `slackApiUrl`. */
@@ -106,6 +173,7 @@ export class FakeSlack {
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.socketMode?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.server = undefined;
@@ -159,6 +227,7 @@ export class FakeSlack {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if ((req.url ?? '').startsWith('/oauth/v2/authorize')) return send(res, 200, { ok: true, note: 'approve with fake.oauth.approve' });
     const match = /^\/api\/([\w.]+)/.exec(req.url ?? '');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -179,11 +248,43 @@ export class FakeSlack {
       if ('status' in injected) return send(res, injected.status, { ok: false, error: 'internal_error' });
       return send(res, 200, { ok: false, error: injected.error });
     }
-    if (token !== this.botToken) return send(res, 200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
+    // App-level calls authenticate otherwise: the app token, or the client id and secret.
+    if (method === 'apps.connections.open') {
+      return send(res, 200, token === this.appToken ? this.socket.open() : { ok: false, error: 'invalid_auth' });
+    }
+    if (method === 'oauth.v2.access') {
+      if (!this.oauth) return send(res, 200, { ok: false, error: 'invalid_client_id' });
+      return send(res, 200, this.oauth.exchange(withBasicAuth(args, auth), (team, scopes) => this.issue(team, scopes)));
+    }
+    const team = token ? [...this.teams.values()].find((t) => t.botToken !== '' && t.botToken === token) : undefined;
+    if (!team) return send(res, 200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     const wait = this.buckets?.take(method, args);
     if (wait !== undefined) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
-    const answer = this.answer(method, args);
+    // A token works on its own workspace's channels only, as a bot token does on Slack.
+    if (typeof args.channel === 'string' && args.channel && this.teamOfChannel(args.channel) !== team.id) {
+      return send(res, 200, { ok: false, error: 'channel_not_found' });
+    }
+    const answer = this.answer(method, args, team);
     return send(res, 200, answer);
+  }
+
+  private issue(teamId: string, _scopes: readonly string[]): IssuedToken {
+    const team = this.teams.get(teamId) ?? this.addTeam({ id: teamId, name: teamId });
+    team.botToken = `xoxb-${teamId}-${Math.random().toString(36).slice(2, 10)}`;
+    return { team: { id: team.id, name: team.name }, token: team.botToken, botUserId: team.botUserId };
+  }
+
+  private teamOfChannel(channel: string): string {
+    const known = this.channels.get(channel);
+    if (known) return known;
+    // A DM channel (`D<user>`) belongs to the person's workspace.
+    const user = channel.startsWith('D') ? this.users.get(channel.slice(1)) : undefined;
+    return user?.team ?? this.team.id;
+  }
+
+  private userOf(team: FakeTeam, id: string): FakeUser | undefined {
+    const u = this.users.get(id);
+    return u && (u.team ?? this.team.id) === team.id ? u : undefined;
   }
 
   private takeInjection(method: string): Injection | undefined {
@@ -195,22 +296,22 @@ export class FakeSlack {
     return head.injection;
   }
 
-  private answer(method: string, a: Args): Answer {
+  private answer(method: string, a: Args, team: FakeTeam): Answer {
     switch (method) {
       case 'auth.test':
         return {
           ok: true,
-          url: `https://${this.team.domain}.slack.com/`,
-          team: this.team.name,
+          url: `https://${team.domain}.slack.com/`,
+          team: team.name,
           user: 'feelers',
-          team_id: this.team.id,
-          user_id: this.botUserId,
-          bot_id: this.botId,
+          team_id: team.id,
+          user_id: team.botUserId,
+          bot_id: team.botId,
         };
       case 'chat.postMessage':
-        return this.postMessage(a);
+        return this.postMessage(a, team);
       case 'chat.update':
-        return this.update(a);
+        return this.update(a, team);
       case 'chat.postEphemeral': {
         if (typeof a.channel !== 'string' || typeof a.user !== 'string') return { ok: false, error: 'invalid_arguments' };
         const thread = typeof a.thread_ts === 'string' ? a.thread_ts : undefined;
@@ -219,7 +320,7 @@ export class FakeSlack {
       }
       case 'conversations.open': {
         const user = String(a.users ?? '').split(',')[0];
-        if (!user || !this.users.has(user)) return { ok: false, error: 'user_not_found' };
+        if (!user || !this.userOf(team, user)) return { ok: false, error: 'user_not_found' };
         return { ok: true, channel: { id: `D${user}` } };
       }
       case 'conversations.history':
@@ -227,9 +328,9 @@ export class FakeSlack {
       case 'conversations.replies':
         return this.replies(a);
       case 'users.info':
-        return this.userInfo(a);
+        return this.userInfo(a, team);
       case 'team.info':
-        return { ok: true, team: { ...this.team } };
+        return { ok: true, team: { id: team.id, name: team.name, domain: team.domain } };
       case 'views.open': {
         if (typeof a.trigger_id !== 'string' || !a.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
         if (typeof a.view !== 'object' || a.view === null) return { ok: false, error: 'invalid_arguments' };
@@ -241,7 +342,7 @@ export class FakeSlack {
     }
   }
 
-  private postMessage(a: Args): Answer {
+  private postMessage(a: Args, team: FakeTeam): Answer {
     const channel = typeof a.channel === 'string' ? a.channel : '';
     if (!channel) return { ok: false, error: 'channel_not_found' };
     const invalid = validateBlocks(a.blocks);
@@ -254,16 +355,16 @@ export class FakeSlack {
       blocks: a.blocks,
       metadata: a.metadata,
       thread_ts: thread,
-      user: this.botUserId,
-      bot_id: this.botId,
+      user: team.botUserId,
+      bot_id: team.botId,
     });
     return { ok: true, channel, ts: stored.ts, message: { ...stored, type: 'message' } };
   }
 
-  private update(a: Args): Answer {
+  private update(a: Args, team: FakeTeam): Answer {
     const m = this.messages.find((x) => x.channel === a.channel && x.ts === a.ts);
     if (!m) return { ok: false, error: 'message_not_found' };
-    if (m.user !== this.botUserId) return { ok: false, error: 'cant_update_message' };
+    if (m.user !== team.botUserId) return { ok: false, error: 'cant_update_message' };
     const invalid = validateBlocks(a.blocks);
     if (invalid) return { ok: false, error: 'invalid_blocks', errors: [invalid] };
     if (typeof a.text === 'string') m.text = a.text;
@@ -293,14 +394,14 @@ export class FakeSlack {
     return { ok: true, messages: thread.slice(0, limit).map((m) => this.view(m, a)), has_more: thread.length > limit };
   }
 
-  private userInfo(a: Args): Answer {
-    const u = this.users.get(String(a.user));
+  private userInfo(a: Args, team: FakeTeam): Answer {
+    const u = this.userOf(team, String(a.user));
     if (!u) return { ok: false, error: 'user_not_found' };
     return {
       ok: true,
       user: {
         id: u.id,
-        team_id: this.team.id,
+        team_id: team.id,
         name: u.name,
         real_name: u.realName ?? u.name,
         is_admin: u.isAdmin ?? false,
@@ -310,48 +411,4 @@ export class FakeSlack {
       },
     };
   }
-}
-
-function parseArgs(raw: string, contentType: string): Args {
-  let args: Args = {};
-  if (contentType.startsWith('application/json')) {
-    try {
-      const parsed: unknown = JSON.parse(raw || '{}');
-      if (typeof parsed === 'object' && parsed !== null) args = parsed as Args;
-    } catch {
-      args = {};
-    }
-  } else {
-    args = Object.fromEntries(new URLSearchParams(raw));
-  }
-  for (const f of JSON_FIELDS) {
-    const v = args[f];
-    if (typeof v === 'string') {
-      try {
-        args[f] = JSON.parse(v) as unknown;
-      } catch {
-        // Slack would answer invalid_arguments; keeping the string lets a test see what was sent.
-      }
-    }
-  }
-  return args;
-}
-
-/** Slack's own hard limits on blocks, answered with invalid_blocks like the real thing. */
-function validateBlocks(blocks: unknown): string | undefined {
-  if (blocks === undefined) return undefined;
-  if (!Array.isArray(blocks)) return 'blocks must be an array';
-  if (blocks.length > 50) return 'no more than 50 items allowed [json-pointer:/blocks]';
-  for (const [i, b] of blocks.entries()) {
-    const text = (b as { text?: { text?: unknown } }).text?.text;
-    if ((b as { type?: unknown }).type === 'section' && typeof text === 'string' && text.length > 3000) {
-      return `must be less than 3001 characters [json-pointer:/blocks/${i}/text/text]`;
-    }
-  }
-  return undefined;
-}
-
-function send(res: ServerResponse, status: number, body: Answer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
 }

@@ -81,7 +81,7 @@ export class SlackDriver {
 
   /** A slash command, form-encoded exactly as Slack sends it. */
   async command(
-    c: { command: string; text: string; user: string; channel: string; triggerId?: string },
+    c: { command: string; text: string; user: string; channel: string; triggerId?: string; channelName?: string },
     o: SendOptions = {},
   ): Promise<DriverResponse> {
     const form = new URLSearchParams({
@@ -89,7 +89,8 @@ export class SlackDriver {
       team_id: this.teamId,
       team_domain: 'acme',
       channel_id: c.channel,
-      channel_name: 'general',
+      // Slack names a DM's channel `directmessage`.
+      channel_name: c.channelName ?? (c.channel.startsWith('D') ? 'directmessage' : 'general'),
       user_id: c.user,
       user_name: c.user.toLowerCase(),
       command: c.command,

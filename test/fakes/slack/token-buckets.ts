@@ -6,6 +6,11 @@ export interface RateLimits {
   readonly perChannel: { readonly ratePerSec: number; readonly burst: number };
   /** chat.postMessage per workspace: a few hundred a minute (300/min), burst 5. */
   readonly perWorkspace: { readonly ratePerSec: number; readonly burst: number };
+  /**
+   * The workspace a channel belongs to, for an org-wide (Enterprise Grid) install whose one
+   * token posts into many workspaces, each with its own per-workspace limit. Unset: one workspace.
+   */
+  readonly workspaceOf?: ((channel: string) => string) | undefined;
 }
 
 export const slackPostLimits: RateLimits = {
@@ -34,11 +39,12 @@ export class TokenBuckets {
     if (method !== 'chat.postMessage') return undefined;
     const channel = `channel:${String(args.channel)}`;
     const waitChannel = this.peek(channel, this.limits.perChannel);
-    const waitTeam = this.peek('workspace', this.limits.perWorkspace);
+    const workspace = `workspace:${this.limits.workspaceOf?.(String(args.channel)) ?? ''}`;
+    const waitTeam = this.peek(workspace, this.limits.perWorkspace);
     const wait = Math.max(waitChannel, waitTeam);
     if (wait > 0) return Math.max(1, Math.ceil(wait / 1000));
     this.spend(channel);
-    this.spend('workspace');
+    this.spend(workspace);
     return undefined;
   }
 
