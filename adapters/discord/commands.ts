@@ -2,18 +2,39 @@
  * Slash command definitions and their registration. Guild commands update at once, global ones
  * can take a while to reach every server, so tests and single-server installs set `guildIds`.
  */
-import { ApplicationCommandOptionType, Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
+import { ApplicationCommandOptionType, InteractionContextType, Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
 
-/** `/feelers` subcommands, each with an optional free-text argument passed on as typed. */
-export const FEELERS_SUBCOMMANDS: readonly { name: string; description: string; arg?: { name: string; description: string } }[] = [
-  { name: 'connect', description: 'Connect this channel to feelers', arg: { name: 'topics', description: 'Topics this channel knows about' } },
-  { name: 'disconnect', description: 'Stop feelers in this channel' },
-  { name: 'topics', description: 'Set the topics of this channel', arg: { name: 'topics', description: 'Comma-separated topics' } },
-  { name: 'expertise', description: 'Say what you know about, to be asked', arg: { name: 'topics', description: 'Comma-separated topics' } },
-  { name: 'contact', description: 'How people may reach you after an introduction', arg: { name: 'text', description: 'e.g. an email or a link' } },
-  { name: 'follow', description: 'Follow a question', arg: { name: 'ask', description: 'The question id' } },
-  { name: 'optout', description: 'Stop receiving questions by DM' },
-  { name: 'optin', description: 'Receive questions by DM again' },
+export interface SubcommandDef {
+  readonly name: string;
+  readonly description: string;
+  /** One free-text option, passed to the engine after the subcommand name as typed. */
+  readonly arg?: { readonly name: string; readonly description: string; readonly required: boolean } | undefined;
+}
+
+/**
+ * `/feelers` subcommands: exactly the ones the engine runs (src/core/commands.ts). A
+ * subcommand the engine does not know would answer "I don't know ..." to everyone who tries it.
+ */
+export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
+  {
+    name: 'connect',
+    description: 'Connect this channel so it receives questions (admins and channel managers)',
+    arg: { name: 'topics', description: 'Only questions with these topics, e.g. learning, onboarding', required: false },
+  },
+  { name: 'disconnect', description: 'Stop sending questions to this channel' },
+  {
+    name: 'topics',
+    description: 'Topics you know about; feelers may DM you questions on them',
+    arg: { name: 'list', description: 'Comma-separated topics, e.g. learning, coaching', required: true },
+  },
+  {
+    name: 'contact',
+    description: 'How people reach you after an introduction you agree to (alone: show it)',
+    arg: { name: 'text', description: 'e.g. an email or a link; "clear" removes it', required: false },
+  },
+  { name: 'optout', description: "Stop direct messages you didn't ask for" },
+  { name: 'optin', description: 'Allow direct messages on your topics again' },
+  { name: 'forget-me', description: 'Delete your profile, contact, topics and follows' },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 
@@ -22,6 +43,8 @@ export function commandDefinitions(): RESTPutAPIApplicationCommandsJSONBody {
     {
       name: 'ask',
       description: 'Ask the connected communities a question',
+      // Usable in a DM with the bot too (global commands only; guild commands stay in the guild).
+      contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
       options: [
         {
           type: ApplicationCommandOptionType.String,
@@ -35,12 +58,13 @@ export function commandDefinitions(): RESTPutAPIApplicationCommandsJSONBody {
     {
       name: 'feelers',
       description: 'Set up and use feelers',
+      contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
       options: FEELERS_SUBCOMMANDS.map((s) => ({
         type: ApplicationCommandOptionType.Subcommand,
         name: s.name,
         description: s.description,
         options: s.arg
-          ? [{ type: ApplicationCommandOptionType.String, name: s.arg.name, description: s.arg.description, required: false }]
+          ? [{ type: ApplicationCommandOptionType.String, name: s.arg.name, description: s.arg.description, required: s.arg.required }]
           : [],
       })),
     },

@@ -5,10 +5,13 @@
  * and only echoes `nonce` in the create response (a later GET never shows it):
  * 1. every create carries `nonce` (a 20-character hash of the idempotency key and part number)
  *    with `enforce_nonce: true`, so a retry within minutes returns the first message;
- * 2. the same hash is written in the last embed's footer ("feelers · <hash>"). For a key this
- *    process has not sent before (a restart, another instance), the channel's last 50 messages
- *    are searched for that footer first. A footer was chosen over a hidden component id because
- *    cards without buttons have no components, and over content because embeds never ping.
+ * 2. the same hash is written in the last embed's footer ("feelers · <hash>"). When the outbox
+ *    says the message may already be out (`maybeSent`: a send that died or timed out, perhaps
+ *    longer ago than the nonce window), the channel's last 50 messages are searched for that
+ *    footer first. Only then: the search is a GET per send, and on a 500-channel fan-out it
+ *    would double the requests spent from the 50/s global budget. A footer was chosen over a
+ *    hidden component id because cards without buttons have no components, and over content
+ *    because embeds never ping.
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST } from 'discord.js';
@@ -17,8 +20,6 @@ import type { MessageBody } from './render.js';
 
 export const NONCE_LENGTH = 20;
 const FOOTER_PREFIX = 'feelers · ';
-/** Keys sent by this process; older ones fall back to the footer search. */
-const SEEN_KEYS_MAX = 10_000;
 /** How far back the footer search looks (Discord returns at most 100; copies are recent). */
 const LOOKBACK = 50;
 
@@ -46,18 +47,21 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
   return new DeliveryError('transient', `${what}: ${message}`, { cause: err });
 }
 
-export class Sender {
-  private seen = new Set<string>();
+/** Extra fields for every create of one send (a DM "thread" reply's message_reference). */
+export type BodyExtra = Readonly<Record<string, unknown>>;
 
+export class Sender {
   constructor(
     private readonly restOf: () => REST,
     private readonly botId: () => string,
   ) {}
 
-  /** Sends `bodies` to a channel once per key; returns the messages (found or created) in order. */
-  async sendOnce(channelId: string, bodies: MessageBody[], key: string): Promise<APIMessage[]> {
-    const found = this.seen.has(key) ? new Map<string, APIMessage>() : await this.findSent(channelId, bodies.length, key);
-    this.remember(key);
+  /**
+   * Sends `bodies` to a channel once per key; returns the messages (found or created) in order.
+   * `maybeSent`: look for parts already posted (by their footer) before creating any.
+   */
+  async sendOnce(channelId: string, bodies: MessageBody[], key: string, maybeSent = false, extra: BodyExtra = {}): Promise<APIMessage[]> {
+    const found = maybeSent ? await this.findSent(channelId, bodies.length, key) : new Map<string, APIMessage>();
     const out: APIMessage[] = [];
     for (const [part, b] of bodies.entries()) {
       const nonce = nonceFor(key, part);
@@ -67,7 +71,7 @@ export class Sender {
         continue;
       }
       const msg = (await this.restOf().post(Routes.channelMessages(channelId), {
-        body: { ...b, nonce, enforce_nonce: true },
+        body: { ...b, ...extra, nonce, enforce_nonce: true },
       })) as APIMessage;
       out.push(msg);
     }
@@ -90,13 +94,5 @@ export class Sender {
       }
     }
     return found;
-  }
-
-  private remember(key: string): void {
-    this.seen.add(key);
-    if (this.seen.size > SEEN_KEYS_MAX) {
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
   }
 }

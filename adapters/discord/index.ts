@@ -17,16 +17,20 @@ import {
   type PartialMessage,
 } from 'discord.js';
 import { buttonsOf, type Card } from '../../src/core/cards.js';
+import { systemClock, type Clock } from '../../src/core/clock.js';
 import type { EventSink, ChatEvent } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
 import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
+import type { Store } from '../../src/ports/store.js';
 import { registerCommands } from './commands.js';
-import { footerFor, Sender, toDeliveryError } from './deliver.js';
+import { footerFor, Sender, toDeliveryError, type BodyExtra } from './deliver.js';
 import { InteractionDesk } from './interactions.js';
+import { inviteUrl } from './invite.js';
 import { DM_GUILD, NETWORK, parseDelete, parseEdit, parseMessage, type ParseContext } from './parse.js';
 import { renderCard, renderSingle, threadName } from './render.js';
 import { clip, neutralise } from './sanitize.js';
+import { guardStart, storeStartHistory, type StartHistory } from './start-guard.js';
 
 export interface DiscordAdapterConfig {
   /** Bot token. */
@@ -40,12 +44,30 @@ export interface DiscordAdapterConfig {
   /** Display names by guild id, winning over the guild's own name. */
   communityNames?: Readonly<Record<string, string>> | undefined;
   logger: Logger;
+  /** Where recent start times are kept for the crash-loop backoff; wins over `store`. */
+  startHistory?: StartHistory | undefined;
+  /** Keeps the start history when no `startHistory` is given. Without either, no backoff. */
+  store?: Store | undefined;
+  /** For the crash-loop wait (tests inject one). */
+  clock?: Clock | undefined;
 }
 
-/** Discord: 50 requests/s per bot token over all guilds; about 5 messages per 5 s per channel. */
+/**
+ * Discord: 50 requests/s per bot token over all guilds; about 5 messages per 5 s per channel.
+ *
+ * No network bucket: @discordjs/rest already paces the global 50/s, and it counts requests,
+ * where the deliverer can only count sends; a copy is two requests (the message, then its
+ * thread), so a 50 sends/s bucket let 100 requests/s through. It also released them one by
+ * one, so discord.js's fixed one-second windows filled over the whole second and overlapped
+ * Discord's rolling window: 266 global 429s on a 500-channel fan-out (bench/discord-fan-out.ts).
+ * Enough sends in flight keep discord.js's queue full, so each of its windows goes out at once
+ * and the next waits its full second: the engine then runs at the plain discord.js speed
+ * (ratio 1.004). An even 49 requests/s bucket was tried and did worse (more 429s). The
+ * per-channel bucket stays: it keeps one busy channel from holding up the queue with retries.
+ */
 export const DISCORD_LIMITS: DeliveryLimits = {
-  network: { ratePerSec: 50, burst: 50 },
   channel: { ratePerSec: 1, burst: 5 },
+  concurrency: 64,
 };
 
 /** Discord's error code when a message already has a thread. */
@@ -92,6 +114,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   const botId = (): string => client.user?.id ?? '';
   const dmCommunityOf = new Map<string, string>();
   const dmChannelOf = new Map<string, string>();
+  /** DM channel ids seen or opened: a card "in a thread" there becomes a reply (DMs have no threads). */
+  const dmChannels = new Set<string>();
   let health: { connected: boolean; since?: number | undefined; lastError?: string | undefined } = { connected: false };
 
   const ctx: ParseContext = {
@@ -109,6 +133,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   }
 
   async function deliver(event: ChatEvent, sink: EventSink): Promise<void> {
+    if ('direct' in event && event.direct) dmChannels.add(event.place.channel);
     if (event.place.community !== DM_GUILD && event.kind !== 'deleted' && !event.actor.isBot) {
       if (!('direct' in event) || !event.direct) dmCommunityOf.set(event.actor.user, event.place.community);
     }
@@ -162,7 +187,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
     } catch (err) {
       if (err instanceof DiscordAPIError && err.code === THREAD_ALREADY_CREATED) return first.id;
       const mapped = toDeliveryError(err, 'start thread');
-      // A retry finds the posted message by its nonce footer and tries the thread again.
+      // A retry gets the posted message back by its nonce (after a crash, by its footer) and
+      // tries the thread again.
       if (mapped.kind !== 'gone') throw mapped;
       log.warn({ err, channelId }, 'discord: could not start a thread; replies will only come as message replies');
       return undefined;
@@ -174,7 +200,38 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
     if (known) return known;
     const channel = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: user } })) as APIChannel;
     dmChannelOf.set(user, channel.id);
+    dmChannels.add(channel.id);
     return channel.id;
+  }
+
+  /** Guild channels and threads are cached from the gateway; only an unknown id costs a GET. */
+  async function isDm(channelId: string): Promise<boolean> {
+    if (dmChannels.has(channelId)) return true;
+    const known = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId).catch(() => null));
+    if (!known?.isDMBased()) return false;
+    dmChannels.add(channelId);
+    return true;
+  }
+
+  /**
+   * Discord DMs have no threads, yet the engine posts digests "in the thread" of an ask card
+   * made by DM: there, the card's thread is its own message id, and a post into it is a reply
+   * to that message (message_reference), which Discord shows linked to the card.
+   */
+  async function postInDm(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
+    const extra: BodyExtra = to.thread ? { message_reference: { message_id: to.thread, fail_if_not_exists: false } } : {};
+    const sent = await sender.sendOnce(to.channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent, extra);
+    const first = sent[0];
+    if (!first) throw new Error('nothing was sent');
+    return { network: NETWORK, community: to.community, channel: to.channel, id: first.id };
+  }
+
+  async function login(): Promise<void> {
+    const history = config.startHistory ?? (config.store ? storeStartHistory(config.store) : undefined);
+    if (history) await guardStart(history, config.clock ?? systemClock, log);
+    const ready = once(client, Events.ClientReady);
+    await client.login(config.token);
+    await ready;
   }
 
   return {
@@ -187,13 +244,14 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
         destroyed = false;
       }
       wire(sink);
-      const ready = once(client, Events.ClientReady);
-      await client.login(config.token);
-      await ready;
+      await login();
       const appId = client.application?.id ?? botId();
       await registerCommands(client.rest, appId, config.guildIds);
       health = { connected: true, since: Date.now() };
       log.info({ guilds: client.guilds.cache.size, messageContent: config.messageContent ?? false }, 'discord: ready');
+      // The operator needs this link to add the bot to another server, with the permissions
+      // feelers uses and no more (see invite.ts for why each is there).
+      log.info({ inviteUrl: inviteUrl(appId) }, 'discord: invite the bot to a server with this link');
     },
 
     async stop() {
@@ -210,7 +268,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       const channelId = to.thread ?? to.channel;
       rememberForms(card);
       try {
-        const sent = await sender.sendOnce(channelId, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey);
+        if (await isDm(to.channel)) return await postInDm(to, card, opts);
+        const sent = await sender.sendOnce(channelId, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
         const first = sent[0];
         if (!first) throw new Error('nothing was sent');
         const thread = to.thread ?? (card.thread ? await startThread(channelId, first, card.thread.title) : undefined);
@@ -237,7 +296,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       try {
         const channel = await openDm(to.user);
         if (to.community !== DM_GUILD) dmCommunityOf.set(to.user, to.community);
-        const sent = await sender.sendOnce(channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey);
+        const sent = await sender.sendOnce(channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
         const first = sent[0];
         if (!first) throw new Error('nothing was sent');
         return { network: NETWORK, community: to.community, channel, id: first.id };

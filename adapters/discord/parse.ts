@@ -102,7 +102,8 @@ export function parseMessage(message: Message, ctx: ParseContext): MessageEvent 
     id: eventId(message.guildId, message.id),
     actor: actorOf(message.author, place.community, ctx, message.member, memberRights(message)),
     place,
-    communityName: message.guildId ? ctx.communityName(message.guildId) : undefined,
+    // A DM counts for the guild the person came from: name that guild, not its bare id.
+    communityName: ctx.communityName(place.community),
     messageId: message.id,
     text: stripBotMention(message.content, ctx.botId),
     direct: message.guildId === null,
@@ -164,13 +165,14 @@ function interactionBase(i: AnyInteraction, ctx: ParseContext) {
     id: eventId(i.guildId, i.id),
     actor,
     place,
-    communityName: i.guildId ? ctx.communityName(i.guildId) : undefined,
+    communityName: ctx.communityName(place.community),
     raw: { id: i.id, type: i.type, channelId: i.channelId, guildId: i.guildId },
   };
 }
 
 export function parseCommand(i: ChatInputCommandInteraction, ctx: ParseContext): CommandEvent {
-  const base = interactionBase(i, ctx);
+  // A DM has no guild; the engine refuses channel-only commands (connect) there.
+  const base = { ...interactionBase(i, ctx), direct: i.guildId === null };
   if (i.commandName === 'ask') {
     return { ...base, kind: 'command', name: 'ask', text: (i.options.getString('question') ?? '').trim() };
   }

@@ -83,18 +83,46 @@ describe('discord adapter delivery against the fake REST API', () => {
     expect(reply.replyTo).toBe(ref.id);
   });
 
-  it('posts once per idempotency key, also from a fresh process (footer search)', async () => {
+  it('posts once per idempotency key: by nonce, and after the nonce window by the footer when maybeSent', async () => {
     h = await startHarness({ fake: { echoOwnMessages: false } });
     const a = await h.adapter.post(general, card('once'), { idempotencyKey: 'same' });
     const b = await h.adapter.post(general, card('once'), { idempotencyKey: 'same' });
     expect(b.id).toBe(a.id);
+    // Nothing said the message might be out: no history read was spent on it.
+    const reads = () => h?.fake.requestsTo('GET', new RegExp(`^/channels/${GENERAL}/messages$`)) ?? [];
+    expect(reads()).toHaveLength(0);
+
+    // Minutes later Discord has forgotten the nonce; a fresh process resends what the outbox
+    // says may have gone out, and finds it by the footer instead of posting again.
+    h.fake.rest.forgetNonces();
+    await h.adapter.stop();
     const restarted = adapterFor(h.fake);
-    const c = await restarted.post(general, card('once'), { idempotencyKey: 'same' });
+    await restarted.start(async () => {});
+    h = { ...h, adapter: restarted };
+    const c = await restarted.post(general, card('once'), { idempotencyKey: 'same', maybeSent: true });
     expect(c.id).toBe(a.id);
+    expect(reads()).toHaveLength(1);
     expect(h.fake.world.messagesIn(GENERAL)).toHaveLength(1);
+
     const d = await restarted.post(general, card('twice'), { idempotencyKey: 'other' });
     expect(d.id).not.toBe(a.id);
+    expect(reads()).toHaveLength(1);
     expect(h.fake.world.messagesIn(GENERAL)).toHaveLength(2);
+    const create = h.fake.requestsTo('POST', new RegExp(`^/channels/${GENERAL}/messages$`)).at(-1);
+    expect(create?.body).toMatchObject({ enforce_nonce: true });
+  });
+
+  it('a DM maybe sent is also looked for by its footer before a resend', async () => {
+    h = await startHarness({ fake: { echoOwnMessages: false } });
+    const a = await h.adapter.directMessage(jane, card('for you'), { idempotencyKey: 'dm-same' });
+    h.fake.rest.forgetNonces();
+    await h.adapter.stop();
+    const restarted = adapterFor(h.fake);
+    await restarted.start(async () => {});
+    h = { ...h, adapter: restarted };
+    const b = await restarted.directMessage(jane, card('for you'), { idempotencyKey: 'dm-same', maybeSent: true });
+    expect(b.id).toBe(a.id);
+    expect(h.fake.world.messagesIn(a.channel)).toHaveLength(1);
   });
 
   it('a 429 on message create still yields exactly one message', async () => {
@@ -127,6 +155,23 @@ describe('discord adapter delivery against the fake REST API', () => {
     h.fake.rest.injector.clear();
     h.fake.inject({ method: 'POST', path: /^\/users\/@me\/channels$/, status: 403, code: 50007 });
     await expect(h.adapter.directMessage(jane, card('hi'), { idempotencyKey: 'dm' })).rejects.toMatchObject({ kind: 'gone' });
+  });
+
+  it('in a DM a card with a thread opens none, and a post "in its thread" replies to it', async () => {
+    h = await startHarness({ fake: { echoOwnMessages: false } });
+    const dm = h.fake.dmChannel(USERS.jane.id).id;
+    const place = { network: 'discord', community: G, channel: dm };
+    const ref = await h.adapter.post(place, card('Your question', { thread: { title: 'Your question' } }), { idempotencyKey: 'dm-ask' });
+    expect(ref).toEqual({ network: 'discord', community: G, channel: dm, id: ref.id });
+    expect(h.fake.requestsTo('POST', /\/threads$/)).toHaveLength(0);
+
+    const digest = await h.adapter.post({ ...place, thread: ref.id }, card('Two answers so far'), { idempotencyKey: 'dm-digest' });
+    expect(digest.channel).toBe(dm);
+    const stored = h.fake.world.findMessage(dm, digest.id);
+    expect(stored?.message_reference).toMatchObject({ message_id: ref.id });
+    expect(h.fake.world.messagesIn(dm).map((m) => m.id)).toEqual([ref.id, digest.id]);
+    // Nothing was sent to a channel named after the card's id.
+    expect(h.fake.requestsTo('POST', new RegExp(`^/channels/${ref.id}/messages$`))).toHaveLength(0);
   });
 
   it('sends a DM card and a notice without a pending interaction as a DM', async () => {

@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatEvent, CommandEvent, MessageEvent } from '../../src/core/events.js';
+import type { Logger } from '../../src/core/logger.js';
 import { G, GENERAL, USERS, startHarness, type Harness } from '../fakes/discord/adapter-harness.js';
+
+/** A logger that keeps every line, for what the adapter tells the operator at start. */
+function recordingLogger(lines: { obj: object; msg?: string | undefined }[]): Logger {
+  const log: Logger = {
+    debug: () => {},
+    info: (obj, msg) => void lines.push({ obj, msg }),
+    warn: (obj, msg) => void lines.push({ obj, msg }),
+    error: (obj, msg) => void lines.push({ obj, msg }),
+    child: () => log,
+  };
+  return log;
+}
 
 const MESSAGE_CONTENT = 1 << 15;
 let h: Harness | undefined;
@@ -26,6 +39,27 @@ describe('discord adapter over the fake gateway', () => {
     const names = (puts[0]?.body as { name: string }[]).map((c) => c.name).sort();
     expect(names).toEqual(['ask', 'feelers']);
     expect(h.fake.requestsTo('PUT', /\/applications\/\d+\/commands$/)).toHaveLength(0);
+  });
+
+  it('logs the invite URL at start, and delays the login after a crash loop on the injected clock', async () => {
+    const lines: { obj: object; msg?: string | undefined }[] = [];
+    const slept: number[] = [];
+    const now = Date.UTC(2026, 0, 5, 9, 0, 0);
+    let saved: readonly number[] = [now - 30_000, now - 20_000, now - 10_000, now - 5_000];
+    h = await startHarness({
+      adapter: {
+        logger: recordingLogger(lines),
+        clock: { now: () => now, sleep: async (ms) => void slept.push(ms) },
+        startHistory: { load: async () => saved, save: async (s) => void (saved = s) },
+      },
+    });
+    // Fifth start in 10 minutes: 2^(5-3) s, before the IDENTIFY.
+    expect(slept).toEqual([4_000]);
+    expect(saved).toHaveLength(5);
+    const invite = lines.map((l) => (l.obj as { inviteUrl?: string }).inviteUrl).find((u) => u !== undefined);
+    const url = new URL(invite ?? 'http://missing');
+    expect(url.searchParams.get('client_id')).toBe(h.fake.world.applicationId);
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
   });
 
   it('asks for Message Content only when configured, and registers globally without guildIds', async () => {

@@ -79,6 +79,11 @@ export class FakeRest {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Forget every nonce, as Discord does after a few minutes: only the footer search finds a post then. */
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
   resetLimits(): void {
     this.limiter = new Limiter();
   }
@@ -210,6 +215,12 @@ export class FakeRest {
     return msg;
   }
 
+  private interactionMessage(channel: FakeChannel, b: Json): StoredMessage {
+    const msg = this.store(channel, this.world.bot, b);
+    msg.viaInteraction = true;
+    return msg;
+  }
+
   private editMessage(msg: StoredMessage, b: Json): Reply {
     if (msg.author.id !== this.world.bot.id) {
       return json(403, { message: 'Cannot edit a message authored by another user', code: 50005 });
@@ -288,14 +299,14 @@ export class FakeRest {
     if (!channel) return notFound();
     if (method === 'POST' && a3 === undefined) {
       rec.followUps.push(b);
-      return json(200, messageJson(this.store(channel, this.world.bot, b)));
+      return json(200, messageJson(this.interactionMessage(channel, b)));
     }
     if (a3 === 'messages' && a4) {
       if (method === 'PATCH') {
         rec.followUps.push(b);
-        return json(200, messageJson(this.store(channel, this.world.bot, b)));
+        return json(200, messageJson(this.interactionMessage(channel, b)));
       }
-      if (method === 'GET') return json(200, messageJson(this.store(channel, this.world.bot, {})));
+      if (method === 'GET') return json(200, messageJson(this.interactionMessage(channel, {})));
       if (method === 'DELETE') return { status: 204, headers: {} };
     }
     return notFound();

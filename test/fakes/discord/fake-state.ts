@@ -71,6 +71,8 @@ export interface StoredMessage {
   nonce?: string | number | undefined;
   flags: number;
   thread?: FakeChannel | undefined;
+  /** Written through an interaction's webhook (a reply or follow-up), not a channel post. */
+  viaInteraction?: boolean | undefined;
 }
 
 export const ChannelTypes = { GuildText: 0, DM: 1, PublicThread: 11 } as const;
