@@ -6,13 +6,14 @@ import type { DestinationStream } from 'pino';
 import { builtInAdapters, configuredNetworks, type AdapterRegistry } from './adapter-registry.js';
 import { NETWORK_SETUP_HINT } from './config/networks.js';
 import { loadConfig, type Config, type Env } from './config/load-config.js';
-import type { Clock } from './core/clock.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { Engine } from './core/engine.js';
 import type { EngineApi } from './core/engine-api.js';
 import { asFeelersError, FeelersError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import { PromMetrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
+import { ExclusiveAdapter } from './lease/exclusive-adapter.js';
 import { createLogger } from './log/create-logger.js';
 import type { ChatAdapter } from './ports/chat-adapter.js';
 import type { Store } from './ports/store.js';
@@ -69,7 +70,20 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       metrics,
       logger,
     });
-    const adapters = [...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store })), ...(opts.adapters ?? [])];
+    const built = [...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store })), ...(opts.adapters ?? [])];
+    // With a shared store, several instances run at once: a connection only one process may
+    // hold goes to whichever instance holds its lease, and the new holder catches up on the gap.
+    const adapters = built.map((a) =>
+      a.singleConnection && store.kind === 'redis'
+        ? new ExclusiveAdapter(a, {
+            store,
+            owner: instanceId,
+            clock: clock ?? systemClock,
+            log: logger.child({ part: 'lease', network: a.network }),
+            onActive: () => engine?.catchUp(a.network) ?? Promise.resolve(0),
+          })
+        : a,
+    );
 
     // A shared store can go away while this process keeps running; a local one goes with it.
     const spool = store.kind === 'redis' ? new SqliteSpool(config.spoolPath) : undefined;

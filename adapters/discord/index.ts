@@ -237,6 +237,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   return {
     network: NETWORK,
     limits: DISCORD_LIMITS,
+    // Discord allows one gateway session per token and shard (main.ts leases it among instances).
+    singleConnection: true,
 
     async start(sink) {
       if (destroyed) {

@@ -1,6 +1,6 @@
 import { cardToText, type Card } from '../../src/core/cards.js';
 import { DeliveryError } from '../../src/core/errors.js';
-import type { EventSink } from '../../src/core/events.js';
+import type { ChatEvent, EventSink } from '../../src/core/events.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
 import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
 import { parseWire } from './parse.js';
@@ -83,6 +83,12 @@ class MemoryAdapter implements ChatAdapter {
   async stop(): Promise<void> {
     this.disconnect?.();
     this.disconnect = undefined;
+  }
+
+  async recent(thread: Place, limit: number): Promise<ChatEvent[]> {
+    this.ownNetwork(thread.network);
+    const ctx = { botUser: this.world.botUser(this.network).id, botName: this.botName };
+    return this.world.history(thread, limit).map((wire) => parseWire(wire, ctx));
   }
 
   health(): AdapterHealth {

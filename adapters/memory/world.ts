@@ -255,6 +255,16 @@ export class MemoryWorld {
     return this.messages.get(id);
   }
 
+  /**
+   * The platform's history API: the message events of a thread's latest messages (root
+   * excluded), oldest first, with the ids they were first delivered under.
+   */
+  history(place: Place, limit: number): WireEvent[] {
+    const ids = new Set(this.messagesIn(place).map((m) => m.id));
+    const found = [...this.events.values()].filter((w) => w.type === 'message' && ids.has(w.messageId));
+    return found.slice(-limit);
+  }
+
   /** Every text ever shown anywhere: messages with their earlier versions, DMs, notices. */
   everything(): string[] {
     const out: string[] = [];

@@ -17,7 +17,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { noMetrics, type EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
 import { channelOf, samePerson, threadOf, type MessageRef } from './places.js';
-import { Repo } from './repo.js';
+import { Repo, sets } from './repo.js';
 import { adoptOrphans, collectReply, deleteReply, editReply, keepOrphan, openPromptOf, replyByDm } from './replies.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from './spool.js';
@@ -29,6 +29,8 @@ import { textCard } from './digest-cards.js';
  * RESUME within minutes. A day outlives both with room to spare.
  */
 export const DEDUPE_TTL_MS = 24 * 3600_000;
+/** Messages read back per thread when catching up after a gap in a connection. */
+const CATCH_UP_PER_THREAD = 50;
 
 export interface EngineDeps {
   store: Store;
@@ -227,6 +229,36 @@ export class Engine implements EngineApi {
     if (e.place.thread && (await repo.ground(e.place))) await keepOrphan(this.ctx, e);
   }
 
+  /**
+   * Reads the threads of open asks on one network for messages written while this instance
+   * was not connected to it, and handles them; dedupe drops those already seen.
+   */
+  async catchUp(network: string): Promise<number> {
+    const adapter = this.adapters.get(network);
+    if (!adapter?.recent) return 0;
+    const { repo, store } = this.ctx;
+    let handled = 0;
+    for (const askId of (await store.setMembers(sets.openAsks)).sort()) {
+      const refs: MessageRef[] = [];
+      const card = await repo.askCard(askId);
+      if (card) refs.push(card);
+      for (const copy of await repo.loadAll(await store.setMembers(sets.copies(askId)), (id) => repo.copy(id))) {
+        if (copy.ref && copy.kind === 'ground') refs.push(copy.ref);
+      }
+      for (const ref of refs.filter((r) => r.network === network)) {
+        try {
+          for (const event of await adapter.recent(threadOf(ref), CATCH_UP_PER_THREAD)) {
+            await this.handle(event);
+            handled++;
+          }
+        } catch (err) {
+          this.ctx.log.warn({ err, network, thread: ref.id }, 'could not catch up on a thread');
+        }
+      }
+    }
+    return handled;
+  }
+
   digestTick(): Promise<{ digests: number }> {
     return digestTick(this.ctx, this.owner);
   }
@@ -249,7 +281,7 @@ export class Engine implements EngineApi {
     }
     for (const a of this.adapters.values()) {
       const h = a.health();
-      parts[`adapter:${a.network}`] = h.connected ? { ok: true } : { ok: false, detail: h.lastError ?? 'not connected' };
+      parts[`adapter:${a.network}`] = h.connected ? { ok: true, ...(h.role ? { detail: h.role } : {}) } : { ok: false, detail: h.lastError ?? 'not connected' };
     }
     return { ok: Object.values(parts).every((p) => p.ok), parts };
   }

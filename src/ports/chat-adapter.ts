@@ -1,9 +1,14 @@
 import type { Card } from '../core/cards.js';
-import type { EventSink } from '../core/events.js';
+import type { ChatEvent, EventSink } from '../core/events.js';
 import type { MessageRef, PersonRef, Place } from '../core/places.js';
 
 export interface AdapterHealth {
   readonly connected: boolean;
+  /**
+   * For a connection only one instance may hold (Discord's gateway): 'standby' while another
+   * instance holds it. A standby instance still sends (REST) and is healthy.
+   */
+  readonly role?: 'active' | 'standby' | undefined;
   /** When the adapter last became connected (epoch ms). */
   readonly since?: number | undefined;
   readonly lastError?: string | undefined;
@@ -58,6 +63,12 @@ export interface ChatAdapter {
   readonly network: string;
   /** Optional: the platform's rate limits, for the deliverer's token buckets. */
   readonly limits?: DeliveryLimits | undefined;
+  /**
+   * Optional: only one process may hold this adapter's inbound connection at a time (Discord:
+   * one gateway session per token and shard). With a shared store, main.ts lets instances take
+   * turns under a lease; sending works from every instance.
+   */
+  readonly singleConnection?: boolean | undefined;
 
   /** Connect and start handing events to `sink`. Resolves once events can flow. */
   start(sink: EventSink): Promise<void>;
@@ -76,4 +87,12 @@ export interface ChatAdapter {
   directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef>;
   /** A private line to one person where they are: Slack ephemeral, Discord ephemeral reply or DM. */
   notice(to: PersonRef, where: Place, text: string): Promise<void>;
+
+  /**
+   * Optional: the latest messages written in a thread, oldest first, as the message events a
+   * live connection would have delivered (same ids). The engine reads the threads it follows
+   * after a gap in the connection (another instance held it, or none did) and drops what it
+   * has seen. Networks that redeliver on their own (Slack retries events) leave it out.
+   */
+  recent?(thread: Place, limit: number): Promise<ChatEvent[]>;
 }
