@@ -208,7 +208,7 @@ export class Engine implements EngineApi {
         await this.ctx.notice(e.actor, e.place, `This question is ${ask.state}, so your message was not passed on.`);
         return;
       }
-      const copy = binding.copyId ? await repo.copy(binding.copyId) : undefined;
+      const copy = binding.copy ?? (binding.copyId ? await repo.copy(binding.copyId) : undefined);
       const source = binding.copyId ? (e.place.thread ? 'copy-thread' : 'reply-to') : 'ask-thread';
       await collectReply(this.ctx, {
         eventId: e.id,
@@ -325,7 +325,11 @@ export class Engine implements EngineApi {
       if (!copy) return;
       copy.ref = ref;
       await repo.saveCopy(copy);
-      const binding = { askId: p.askId, copyId: p.copyId };
+      const binding = {
+        askId: p.askId,
+        copyId: p.copyId,
+        copy: { id: copy.id, kind: copy.kind, communityName: copy.communityName, via: copy.via },
+      };
       await repo.bindThread(threadOf(ref), binding);
       await repo.bindMessage(ref, binding);
       await adoptOrphans(this.ctx, threadOf(ref));

@@ -2,9 +2,9 @@ import { joinedCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
 import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from './events.js';
 import { stableId } from './ids.js';
-import type { Ask, Copy, OpenPrompt, Reply, ReplySource } from './model.js';
+import type { Ask, OpenPrompt, Reply, ReplySource } from './model.js';
 import { personKey, placeKey, samePerson, type PersonRef, type Place } from './places.js';
-import { sets } from './repo.js';
+import { sets, type CopyInfo } from './repo.js';
 import { cleanText } from './text.js';
 
 /** Longest reply kept; longer ones are cut with a note, so one paste can't flood a digest. */
@@ -16,7 +16,7 @@ export interface ReplyInput {
   readonly actor: Actor;
   readonly communityName?: string | undefined;
   readonly ask: Ask;
-  readonly copy?: Copy | undefined;
+  readonly copy?: CopyInfo | undefined;
   readonly text: string;
   readonly source: ReplySource;
   readonly message?: { network: string; channel: string; id: string } | undefined;
@@ -31,7 +31,7 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
   if (!text) return undefined;
   if (text.length > MAX_REPLY) text = `${text.slice(0, MAX_REPLY - 1)}…`;
   const reply: Reply = {
-    id: stableId('reply', input.eventId),
+    id: input.message ? replyIdOf(input.message) : stableId('reply', input.eventId),
     askId: input.ask.id,
     copyId: input.copy?.id,
     author: ctx.author(input.actor, input.communityName ?? input.copy?.communityName),
@@ -42,7 +42,6 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
     message: input.message,
   };
   await ctx.repo.saveReply(reply);
-  if (input.message) await ctx.repo.bindReplyMessage(input.message.network, input.message.channel, input.message.id, reply.id);
   await ctx.store.setAdd(sets.replies(reply.askId), reply.id);
   await ctx.store.setAdd(sets.repliesBy(reply.author), reply.id);
   await ctx.store.setAdd(sets.fresh(reply.askId), `reply:${reply.id}`);
@@ -96,11 +95,17 @@ export async function retractReply(ctx: Ctx, replyId: string, by: PersonRef): Pr
   return reply;
 }
 
+/**
+ * A reply written as a message has an id made from the message's, so its edits and deletion
+ * find it without an index of their own.
+ */
+export function replyIdOf(m: { network: string; channel: string; id: string }): string {
+  return stableId('reply', m.network, m.channel, m.id);
+}
+
 /** Edits follow the reply until and after it is digested (later summaries show the new text). */
 export async function editReply(ctx: Ctx, e: EditedEvent): Promise<void> {
-  const replyId = await ctx.repo.replyOfMessage(e.place.network, e.place.channel, e.messageId);
-  if (!replyId) return;
-  const reply = await ctx.repo.reply(replyId);
+  const reply = await ctx.repo.reply(replyIdOf({ network: e.place.network, channel: e.place.channel, id: e.messageId }));
   if (!reply || !samePerson(reply.author, e.actor)) return;
   const text = cleanText(e.text);
   if (!text) return deleteReply(ctx, { ...e, kind: 'deleted' });
@@ -110,9 +115,7 @@ export async function editReply(ctx: Ctx, e: EditedEvent): Promise<void> {
 
 /** A deleted message is withdrawn: not in any later digest or summary. */
 export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<void> {
-  const replyId = await ctx.repo.replyOfMessage(e.place.network, e.place.channel, e.messageId);
-  if (!replyId) return;
-  const reply = await ctx.repo.reply(replyId);
+  const reply = await ctx.repo.reply(replyIdOf({ network: e.place.network, channel: e.place.channel, id: e.messageId }));
   if (!reply || reply.deleted) return;
   reply.deleted = true;
   await ctx.repo.saveReply(reply);
@@ -155,7 +158,7 @@ export async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
   const binding = await ctx.repo.threadBinding(thread);
   const ask = binding ? await ctx.repo.ask(binding.askId) : undefined;
   if (!binding || !ask || ask.state !== 'open') return;
-  const copy = binding.copyId ? await ctx.repo.copy(binding.copyId) : undefined;
+  const copy = binding.copy;
   for (const o of list) {
     if (samePerson(o.actor, ask.asker)) continue;
     await collectReply(ctx, {

@@ -18,7 +18,11 @@ import type { Store } from '../ports/store.js';
 export interface ThreadBinding {
   readonly askId: string;
   readonly copyId?: string | undefined;
+  /** What a reply needs of the copy, kept here so collecting a reply reads one key, not two. */
+  readonly copy?: CopyInfo | undefined;
 }
+
+export type CopyInfo = Pick<Copy, 'id' | 'kind' | 'communityName' | 'via'>;
 
 /** Set names: the engine's indexes (keyv has no scan, so every query the engine makes is a set). */
 export const sets = {
@@ -142,14 +146,6 @@ export class Repo {
   bindMessage(ref: MessageRef, b: ThreadBinding): Promise<void> {
     return this.store.set(`msg:${messageKey(ref.network, ref.channel, ref.id)}`, b);
   }
-  /** A person's message that became a reply, to follow its edits and deletion. */
-  replyOfMessage(network: string, channel: string, id: string): Promise<string | undefined> {
-    return this.store.get<string>(`reply-msg:${messageKey(network, channel, id)}`);
-  }
-  bindReplyMessage(network: string, channel: string, id: string, replyId: string): Promise<void> {
-    return this.store.set(`reply-msg:${messageKey(network, channel, id)}`, replyId);
-  }
-
   action(key: string): Promise<ActionBinding | undefined> {
     return this.store.get<ActionBinding>(`act:${key}`);
   }
