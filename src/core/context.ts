@@ -96,7 +96,7 @@ export class Ctx {
     if (stable !== undefined && (await this.repo.delivery(stable))) return stable;
     const id = stable ?? newId();
     const now = this.now();
-    await this.deliverer.enqueue({ id, target, card, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now });
+    await this.deliverer.enqueue({ id, target, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now }, card);
     return id;
   }
 }

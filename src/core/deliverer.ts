@@ -1,4 +1,5 @@
 import type { ChatAdapter } from '../ports/chat-adapter.js';
+import type { Card } from './cards.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from './clock.js';
 import { DeliveryError } from './errors.js';
@@ -19,6 +20,8 @@ const MAX_ATTEMPTS = 8;
 /** Waits longer than this leave the send to a later pass instead of holding this one open. */
 const MAX_INLINE_WAIT_MS = 5_000;
 const DEFAULT_CONCURRENCY = 8;
+/** Far longer than any redo window (claims, ticks, spool replays), short enough not to pile up. */
+const FINISHED_TTL_MS = 7 * 24 * 3600_000;
 
 export interface DeliveryHooks {
   /** Last look before sending: 'cancel' drops a copy of an ask closed meanwhile. */
@@ -61,7 +64,8 @@ export class Deliverer {
   constructor(private readonly deps: DelivererDeps) {}
 
   /** Write a delivery to the outbox. It is durable once this resolves. */
-  async enqueue(d: Delivery): Promise<void> {
+  async enqueue(d: Delivery, card: Card): Promise<void> {
+    await this.deps.repo.saveDeliveryCard(d.id, card);
     await this.deps.repo.saveDelivery(d);
     await this.deps.store.setAdd(sets.outbox, d.id);
     this.queue.set(d.id, d);
@@ -222,17 +226,22 @@ export class Deliverer {
   }
 
   private async transmit(d: Delivery, adapter: ChatAdapter, maybeSent: boolean): Promise<MessageRef> {
+    const card = await this.deps.repo.deliveryCard(d.id);
+    if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
     const t = d.target;
     const opts = { idempotencyKey: d.id, maybeSent };
-    if (t.kind === 'post') return adapter.post(t.place, d.card, opts);
-    if (t.kind === 'dm') return adapter.directMessage(t.person, d.card, opts);
-    await adapter.update(t.ref, d.card);
+    if (t.kind === 'post') return adapter.post(t.place, card, opts);
+    if (t.kind === 'dm') return adapter.directMessage(t.person, card, opts);
+    await adapter.update(t.ref, card);
     return t.ref;
   }
 
   private async finish(d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
     d.state = state;
-    await this.deps.repo.saveDelivery(d);
+    // A finished delivery is kept a while (a redone digest or replayed event finds it and is
+    // not sent again); its card is no longer needed.
+    await this.deps.store.set(`delivery:${d.id}`, d, FINISHED_TTL_MS);
+    await this.deps.store.delete(`delivery-card:${d.id}`);
     await this.deps.store.setRemove(sets.outbox, d.id);
     this.queue.delete(d.id);
     this.deps.metrics.deliveryFinished(d.purpose.kind, state);

@@ -161,7 +161,9 @@ export type DeliveryState = 'pending' | 'sent' | 'failed' | 'cancelled';
 
 /**
  * One message the outbox owes a network. Written before anything is sent; the deliverer
- * claims it, sends it with `id` as the idempotency key, and records the result.
+ * claims it, sends it with `id` as the idempotency key, and records the result. Its card is
+ * kept under a key of its own, written once and read once at sending, so the bookkeeping
+ * writes (claim, in flight, sent) stay small.
  */
 export interface Delivery {
   readonly id: string;
@@ -169,7 +171,6 @@ export interface Delivery {
     | { readonly kind: 'post'; readonly place: Place }
     | { readonly kind: 'dm'; readonly person: PersonRef }
     | { readonly kind: 'update'; readonly ref: MessageRef };
-  readonly card: Card;
   /** What to do once sent. */
   readonly purpose: DeliveryPurpose;
   state: DeliveryState;

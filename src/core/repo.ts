@@ -10,6 +10,7 @@ import type {
   Profile,
   Reply,
 } from './model.js';
+import type { Card } from './cards.js';
 import type { MessageRef, PersonRef, Place } from './places.js';
 import { channelOf, messageKey, personKey, placeKey } from './places.js';
 import type { Store } from '../ports/store.js';
@@ -158,6 +159,12 @@ export class Repo {
   }
   saveDelivery(d: Delivery): Promise<void> {
     return this.store.set(`delivery:${d.id}`, d);
+  }
+  deliveryCard(id: string): Promise<Card | undefined> {
+    return this.store.get<Card>(`delivery-card:${id}`);
+  }
+  saveDeliveryCard(id: string, card: Card): Promise<void> {
+    return this.store.set(`delivery-card:${id}`, card);
   }
 
   /** Loads every id of a set, skipping ids whose document is gone. */
