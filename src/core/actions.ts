@@ -18,7 +18,7 @@ const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-off
  * refused or stale press gets a private notice to the presser and changes nothing.
  */
 export async function handleAction(ctx: Ctx, e: ActionEvent): Promise<string | undefined> {
-  const b = await ctx.repo.action(e.actionId);
+  const b = await ctx.binding(e.actionId);
   if (!b) throw new UserError('stale_button', 'This button is no longer active. It may be from an old message.');
   if (b.only !== undefined && b.only !== personKey(e.actor)) {
     throw new UserError('not_yours', 'This button is for someone else, so nothing happened.');

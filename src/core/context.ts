@@ -7,7 +7,7 @@ import type { Actor } from './events.js';
 import { newId } from './ids.js';
 import type { Logger } from './logger.js';
 import type { EngineMetrics } from './metrics.js';
-import type { ActionBinding, Author, ContactCard, Delivery, DeliveryPurpose, Profile } from './model.js';
+import type { ActionBinding, ActionOp, Author, ContactCard, Delivery, DeliveryPurpose, Profile } from './model.js';
 import type { MessageRef, PersonRef, Place } from './places.js';
 import type { Repo } from './repo.js';
 import type { EngineSettings } from './settings.js';
@@ -37,6 +37,28 @@ export class Ctx {
     const key = newId(16);
     await this.store.set(`act:${key}`, b, ACTION_TTL_MS);
     return key;
+  }
+
+  /**
+   * Several buttons of one card that share everything but their op, in one stored record:
+   * button `k.0` does `ops[0]`, `k.1` does `ops[1]`... (a copy's four buttons cost one write).
+   */
+  async bindAll<const Ops extends readonly ActionOp[]>(
+    b: Omit<ActionBinding, 'op'>,
+    ops: Ops,
+  ): Promise<Record<Ops[number], string>> {
+    const key = newId(16);
+    await this.store.set(`act:${key}`, { ...b, op: ops[0], ops: [...ops] }, ACTION_TTL_MS);
+    return Object.fromEntries(ops.map((op, i) => [op, `${key}.${i}`])) as Record<Ops[number], string>;
+  }
+
+  /** The binding behind a button id made by `bind` or `bindAll`. */
+  async binding(actionId: string): Promise<ActionBinding | undefined> {
+    const dot = actionId.lastIndexOf('.');
+    if (dot < 0) return this.store.get<ActionBinding>(`act:${actionId}`);
+    const found = await this.store.get<ActionBinding & { ops?: ActionOp[] }>(`act:${actionId.slice(0, dot)}`);
+    const op = found?.ops?.[Number(actionId.slice(dot + 1))];
+    return found && op ? { ...found, op } : undefined;
   }
 
   communityName(network: string, community: string, reported?: string): string {

@@ -56,6 +56,7 @@ export class Deliverer {
   private readonly queue = new Map<string, Delivery>();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly limiter = new Limiter();
+  private readonly arrivals = new Limiter();
   private running: Promise<number> | null = null;
   private reloadWanted = false;
   private stopped = false;
@@ -207,7 +208,10 @@ export class Deliverer {
       d.sendingSince = this.deps.clock.now();
       await repo.saveDelivery(d);
       try {
-        const ref = await this.transmit(d, adapter, maybeSent);
+        const card = await repo.deliveryCard(d.id);
+        if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
+        await this.paceArrival(claimsFor(d, adapter));
+        const ref = await this.transmit(d, card, adapter, maybeSent);
         d.ref = ref;
         await this.finish(d, 'sent');
         await hooks.afterSent(d, ref);
@@ -225,9 +229,23 @@ export class Deliverer {
     }
   }
 
-  private async transmit(d: Delivery, adapter: ChatAdapter, maybeSent: boolean): Promise<MessageRef> {
-    const card = await this.deps.repo.deliveryCard(d.id);
-    if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
+  /**
+   * Tokens are taken when a send starts, but the claim, the re-read and the bookkeeping before
+   * it take a varying few milliseconds, so sends paced evenly at the start can reach the
+   * platform bunched together, and a platform that counts arrivals answers 429 (Slack's
+   * Retry-After is whole seconds). A second set of buckets, on wall time, spaces the actual
+   * transmissions; it rarely waits more than that jitter.
+   */
+  private async paceArrival(claims: readonly BucketClaim[]): Promise<void> {
+    if (claims.length === 0) return;
+    for (;;) {
+      const wait = this.arrivals.tryTake(claims, performance.now());
+      if (wait === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  private async transmit(d: Delivery, card: Card, adapter: ChatAdapter, maybeSent: boolean): Promise<MessageRef> {
     const t = d.target;
     const opts = { idempotencyKey: d.id, maybeSent };
     if (t.kind === 'post') return adapter.post(t.place, card, opts);

@@ -104,13 +104,8 @@ export async function addCopy(
   const targetKey = target.place ? placeKey(target.place) : target.person ? personKey(target.person) : '';
   const copyId = stableId('copy', ask.id, kind, targetKey);
   const deliveryId = stableId('copy-delivery', copyId);
-  const base = { askId: ask.id, copyId };
-  const keys: CopyKeys = {
-    help: await ctx.bind({ op: 'help', ...base }),
-    refer: await ctx.bind({ op: 'refer', ...base }),
-    answer: await ctx.bind({ op: 'answer', ...base }),
-    follow: await ctx.bind({ op: 'follow', ...base }),
-  };
+  const ops = await ctx.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
+  const keys: CopyKeys = { help: ops.help, refer: ops.refer, answer: ops.answer, follow: ops.follow };
   const copy: Copy = {
     id: copyId,
     askId: ask.id,
