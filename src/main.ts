@@ -78,6 +78,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
         ? new ExclusiveAdapter(a, {
             store,
             owner: instanceId,
+            leaseMs: config.connectionLeaseMs,
             clock: clock ?? systemClock,
             log: logger.child({ part: 'lease', network: a.network }),
             onActive: () => engine?.catchUp(a.network) ?? Promise.resolve(0),

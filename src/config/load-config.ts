@@ -30,6 +30,11 @@ export interface Config {
   /** Cron expressions, read in UTC. */
   readonly schedule: ScheduleConfig;
   readonly engine: EngineSettings;
+  /**
+   * With a shared store, how long an instance holds a connection only one process may have
+   * (Discord's gateway) without renewing it: how soon another takes over when it dies.
+   */
+  readonly connectionLeaseMs: number;
   /** Set when Slack is configured in the environment. */
   readonly slack: SlackConfig | undefined;
   /** Set when Discord is configured in the environment. */
@@ -63,6 +68,7 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
       outboxRetry: yaml.schedule?.outboxRetry ?? defaults.schedule.outboxRetry,
     },
     engine: engineSettingsFrom(yaml, file?.label ?? ''),
+    connectionLeaseMs: (yaml.connection?.leaseSeconds ?? defaults.connectionLeaseSeconds) * 1000,
     ...networksFromEnv(vars),
   };
 }

@@ -16,6 +16,8 @@ export const defaults = {
   spoolPath: './data/spool.sqlite',
   configFile: 'config/feelers.yaml',
   logLevel: 'info' as LogLevel,
+  /** How long an instance holds Discord's one gateway connection without renewing it. */
+  connectionLeaseSeconds: 15,
   schedule: {
     digest: '*/10 * * * *',
     expirySweep: '*/15 * * * *',
@@ -101,6 +103,7 @@ export const yamlSchema = z.strictObject({
     .optional(),
   expiry: z.strictObject({ days: count(1).optional(), warnBeforeHours: count(0).optional() }).optional(),
   outbox: z.strictObject({ claimSeconds: count(1).optional() }).optional(),
+  connection: z.strictObject({ leaseSeconds: count(3).optional() }).optional(),
 });
 export type YamlInput = z.output<typeof yamlSchema>;
 
@@ -150,6 +153,8 @@ export const yamlHints: Readonly<Record<string, Hint>> = {
   'expiry.days': { expected: 'a whole number >= 1', example: 'days: 14' },
   outbox: { expected: 'a mapping', example: 'outbox:\n  claimSeconds: 30' },
   'outbox.claimSeconds': { expected: 'a whole number of seconds >= 1', example: 'claimSeconds: 30' },
+  connection: { expected: 'a mapping', example: 'connection:\n  leaseSeconds: 15' },
+  'connection.leaseSeconds': { expected: 'a whole number of seconds >= 3', example: 'leaseSeconds: 15' },
   'expiry.warnBeforeHours': { expected: 'a whole number >= 0, less than expiry.days × 24', example: 'warnBeforeHours: 24' },
 };
 

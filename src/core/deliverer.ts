@@ -55,8 +55,9 @@ export interface DelivererDeps {
 export class Deliverer {
   private readonly queue = new Map<string, Delivery>();
   private readonly inflight = new Map<string, Promise<void>>();
-  private readonly limiter = new Limiter();
-  private readonly arrivals = new Limiter();
+  /** Decides when a send may start; the arrival buckets below keep the platform's spacing. */
+  private readonly limiter = new Limiter(0);
+  private readonly arrivals = new Map<string, Limiter>();
   private running: Promise<number> | null = null;
   private reloadWanted = false;
   private stopped = false;
@@ -210,7 +211,7 @@ export class Deliverer {
       try {
         const card = await repo.deliveryCard(d.id);
         if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
-        await this.paceArrival(claimsFor(d, adapter));
+        await this.paceArrival(adapter, claimsFor(d, adapter));
         const ref = await this.transmit(d, card, adapter, maybeSent);
         d.ref = ref;
         await this.finish(d, 'sent');
@@ -236,10 +237,15 @@ export class Deliverer {
    * Retry-After is whole seconds). A second set of buckets, on wall time, spaces the actual
    * transmissions; it rarely waits more than that jitter.
    */
-  private async paceArrival(claims: readonly BucketClaim[]): Promise<void> {
+  private async paceArrival(adapter: ChatAdapter, claims: readonly BucketClaim[]): Promise<void> {
     if (claims.length === 0) return;
+    let arrivals = this.arrivals.get(adapter.network);
+    if (!arrivals) {
+      arrivals = new Limiter(adapter.limits?.arrivalJitterMs);
+      this.arrivals.set(adapter.network, arrivals);
+    }
     for (;;) {
-      const wait = this.arrivals.tryTake(claims, performance.now());
+      const wait = arrivals.tryTake(claims, performance.now());
       if (wait === 0) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }

@@ -24,10 +24,7 @@ export interface BucketClaim {
   readonly bucket: Bucket;
 }
 
-/** Tokens the bucket earns in ARRIVAL_JITTER_MS. */
-function jitterTokens(b: Bucket): number {
-  return (ARRIVAL_JITTER_MS * b.ratePerSec) / 1000;
-}
+
 
 /**
  * Token buckets keyed by scope (network, community, channel). `tryTake` takes one token from
@@ -42,6 +39,14 @@ function jitterTokens(b: Bucket): number {
  */
 export class Limiter {
   private readonly states = new Map<string, State>();
+
+  /** `toleranceMs`: how much later than paced a send may arrive without crowding the next. */
+  constructor(private readonly toleranceMs = ARRIVAL_JITTER_MS) {}
+
+  /** Tokens a bucket earns in the tolerance. */
+  private slack(b: Bucket): number {
+    return (this.toleranceMs * b.ratePerSec) / 1000;
+  }
 
   /** Takes a token from each bucket and returns 0, or takes nothing and returns ms to wait. */
   tryTake(claims: readonly BucketClaim[], now: number): number {
@@ -74,7 +79,7 @@ export class Limiter {
   private waitFor(c: BucketClaim, now: number): number {
     const s = this.state(c, now);
     if (s.blockedUntil > now) return s.blockedUntil - now;
-    const need = 1 + jitterTokens(c.bucket);
+    const need = 1 + this.slack(c.bucket);
     if (s.tokens >= need) return 0;
     return Math.ceil(((need - s.tokens) * 1000) / c.bucket.ratePerSec);
   }
@@ -83,12 +88,12 @@ export class Limiter {
     let s = this.states.get(c.key);
     if (!s) {
       // Never used: as if idle for ever, so the whole burst goes at once.
-      s = { tokens: c.bucket.burst + jitterTokens(c.bucket), last: now, blockedUntil: 0, bucket: c.bucket };
+      s = { tokens: c.bucket.burst + this.slack(c.bucket), last: now, blockedUntil: 0, bucket: c.bucket };
       this.states.set(c.key, s);
       return s;
     }
     if (now > s.last) {
-      const cap = c.bucket.burst + jitterTokens(c.bucket);
+      const cap = c.bucket.burst + this.slack(c.bucket);
       s.tokens = Math.min(cap, s.tokens + ((now - s.last) * c.bucket.ratePerSec) / 1000);
       s.last = now;
     }

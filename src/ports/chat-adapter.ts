@@ -33,6 +33,12 @@ export interface DeliveryLimits {
   readonly channel?: Bucket | undefined;
   /** How many sends may be in flight at once. */
   readonly concurrency?: number | undefined;
+  /**
+   * How much the time from handing a message to the adapter to its arrival at the platform
+   * varies (client work, connection set-up), in ms; the deliverer spaces transmissions that
+   * much wider than the limits. Default 20.
+   */
+  readonly arrivalJitterMs?: number | undefined;
 }
 
 /** How to send one message of the outbox. */
