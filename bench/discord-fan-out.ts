@@ -4,7 +4,9 @@
  * per 5 s per channel with X-RateLimit-* headers and 429s.
  *
  * Each copy costs two requests (the message, then the thread on it): 1,000 requests at 50/s is a
- * 20 s floor, computed below from what was actually needed. Figures:
+ * 20 s floor, computed below from what was actually needed. Discord's window rolls, so the
+ * first second's 50 requests come free and a paced run can end a little under it (about 19 s
+ * plus round trips). Figures:
  *   engine / floor        target <= 1.02, and no 429 received
  *   engine / plain loop   target <= 1.01; the plain loop is @discordjs/rest on its own queue,
  *                         every copy started at once, against a fresh fake with the same limits.
@@ -40,6 +42,17 @@ function countTooMany(fake: FakeDiscord, since: number): number {
   return fake.requests.slice(since).filter((r) => r.status === 429).length;
 }
 
+/** 429s by route: a thread start has no per-route limit in the fake, so its 429s are global ones. */
+function tooManyByRoute(fake: FakeDiscord, since: number): string {
+  const by = new Map<string, number>();
+  for (const r of fake.requests.slice(since)) {
+    if (r.status !== 429) continue;
+    const route = r.path.replace(/\d{5,}/g, ':id');
+    by.set(route, (by.get(route) ?? 0) + 1);
+  }
+  return [...by].map(([route, n]) => `${route} ${n}`).join(', ') || 'none';
+}
+
 async function throughEngine(channels: [string, string][]): Promise<{ seconds: number; tooMany: number; copies: number }> {
   const story = await DiscordStory.start({
     globalCommands: true,
@@ -59,6 +72,7 @@ async function throughEngine(channels: [string, string][]): Promise<{ seconds: n
     await story.fake.until(() => done() >= ids.size, 'every thread', 300_000);
     const seconds = (performance.now() - t0) / 1000;
     const copies = channels.filter(([, c]) => story.botMessages(c).length === 1).length;
+    console.log(`  engine 429s by route: ${tooManyByRoute(story.fake, mark)}`);
     return { seconds, tooMany: countTooMany(story.fake, mark), copies };
   } finally {
     await story.close();

@@ -53,7 +53,8 @@ export type BodyExtra = Readonly<Record<string, unknown>>;
 export class Sender {
   constructor(
     private readonly restOf: () => REST,
-    private readonly botId: () => string,
+    /** Async: a standby instance that never logged in asks Discord who it is. */
+    private readonly botId: () => Promise<string>,
   ) {}
 
   /**
@@ -84,8 +85,9 @@ export class Sender {
       query: new URLSearchParams({ limit: String(LOOKBACK) }),
     })) as APIMessage[];
     const found = new Map<string, APIMessage>();
+    const me = await this.botId();
     for (const m of recent) {
-      if (m.author.id !== this.botId()) continue;
+      if (m.author.id !== me) continue;
       for (const e of m.embeds) {
         const text = e.footer?.text ?? '';
         if (!text.startsWith(FOOTER_PREFIX)) continue;

@@ -5,6 +5,7 @@
 import { once } from 'node:events';
 import {
   Client,
+  DefaultRestOptions,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
@@ -13,6 +14,7 @@ import {
   Routes,
   type APIChannel,
   type APIMessage,
+  type APIUser,
   type Message,
   type PartialMessage,
 } from 'discord.js';
@@ -27,7 +29,9 @@ import { registerCommands } from './commands.js';
 import { footerFor, Sender, toDeliveryError, type BodyExtra } from './deliver.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
+import { DISCORD_GLOBAL_PACE, pacedRequests, RollingPacer } from './pacer.js';
 import { DM_GUILD, NETWORK, parseDelete, parseEdit, parseMessage, type ParseContext } from './parse.js';
+import { readRecent } from './recent.js';
 import { renderCard, renderSingle, threadName } from './render.js';
 import { clip, neutralise } from './sanitize.js';
 import { guardStart, storeStartHistory, type StartHistory } from './start-guard.js';
@@ -55,20 +59,25 @@ export interface DiscordAdapterConfig {
 /**
  * Discord: 50 requests/s per bot token over all guilds; about 5 messages per 5 s per channel.
  *
- * No network bucket: @discordjs/rest already paces the global 50/s, and it counts requests,
- * where the deliverer can only count sends; a copy is two requests (the message, then its
- * thread), so a 50 sends/s bucket let 100 requests/s through. It also released them one by
- * one, so discord.js's fixed one-second windows filled over the whole second and overlapped
- * Discord's rolling window: 266 global 429s on a 500-channel fan-out (bench/discord-fan-out.ts).
- * Enough sends in flight keep discord.js's queue full, so each of its windows goes out at once
- * and the next waits its full second: the engine then runs at the plain discord.js speed
- * (ratio 1.004). An even 49 requests/s bucket was tried and did worse (more 429s). The
+ * No network bucket: the deliverer counts sends, and a copy is two requests (the message, then
+ * its thread). The global 50/s is kept per request, as each leaves, by the adapter's rolling
+ * pacer (pacer.ts), which also covers requests outside the outbox (DM channels, catch-up reads).
+ * Enough sends in flight keep that pacer's queue full, so every second carries its 50 requests:
+ * a 500-channel fan-out takes 0.96-0.99 of its 20 s floor with no 429 (bench/discord-fan-out.ts;
+ * discord.js's own fixed one-second windows gave 1.05 and about 45 global 429s). The
  * per-channel bucket stays: it keeps one busy channel from holding up the queue with retries.
  */
 export const DISCORD_LIMITS: DeliveryLimits = {
   channel: { ratePerSec: 1, burst: 5 },
   concurrency: 64,
 };
+
+/**
+ * discord.js's own global budget, raised so it never holds a request back: the adapter's
+ * rolling-window pacer (pacer.ts) keeps the real 50/s, and two limiters in a row would each
+ * hold requests the other already let through.
+ */
+const DISCORD_JS_GLOBAL_PER_SEC = 10_000;
 
 /** Discord's error code when a message already has a thread. */
 const THREAD_ALREADY_CREATED = 160004;
@@ -91,6 +100,9 @@ function intentsFor(messageContent: boolean): GatewayIntentBits[] {
 
 export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter {
   const log = config.logger.child({ adapter: NETWORK });
+  // One pacer for every client this adapter makes: a restart must not reset the budget.
+  const pacer = new RollingPacer(DISCORD_GLOBAL_PACE, systemClock);
+  const makeRequest = pacedRequests(DefaultRestOptions.makeRequest, pacer);
   const makeClient = (): Client => {
     const c = new Client({
       intents: intentsFor(config.messageContent ?? false),
@@ -102,7 +114,12 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 0 }),
       // Discord re-parses mentions on edits too; never let any string ping.
       allowedMentions: { parse: [], repliedUser: false },
-      rest: { version: '10', ...(config.apiUrl ? { api: config.apiUrl } : {}) },
+      rest: {
+        version: '10',
+        globalRequestsPerSecond: DISCORD_JS_GLOBAL_PER_SEC,
+        makeRequest,
+        ...(config.apiUrl ? { api: config.apiUrl } : {}),
+      },
     });
     c.rest.setToken(config.token);
     return c;
@@ -112,10 +129,19 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   let destroyed = false;
 
   const botId = (): string => client.user?.id ?? '';
+  let selfId: string | undefined;
+  /** The bot's id, also on a standby instance that never logged in (REST only). */
+  async function ownId(): Promise<string> {
+    if (client.user) return client.user.id;
+    selfId ??= ((await client.rest.get(Routes.user('@me'))) as APIUser).id;
+    return selfId;
+  }
   const dmCommunityOf = new Map<string, string>();
   const dmChannelOf = new Map<string, string>();
   /** DM channel ids seen or opened: a card "in a thread" there becomes a reply (DMs have no threads). */
   const dmChannels = new Set<string>();
+  /** Channels known not to be DMs, so a standby (no gateway cache) asks Discord once per channel. */
+  const guildChannels = new Set<string>();
   let health: { connected: boolean; since?: number | undefined; lastError?: string | undefined } = { connected: false };
 
   const ctx: ParseContext = {
@@ -126,7 +152,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   };
   const parseCtx = (): ParseContext => ({ ...ctx, botId: botId() });
   const desk = new InteractionDesk(parseCtx, log);
-  const sender = new Sender(() => client.rest, botId);
+  const sender = new Sender(() => client.rest, ownId);
 
   function rememberForms(card: Card): void {
     for (const b of buttonsOf(card)) if (b.form) desk.rememberForm(b.id, b.form);
@@ -207,8 +233,19 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   /** Guild channels and threads are cached from the gateway; only an unknown id costs a GET. */
   async function isDm(channelId: string): Promise<boolean> {
     if (dmChannels.has(channelId)) return true;
-    const known = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId).catch(() => null));
-    if (!known?.isDMBased()) return false;
+    if (guildChannels.has(channelId)) return false;
+    let known;
+    try {
+      known = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
+    } catch {
+      // Unknown or unreadable: the send itself will say why.
+      return false;
+    }
+    // null: discord.js read a guild channel of a guild it has not cached (a standby instance).
+    if (!known?.isDMBased()) {
+      guildChannels.add(channelId);
+      return false;
+    }
     dmChannels.add(channelId);
     return true;
   }
@@ -305,6 +342,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       } catch (err) {
         throw toDeliveryError(err, `DM to ${to.user}`);
       }
+    },
+
+    async recent(thread: Place, limit: number): Promise<ChatEvent[]> {
+      return readRecent(client, parseCtx(), thread, limit, { messageContent: config.messageContent ?? false, isDm });
     },
 
     async notice(to: PersonRef, where: Place, text: string): Promise<void> {

@@ -31,6 +31,11 @@ export interface FakeDiscordOptions {
   enforceLimits?: boolean;
   /** Dispatch MESSAGE_CREATE for the bot's own posts, as Discord does (default true). */
   echoOwnMessages?: boolean;
+  /**
+   * The app is granted the privileged Message Content intent, so REST reads show other people's
+   * text. Default: as the last IDENTIFY asked (granted when none did yet).
+   */
+  messageContentGranted?: boolean;
 }
 
 export interface Who {
@@ -54,6 +59,8 @@ export class FakeDiscord {
         if (t === 'MESSAGE_CREATE' && !this.echoOwn) return;
         this.gateway.dispatch(t, d);
       },
+      messageContent: () =>
+        opts.messageContentGranted ?? (this.gateway.identified ? (this.gateway.intents & MESSAGE_CONTENT_INTENT) !== 0 : true),
     });
     this.rest.token = opts.token ?? '';
     this.rest.enforceLimits = opts.enforceLimits ?? false;

@@ -30,6 +30,7 @@ export class FakeGateway {
   private wss: WebSocketServer;
   private session: Session | undefined;
   private sockets = new Set<WebSocket>();
+  private sessionSockets = new Set<WebSocket>();
   port = 0;
 
   constructor(private readonly world: FakeWorld) {
@@ -49,6 +50,21 @@ export class FakeGateway {
   /** The intents of the current session (0 before IDENTIFY). */
   get intents(): number {
     return this.session?.intents ?? 0;
+  }
+
+  /** Some client has identified (a session exists, connected or not). */
+  get identified(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** IDENTIFYs received so far (each one a new session, out of Discord's 1,000 a day). */
+  get identifies(): number {
+    return this.received.filter((f) => f.op === 2).length;
+  }
+
+  /** Open connections that identified or resumed: the sessions clients hold right now. */
+  get activeSessions(): number {
+    return this.sessionSockets.size;
   }
 
   get connected(): boolean {
@@ -85,6 +101,7 @@ export class FakeGateway {
     this.sockets.add(ws);
     ws.on('close', () => {
       this.sockets.delete(ws);
+      this.sessionSockets.delete(ws);
       if (this.session?.socket === ws) this.session.socket = undefined;
     });
     ws.on('message', (data) => this.onFrame(ws, String(data)));
@@ -108,6 +125,7 @@ export class FakeGateway {
 
   private identify(ws: WebSocket, d: Json): void {
     this.session = { id: `session-${this.world.ids.next()}`, seq: 0, intents: Number(d['intents'] ?? 0), sent: [], socket: ws };
+    this.sessionSockets.add(ws);
     const guilds = [...this.world.guilds.values()];
     this.dispatch('READY', {
       v: 10,
@@ -134,6 +152,7 @@ export class FakeGateway {
       return;
     }
     s.socket = ws;
+    this.sessionSockets.add(ws);
     const from = Number(d['seq'] ?? 0);
     for (const e of s.sent) if (e.s > from) ws.send(JSON.stringify({ op: 0, s: e.s, t: e.t, d: e.d }));
     this.dispatch('RESUMED', {});

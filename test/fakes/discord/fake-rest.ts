@@ -44,6 +44,11 @@ const NONCE_WINDOW_MS = 5 * 60_000;
 export interface RestHooks {
   gatewayUrl(): string;
   dispatch(t: string, d: Json): void;
+  /**
+   * Whether the app reads message content (the privileged intent). Discord blanks other
+   * people's guild messages in REST reads too unless they mention the bot; default: granted.
+   */
+  messageContent?(): boolean;
 }
 
 export class FakeRest {
@@ -91,7 +96,8 @@ export class FakeRest {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
-    const path = url.pathname.replace(/^\/api\/v10/, '');
+    // @discordjs/rest percent-encodes route parts (`/users/%40me`); Discord decodes them.
+    const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
     const raw = await readBody(req);
     let body: unknown = undefined;
     if (raw.length > 0 && String(req.headers['content-type'] ?? '').includes('json')) {
@@ -154,8 +160,8 @@ export class FakeRest {
     if (method === 'POST' && seg.length === 3) return this.createMessage(channel, b);
     if (method === 'GET' && seg.length === 3) {
       const limit = Math.min(100, Number(query.get('limit') ?? 50));
-      const list = [...this.world.messagesIn(channel.id)].reverse().slice(0, limit);
-      return json(200, list.map((m) => messageJson(m)));
+      const list = [...this.world.messagesIn(channel.id)].reverse().slice(0, Math.max(1, limit));
+      return json(200, list.map((m) => this.readable(messageJson(m), m)));
     }
     const msg = a3 ? this.world.findMessage(channel.id, a3) : undefined;
     if (!msg) return json(404, { message: 'Unknown Message', code: 10008 });
@@ -169,6 +175,16 @@ export class FakeRest {
     }
     if (method === 'POST' && a4 === 'threads' && a5 === undefined) return this.startThread(channel, msg, b);
     return notFound();
+  }
+
+  /** A message as this bot may read it: without the content intent, as Discord blanks it. */
+  private readable(out: Json, m: StoredMessage): Json {
+    const mention = `<@${this.world.bot.id}>`;
+    const mentionsBot = m.content.includes(mention) || m.content.includes(`<@!${this.world.bot.id}>`);
+    if (mentionsBot) out['mentions'] = [userJson(this.world.bot)];
+    const granted = this.hooks.messageContent?.() ?? true;
+    if (granted || !m.guild_id || mentionsBot || m.author.id === this.world.bot.id) return out;
+    return { ...out, content: '', embeds: [], components: [], attachments: [] };
   }
 
   private createMessage(channel: FakeChannel, b: Json): Reply {
