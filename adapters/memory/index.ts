@@ -76,7 +76,9 @@ class MemoryAdapter implements ChatAdapter {
   async start(sink: EventSink): Promise<void> {
     if (this.disconnect) throw new Error(`memory adapter ${this.network} is already started`);
     const ctx = { botUser: this.world.botUser(this.network).id, botName: this.botName };
-    this.disconnect = this.world.connect(this.network, (wire) => sink(parseWire(wire, ctx)));
+    this.disconnect = this.world.connect(this.network, async (wire) => {
+      await sink(parseWire(wire, ctx));
+    });
     this.since = this.world.wallNow();
   }
 

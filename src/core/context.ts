@@ -115,7 +115,13 @@ export class Ctx {
   }
 
   private async enqueue(target: Delivery['target'], card: Card, purpose: DeliveryPurpose, stable?: string): Promise<string> {
-    if (stable !== undefined && (await this.repo.delivery(stable))) return stable;
+    if (stable !== undefined) {
+      const existing = await this.repo.delivery(stable);
+      if (existing) {
+        await this.deliverer.ensureQueued(existing);
+        return stable;
+      }
+    }
     const id = stable ?? newId();
     const now = this.now();
     await this.deliverer.enqueue({ id, target, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now }, card);

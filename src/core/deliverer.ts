@@ -67,10 +67,19 @@ export class Deliverer {
 
   /** Write a delivery to the outbox. It is durable once this resolves. */
   async enqueue(d: Delivery, card: Card): Promise<void> {
+    // Index first, record last: a process that dies in between leaves an outbox id without a
+    // record (skipped on reload) rather than a record nobody will ever send.
+    await this.deps.store.setAdd(sets.outbox, d.id);
     await this.deps.repo.saveDeliveryCard(d.id, card);
     await this.deps.repo.saveDelivery(d);
-    await this.deps.store.setAdd(sets.outbox, d.id);
     this.queue.set(d.id, d);
+  }
+
+  /** A redone enqueue found its delivery already written: make sure it is on the way. */
+  async ensureQueued(d: Delivery): Promise<void> {
+    if (d.state !== 'pending') return;
+    await this.deps.store.setAdd(sets.outbox, d.id);
+    if (!this.queue.has(d.id)) this.queue.set(d.id, d);
   }
 
   /** Start a pass in the background; errors are logged. */

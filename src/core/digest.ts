@@ -3,15 +3,14 @@ import type { Ctx } from './context.js';
 import { followerDigestCard, threadDigestCard, type DigestItem } from './digest-cards.js';
 import { stableId } from './ids.js';
 import type { Ask, Offer, Reply } from './model.js';
-import { parsePersonKey, personKey, samePerson, threadOf } from './places.js';
+import { parsePersonKey, personKey, samePerson, threadOf, type MessageRef } from './places.js';
 import { sets } from './repo.js';
 
 /**
  * A tick holds this lock so one instance digests at a time; it expires on its own if the
- * holder dies mid-tick. Digest deliveries have ids derived from their contents, so a tick
- * redone after such a death writes the same outbox entries again, not new ones.
+ * holder dies mid-tick (a tick takes seconds; the next may start two minutes later).
  */
-const DIGEST_LOCK_MS = 5 * 60_000;
+const DIGEST_LOCK_MS = 2 * 60_000;
 
 export interface Fresh {
   readonly members: string[];
@@ -21,22 +20,7 @@ export interface Fresh {
 
 /** What an ask gathered since its last digest (replies withdrawn or deleted meanwhile drop out). */
 export async function freshOf(ctx: Ctx, askId: string): Promise<Fresh> {
-  const members = (await ctx.store.setMembers(sets.fresh(askId))).sort();
-  const replies: Reply[] = [];
-  const offers: Offer[] = [];
-  for (const m of members) {
-    const [kind, id = ''] = m.split(':');
-    if (kind === 'reply') {
-      const r = await ctx.repo.reply(id);
-      if (r && !r.deleted && !r.retracted) replies.push(r);
-    } else if (kind === 'offer') {
-      const o = await ctx.repo.offer(id);
-      if (o && !o.decided) offers.push(o);
-    }
-  }
-  replies.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
-  offers.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
-  return { members, replies, offers };
+  return load(ctx, (await ctx.store.setMembers(sets.fresh(askId))).sort());
 }
 
 /** Items with the asker's buttons: Request intro per reply, Accept/Decline per offer. */
@@ -83,33 +67,73 @@ export async function digestTick(ctx: Ctx, owner: string): Promise<{ digests: nu
   return { digests };
 }
 
+/**
+ * One ask's digest, safe to redo after a death at any point: the members a digest takes are
+ * written down first (`digest-pending:<ask>`), the digest is enqueued under an id derived from
+ * them, and only then are they cleared. A redo finishes that same digest before starting
+ * another, so an item is never in two digests nor in none.
+ */
 async function digestOne(ctx: Ctx, askId: string): Promise<boolean> {
-  // Off the dirty list first: a reply landing while we work puts the ask back on it.
-  await ctx.store.setRemove(sets.dirtyAsks, askId);
   const ask = await ctx.repo.ask(askId);
-  if (!ask || ask.state !== 'open') return false;
-  const card = await ctx.repo.askCard(askId);
-  if (!card) {
-    // The ask card is not out yet, so there is no thread to digest into: next tick.
-    await ctx.store.setAdd(sets.dirtyAsks, askId);
+  if (!ask || ask.state !== 'open') {
+    await ctx.store.setRemove(sets.dirtyAsks, askId);
     return false;
   }
-  const fresh = await freshOf(ctx, askId);
-  if (fresh.replies.length + fresh.offers.length > 0) {
-    const tag = fresh.members.join(',');
+  // No ask card out yet means no thread to digest into: the ask stays dirty for the next tick.
+  const card = await ctx.repo.askCard(askId);
+  if (!card) return false;
+  let posted = false;
+  const pending = await ctx.store.get<string[]>(`digest-pending:${askId}`);
+  if (pending) posted = await sendDigest(ctx, ask, card, pending);
+  const members = (await ctx.store.setMembers(sets.fresh(askId))).sort();
+  if (members.length) {
+    await ctx.store.set(`digest-pending:${askId}`, members);
+    if (await sendDigest(ctx, ask, card, members)) posted = true;
+  }
+  // Off the dirty list last; a reply that landed meanwhile is in `fresh` and puts it back.
+  await ctx.store.setRemove(sets.dirtyAsks, askId);
+  if ((await ctx.store.setSize(sets.fresh(askId))) > 0) await ctx.store.setAdd(sets.dirtyAsks, askId);
+  return posted;
+}
+
+async function sendDigest(ctx: Ctx, ask: Ask, card: MessageRef, members: string[]): Promise<boolean> {
+  const fresh = await load(ctx, members);
+  const digestId = stableId('digest', ask.id, members.join(','));
+  const posted = fresh.replies.length + fresh.offers.length > 0;
+  if (posted) {
     // Replies written in the ask card's own thread are already there: counted, not quoted back.
     const elsewhere: Fresh = { ...fresh, replies: fresh.replies.filter((r) => r.source !== 'ask-thread') };
     const inThread = fresh.replies.length - elsewhere.replies.length;
     if (elsewhere.replies.length + elsewhere.offers.length > 0) {
       const items = await itemsFor(ctx, ask, elsewhere, true);
-      await ctx.post(threadOf(card), threadDigestCard(ask, items, inThread), { kind: 'digest', askId }, stableId('digest', askId, tag));
+      await ctx.post(threadOf(card), threadDigestCard(ask, items, inThread), { kind: 'digest', askId: ask.id }, digestId);
     }
     const all = await itemsFor(ctx, ask, fresh, false);
     for (const f of await followersOf(ctx, ask)) {
-      await ctx.dm(f, followerDigestCard(ask, all), { kind: 'digest', askId }, stableId('follow', askId, personKey(f), tag));
+      await ctx.dm(f, followerDigestCard(ask, all), { kind: 'digest', askId: ask.id }, stableId('follow', digestId, personKey(f)));
     }
     ctx.metrics.digestPosted();
   }
-  if (fresh.members.length) await ctx.store.setRemove(sets.fresh(askId), ...fresh.members);
-  return fresh.replies.length + fresh.offers.length > 0;
+  await ctx.store.setRemove(sets.fresh(ask.id), ...members);
+  await ctx.store.delete(`digest-pending:${ask.id}`);
+  return posted;
+}
+
+/** The replies and offers behind fresh-set members (withdrawn or deleted ones drop out). */
+async function load(ctx: Ctx, members: readonly string[]): Promise<Fresh> {
+  const replies: Reply[] = [];
+  const offers: Offer[] = [];
+  for (const m of members) {
+    const [kind, id = ''] = m.split(':');
+    if (kind === 'reply') {
+      const r = await ctx.repo.reply(id);
+      if (r && !r.deleted && !r.retracted) replies.push(r);
+    } else if (kind === 'offer') {
+      const o = await ctx.repo.offer(id);
+      if (o && !o.decided) offers.push(o);
+    }
+  }
+  replies.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  offers.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  return { members: [...members], replies, offers };
 }

@@ -1,4 +1,4 @@
-import type { ChatEvent } from './events.js';
+import type { ChatEvent, EventOutcome } from './events.js';
 
 export interface HealthReport {
   /** True when the store answers and every adapter is connected. */
@@ -14,7 +14,7 @@ export interface EngineApi {
   /** Stop adapters, drain the outbox for at most `drainMs`, stop delivering. The store stays open. */
   stop(opts?: { drainMs?: number }): Promise<void>;
   /** Process one inbound event. Never throws: failures are logged and answered with a notice. */
-  handle(event: ChatEvent): Promise<void>;
+  handle(event: ChatEvent): Promise<EventOutcome>;
   /** Post one digest per ask with new replies (origin thread + followers' DMs). */
   digestTick(): Promise<{ digests: number }>;
   /** Warn asks about to expire, expire the overdue ones. */

@@ -10,7 +10,7 @@ import { Deliverer, type DeliveryHooks } from './deliverer.js';
 import { digestTick } from './digest.js';
 import type { HealthReport, EngineApi } from './engine-api.js';
 import { asFeelersError, FeelersError, UserError, type DeliveryError } from './errors.js';
-import type { ChatEvent, CommandEvent, MessageEvent } from './events.js';
+import type { ChatEvent, CommandEvent, EventOutcome, MessageEvent } from './events.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -29,6 +29,8 @@ import { textCard } from './digest-cards.js';
  * RESUME within minutes. A day outlives both with room to spare.
  */
 export const DEDUPE_TTL_MS = 24 * 3600_000;
+/** How long an event being handled holds its id before a retry may take it over. */
+export const IN_PROGRESS_MS = 60_000;
 /** Messages read back per thread when catching up after a gap in a connection. */
 const CATCH_UP_PER_THREAD = 50;
 
@@ -45,7 +47,7 @@ export interface EngineDeps {
   spool?: EventSpool | undefined;
 }
 
-type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'spooled';
+type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled';
 
 /** The only place that decides. Adapters only carry events in and cards out. */
 export class Engine implements EngineApi {
@@ -92,8 +94,9 @@ export class Engine implements EngineApi {
     await this.deliverer.stop(opts.drainMs ?? 10_000);
   }
 
-  async handle(event: ChatEvent): Promise<void> {
-    await this.process(event, { fromSpool: false, skipDedupe: false });
+  async handle(event: ChatEvent): Promise<EventOutcome> {
+    const outcome = await this.process(event, { fromSpool: false, skipDedupe: false });
+    return outcome === 'in_progress' ? 'retry' : 'done';
   }
 
   /**
@@ -123,24 +126,35 @@ export class Engine implements EngineApi {
 
   private async process(event: ChatEvent, how: { fromSpool: boolean; skipDedupe: boolean }): Promise<Outcome | 'store_down'> {
     const started = this.ctx.now();
-    const log = this.ctx.log;
+    const { log, store } = this.ctx;
     let outcome: Outcome = 'ok';
-    let pastDedupe = how.skipDedupe;
+    let claimed = how.skipDedupe;
     try {
-      // A unique owner per call: a redelivered event must not "re-acquire" its own key.
-      if (!pastDedupe && !(await this.ctx.store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, DEDUPE_TTL_MS))) {
-        outcome = 'duplicate';
-        return outcome;
+      if (!claimed) {
+        // Finished once: a platform's retry of it is dropped.
+        if (await store.get<boolean>(`done:${event.id}`)) {
+          outcome = 'duplicate';
+          return outcome;
+        }
+        // Being handled now, here or on another instance. The claim is short, so if its holder
+        // dies half-way, the platform's next retry is handled (ids derived from the event make
+        // the redo finish the work rather than double it). A unique owner per call: a
+        // redelivered event must not "re-acquire" its own key.
+        if (!(await store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, IN_PROGRESS_MS))) {
+          outcome = 'in_progress';
+          return outcome;
+        }
+        claimed = true;
       }
-      pastDedupe = true;
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
       await this.dispatch(event);
+      await this.markDone(event);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
         if (how.fromSpool) return 'store_down';
         // Ids derive from the event, so finishing it later redoes its half-done writes, not doubles them.
-        await this.deps.spool.append(event, pastDedupe);
+        await this.deps.spool.append(event, claimed);
         outcome = 'spooled';
         log.warn({ event: event.id, kind: event.kind, err: err.message }, 'store unavailable; event kept in the local spool');
         return outcome;
@@ -154,10 +168,16 @@ export class Engine implements EngineApi {
         log.error({ err: e, code: e.code, event: event.id, kind: event.kind, network: event.place.network }, 'event failed');
         await this.ctx.notice(event.actor, event.place, 'Sorry, something went wrong on our side. Nothing you wrote was lost; please try again in a minute.');
       }
+      // Answered: a retry would only repeat the same answer.
+      await this.markDone(event).catch(() => undefined);
     } finally {
       this.ctx.metrics.eventHandled(event.kind, (this.ctx.now() - started) / 1000, outcome);
     }
     return outcome;
+  }
+
+  private markDone(event: ChatEvent): Promise<void> {
+    return this.ctx.store.set(`done:${event.id}`, true, DEDUPE_TTL_MS);
   }
 
   private async dispatch(event: ChatEvent): Promise<void> {
@@ -226,7 +246,12 @@ export class Engine implements EngineApi {
       await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName, e.id);
       return;
     }
-    if (e.place.thread && (await repo.ground(e.place))) await keepOrphan(this.ctx, e);
+    if (e.place.thread && (await repo.ground(e.place))) {
+      await keepOrphan(this.ctx, e);
+      // The copy's thread may have been bound (by another instance) between our look and
+      // keeping the orphan, after that instance adopted what it found: adopt it ourselves.
+      if (await repo.threadBinding(e.place)) await adoptOrphans(this.ctx, e.place);
+    }
   }
 
   /**

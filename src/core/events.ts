@@ -92,4 +92,12 @@ export interface DeletedEvent extends EventBase {
   readonly messageId: string;
 }
 
-export type EventSink = (event: ChatEvent) => Promise<void>;
+/**
+ * What became of an event, for adapters whose platform can redeliver: 'retry' means another
+ * process is still handling an event with this id and may yet die doing so; a platform that
+ * retries (Slack, when answered with an error) should be asked to send it again later.
+ * Anything else (including a duplicate of a finished event) is 'done'.
+ */
+export type EventOutcome = 'done' | 'retry';
+
+export type EventSink = (event: ChatEvent) => Promise<EventOutcome | void>;

@@ -51,7 +51,10 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   await ctx.store.setRemove(sets.openAsks, ask.id);
   await ctx.store.setRemove(sets.dirtyAsks, ask.id);
 
-  const fresh = await freshOf(ctx, ask.id);
+  // Items a digest already took (a tick that died before clearing them) stay with that digest.
+  const pending = new Set((await ctx.store.get<string[]>(`digest-pending:${ask.id}`)) ?? []);
+  const found = await freshOf(ctx, ask.id);
+  const fresh = { ...found, replies: found.replies.filter((r) => !pending.has(`reply:${r.id}`)), offers: found.offers.filter((o) => !pending.has(`offer:${o.id}`)) };
   const t = await tally(ctx, current);
   const card = await ctx.repo.askCard(ask.id);
   const purpose = { kind: 'notify', askId: ask.id } as const;
@@ -66,7 +69,7 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   for (const f of await followersOf(ctx, current)) {
     await ctx.dm(f, summaryCard(current, how, t, all, true), purpose, stableId('summary', ask.id, personKey(f)));
   }
-  if (fresh.members.length) await ctx.store.setRemove(sets.fresh(ask.id), ...fresh.members);
+  if (found.members.length) await ctx.store.setRemove(sets.fresh(ask.id), ...found.members);
   const copyIds = await ctx.store.setMembers(sets.copies(ask.id));
   for (const copy of await ctx.repo.loadAll(copyIds, (id) => ctx.repo.copy(id))) await markCopyClosed(ctx, current, copy);
   ctx.deliverer.kick();

@@ -6,7 +6,7 @@ export interface EngineMetrics {
   replyCollected(source: string): void;
   digestPosted(): void;
   introChanged(state: string): void;
-  eventHandled(kind: string, seconds: number, outcome: 'ok' | 'user_error' | 'error' | 'duplicate' | 'spooled'): void;
+  eventHandled(kind: string, seconds: number, outcome: 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled'): void;
 }
 
 export const noMetrics: EngineMetrics = {

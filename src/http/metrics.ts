@@ -67,7 +67,7 @@ export class PromMetrics implements EngineMetrics {
     this.intros.inc({ state });
   }
 
-  eventHandled(kind: string, seconds: number, outcome: 'ok' | 'user_error' | 'error' | 'duplicate' | 'spooled'): void {
+  eventHandled(kind: string, seconds: number, outcome: 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled'): void {
     this.events.observe({ kind, outcome }, seconds);
   }
 

@@ -10,7 +10,9 @@ class FakeEngine implements EngineApi {
   constructor(public report: HealthReport | Error) {}
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
-  async handle(): Promise<void> {}
+  async handle(): Promise<'done'> {
+    return 'done';
+  }
   async digestTick(): Promise<{ digests: number }> {
     return { digests: 0 };
   }
