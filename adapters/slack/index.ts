@@ -3,7 +3,7 @@ import { App, webApi } from '@slack/bolt';
 import type { Card } from '../../src/core/cards.js';
 import { systemClock, type Clock } from '../../src/core/clock.js';
 import { FeelersError } from '../../src/core/errors.js';
-import type { EventSink } from '../../src/core/events.js';
+import type { EventOutcome, EventSink } from '../../src/core/events.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
 import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
@@ -67,6 +67,16 @@ export interface SlackAdapter extends ChatAdapter {
 }
 
 const WORKING = 'Working on it…';
+/** Slack wants an answer within 3 s; this leaves room for the network. */
+const ACK_BUDGET_MS = 2_500;
+
+/** The core is still on this event elsewhere: answer Slack with an error so it retries later. */
+class RetryLater extends Error {
+  constructor(eventId: string) {
+    super(`event ${eventId} is being handled by another instance; Slack should retry it`);
+    this.name = 'RetryLater';
+  }
+}
 
 export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const log = config.logger.child({ adapter: 'slack' });
@@ -146,15 +156,42 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     }
   }
 
+  /**
+   * Handle first, answer after. Slack retries an event it got no 2xx for, so an instance that
+   * dies before answering leaves the event to Slack's retry instead of losing it. The answer
+   * still goes within Slack's 3 s: after ACK_BUDGET_MS the work carries on in the background.
+   * When the core says another instance is still on this event (which may yet die), Slack
+   * gets a 500 and retries later. (HTTP mode sends the stored ack only when this returns:
+   * the receiver runs with processBeforeResponse.)
+   */
   async function receive(body: unknown, ack: Ack | undefined, botUserId: string | undefined): Promise<void> {
     const inbound = parseInbound(body, botUserId);
-    if (inbound?.type === 'command') await ack?.({ response_type: 'ephemeral', text: WORKING });
-    else await ack?.();
     const gone = inbound ? undefined : parseUninstall(body);
-    if (gone) return uninstall(gone);
-    if (!inbound || !sink) return;
+    if (!inbound || !sink) {
+      await ack?.();
+      if (gone) await uninstall(gone);
+      return;
+    }
     // trigger_id lives 3 s: the modal opens before any lookup, and the press is not an event.
-    if (inbound.type === 'press' && inbound.form) return openForm(inbound);
+    if (inbound.type === 'press' && inbound.form) {
+      await ack?.();
+      return openForm(inbound);
+    }
+    const work = toSink(inbound, body, sink);
+    // Wall time, whatever clock the adapter was given: Slack's 3 s are real.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), ACK_BUDGET_MS);
+    });
+    const outcome = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (outcome === 'retry') throw new RetryLater(inbound.id);
+    // A command answered in time has already had its private answer; a slow one says so.
+    if (inbound.type === 'command') await ack?.(outcome === 'late' ? { response_type: 'ephemeral', text: WORKING } : undefined);
+    else await ack?.();
+  }
+
+  async function toSink(inbound: Inbound, body: unknown, to: EventSink): Promise<EventOutcome | void> {
     try {
       const botId = inbound.type === 'message' ? inbound.botId : undefined;
       const { self } = await workspaces.get(inbound.team);
@@ -163,10 +200,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         directory.communityName(inbound.team),
       ]);
       const event = toChatEvent(inbound, { actor, communityName, raw: body });
-      if (event) await sink(event);
+      return event ? await to(event) : undefined;
     } catch (err) {
       // One bad event must not stop the others; the core answers users, this only logs.
       log.error({ err, eventId: inbound.id, type: inbound.type }, 'slack event failed');
+      return undefined;
     }
   }
 
@@ -208,6 +246,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       await receive(args.body, ack, botUserId || undefined);
     });
     app.error(async (err) => {
+      // Bolt wraps what a middleware throws; a RetryLater must reach the receiver (a 500).
+      const original = (err as { original?: unknown }).original ?? err;
+      if (original instanceof RetryLater) throw original;
       fail(err, 'bolt');
       log.error({ err }, 'slack bolt error');
     });

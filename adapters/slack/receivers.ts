@@ -58,6 +58,9 @@ export function buildReceivers(o: {
       ? undefined
       : new HTTPReceiver({
           signingSecret: o.signingSecret ?? '',
+          // The response (the ack) goes when the middleware returns, so an event is handled
+          // before Slack hears "got it" (see receive() in index.ts).
+          processBeforeResponse: true,
           // In Socket Mode this receiver serves the install flow only: no events path exists to verify.
           signatureVerification: !socket,
           endpoints: socket ? [] : [o.endpoint],

@@ -38,7 +38,7 @@ export async function startSlackStack(
   });
   const sink: EventSink = async (e) => {
     events.push(e);
-    await o.sink?.(e);
+    return o.sink?.(e);
   };
   let adapter = createSlackAdapter(config());
   await adapter.start(sink);
