@@ -147,7 +147,7 @@ function engineSettingsFrom(yaml: YamlInput, label: string): EngineSettings {
     limits,
     expiry,
     connect: { allowAnyone: yaml.connect?.allowAnyone ?? defaultSettings.connect.allowAnyone },
-    outbox: { claimMs: (yaml.outbox?.claimSeconds ?? defaultSettings.outbox.claimMs / 1000) * 1000 },
+    claimMs: (yaml.claims?.seconds ?? defaultSettings.claimMs / 1000) * 1000,
     communityNames,
     grounds,
   };

@@ -102,7 +102,7 @@ export const yamlSchema = z.strictObject({
     })
     .optional(),
   expiry: z.strictObject({ days: count(1).optional(), warnBeforeHours: count(0).optional() }).optional(),
-  outbox: z.strictObject({ claimSeconds: count(1).optional() }).optional(),
+  claims: z.strictObject({ seconds: count(1).optional() }).optional(),
   connection: z.strictObject({ leaseSeconds: count(3).optional() }).optional(),
 });
 export type YamlInput = z.output<typeof yamlSchema>;
@@ -151,8 +151,8 @@ export const yamlHints: Readonly<Record<string, Hint>> = {
   'limits.maxAskLength': { expected: 'a whole number >= 1', example: 'maxAskLength: 3000' },
   expiry: { expected: 'a mapping', example: 'expiry:\n  days: 14' },
   'expiry.days': { expected: 'a whole number >= 1', example: 'days: 14' },
-  outbox: { expected: 'a mapping', example: 'outbox:\n  claimSeconds: 30' },
-  'outbox.claimSeconds': { expected: 'a whole number of seconds >= 1', example: 'claimSeconds: 30' },
+  claims: { expected: 'a mapping', example: 'claims:\n  seconds: 30' },
+  'claims.seconds': { expected: 'a whole number of seconds >= 1', example: 'seconds: 30' },
   connection: { expected: 'a mapping', example: 'connection:\n  leaseSeconds: 15' },
   'connection.leaseSeconds': { expected: 'a whole number of seconds >= 3', example: 'leaseSeconds: 15' },
   'expiry.warnBeforeHours': { expected: 'a whole number >= 0, less than expiry.days × 24', example: 'warnBeforeHours: 24' },

@@ -11,7 +11,7 @@ import { sets, type Repo } from './repo.js';
 import { Limiter, type BucketClaim } from './token-bucket.js';
 
 /**
- * A claim lasts `claimMs` (settings.outbox, default 30 s). A process that dies mid-send leaves
+ * A claim lasts `claimMs` (settings.claimMs, default 30 s). A process that dies mid-send leaves
  * its claim to expire; then another (or the restarted one) resends with the same idempotency
  * key and `maybeSent`, and the adapter finds the message if it did go out.
  */

@@ -29,8 +29,6 @@ import { textCard } from './digest-cards.js';
  * RESUME within minutes. A day outlives both with room to spare.
  */
 export const DEDUPE_TTL_MS = 24 * 3600_000;
-/** How long an event being handled holds its id before a retry may take it over. */
-export const IN_PROGRESS_MS = 60_000;
 /** Messages read back per thread when catching up after a gap in a connection. */
 const CATCH_UP_PER_THREAD = 50;
 
@@ -74,7 +72,7 @@ export class Engine implements EngineApi {
       adapters: this.adapters,
       hooks: this.hooks(),
       owner: this.owner,
-      claimMs: deps.settings?.outbox.claimMs,
+      claimMs: deps.settings?.claimMs,
     });
     this.ctx = new Ctx(deps.store, repo, clock, log, metrics, deps.settings ?? defaultSettings, this.adapters, this.deliverer);
   }
@@ -140,7 +138,7 @@ export class Engine implements EngineApi {
         // dies half-way, the platform's next retry is handled (ids derived from the event make
         // the redo finish the work rather than double it). A unique owner per call: a
         // redelivered event must not "re-acquire" its own key.
-        if (!(await store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, IN_PROGRESS_MS))) {
+        if (!(await store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, this.ctx.settings.claimMs))) {
           outcome = 'in_progress';
           return outcome;
         }

@@ -21,14 +21,13 @@ export interface EngineSettings {
   };
   /** Whether anyone may `/feelers connect` a channel, or only admins and channel managers. */
   connect: { allowAnyone: boolean };
-  outbox: {
-    /**
-     * How long an instance's claim on a delivery lasts. When an instance dies mid-send, the
-     * others wait this long before resending (with the same idempotency key). Longer than any
-     * one send can take.
-     */
-    claimMs: number;
-  };
+  /**
+   * How long an instance's claim on a piece of work lasts: an event it is handling, a message
+   * it is sending. When an instance dies holding one, another takes the work over after this
+   * (events: the platform's next retry; messages: a resend with the same idempotency key).
+   * Longer than any one event or send takes.
+   */
+  claimMs: number;
   /** Display names that win over what the adapter reports, keyed `network:community`. */
   communityNames: Record<string, string>;
   /** Grounds seeded at start (from YAML). What users change in chat wins afterwards. */
@@ -47,7 +46,7 @@ export const defaultSettings: EngineSettings = {
   limits: { asksPerDay: 5, prodsPerAsk: 3, unsolicitedPerWeek: 5, maxAskLength: 3000 },
   expiry: { days: 14, warnBeforeHours: 24 },
   connect: { allowAnyone: false },
-  outbox: { claimMs: 30_000 },
+  claimMs: 30_000,
   communityNames: {},
   grounds: [],
 };
@@ -59,6 +58,5 @@ export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettin
     limits: { ...defaultSettings.limits, ...over.limits },
     expiry: { ...defaultSettings.expiry, ...over.expiry },
     connect: { ...defaultSettings.connect, ...over.connect },
-    outbox: { ...defaultSettings.outbox, ...over.outbox },
   };
 }

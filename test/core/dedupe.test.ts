@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../../adapters/memory/index.js';
-import { Engine, IN_PROGRESS_MS } from '../../src/core/engine.js';
+import { Engine } from '../../src/core/engine.js';
+import { defaultSettings } from '../../src/core/settings.js';
 import type { ChatEvent } from '../../src/core/events.js';
 import type { Store } from '../../src/ports/store.js';
 import { Story } from './harness.js';
@@ -46,7 +47,7 @@ describe('an event whose handler died half-way', () => {
     // Process B gets the platform's retry: still claimed by A, so B asks for another retry.
     await s.boot();
     expect(await s.engine.handle(event)).toBe('retry');
-    s.clock.advance(IN_PROGRESS_MS + 1);
+    s.clock.advance(defaultSettings.claimMs + 1);
     expect(await s.engine.handle(event)).toBe('done');
     // Finished: a further retry is a duplicate, and changes nothing.
     expect(await s.engine.handle(event)).toBe('done');

@@ -31,7 +31,7 @@ grounds:
   - { network: discord, community: "${ASKERS}", channel: "${ASK_CH}", topics: [] }
   - { network: discord, community: "${OTHERS}", channel: "${COPY_CH}", topics: [] }
 schedule: { digest: "*/2 * * * * *", outboxRetry: "*/1 * * * * *", expirySweep: "0 0 * * *" }
-outbox: { claimSeconds: 3 }
+claims: { seconds: 3 }
 connection: { leaseSeconds: ${LEASE_SECONDS} }
 `;
 
