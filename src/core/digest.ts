@@ -5,12 +5,8 @@ import { stableId } from './ids.js';
 import type { Ask, Offer, Reply } from './model.js';
 import { parsePersonKey, personKey, samePerson, threadOf, type MessageRef } from './places.js';
 import { sets } from './repo.js';
+import { TickLock } from './tick-lock.js';
 
-/**
- * A tick holds this lock so one instance digests at a time; it expires on its own if the
- * holder dies mid-tick (a tick takes seconds; the next may start two minutes later).
- */
-const DIGEST_LOCK_MS = 2 * 60_000;
 
 export interface Fresh {
   readonly members: string[];
@@ -53,15 +49,17 @@ export async function followersOf(ctx: Ctx, ask: Ask) {
 }
 
 export async function digestTick(ctx: Ctx, owner: string): Promise<{ digests: number }> {
-  if (!(await ctx.store.acquire('lock:digest', owner, DIGEST_LOCK_MS))) return { digests: 0 };
+  const lock = new TickLock(ctx, 'lock:digest', owner);
+  if (!(await lock.take())) return { digests: 0 };
   let digests = 0;
   try {
     const dirty = (await ctx.store.setMembers(sets.dirtyAsks)).sort();
     for (const askId of dirty) {
+      if (!(await lock.keep())) break;
       if (await digestOne(ctx, askId)) digests++;
     }
   } finally {
-    await ctx.store.release('lock:digest', owner);
+    await lock.release();
   }
   if (digests) ctx.deliverer.kick();
   return { digests };

@@ -6,10 +6,10 @@ import { stableId } from './ids.js';
 import type { Ask, Copy } from './model.js';
 import { personKey, threadOf, type PersonRef } from './places.js';
 import { sets } from './repo.js';
+import { TickLock } from './tick-lock.js';
 import { plural } from './text.js';
 
 const DAY_MS = 24 * 3600_000;
-const SWEEP_LOCK_MS = 5 * 60_000;
 
 /** Follow toggles: a second press unfollows. Returns the new state. */
 export async function toggleFollow(ctx: Ctx, ask: Ask, person: PersonRef): Promise<boolean> {
@@ -92,13 +92,15 @@ export async function extend(ctx: Ctx, ask: Ask): Promise<number> {
 }
 
 export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: number; expired: number }> {
-  if (!(await ctx.store.acquire('lock:expiry', owner, SWEEP_LOCK_MS))) return { warned: 0, expired: 0 };
+  const lock = new TickLock(ctx, 'lock:expiry', owner);
+  if (!(await lock.take())) return { warned: 0, expired: 0 };
   let warned = 0;
   let expired = 0;
   try {
     const now = ctx.now();
     const warnMs = ctx.settings.expiry.warnBeforeHours * 3600_000;
     for (const id of (await ctx.store.setMembers(sets.openAsks)).sort()) {
+      if (!(await lock.keep())) break;
       const ask = await ctx.repo.ask(id);
       if (!ask || ask.state !== 'open') {
         await ctx.store.setRemove(sets.openAsks, id);
@@ -120,7 +122,7 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
       }
     }
   } finally {
-    await ctx.store.release('lock:expiry', owner);
+    await lock.release();
   }
   if (warned || expired) ctx.deliverer.kick();
   return { warned, expired };
