@@ -1,5 +1,3 @@
-import { createDiscordAdapter } from '../adapters/discord/index.js';
-import { createSlackAdapter } from '../adapters/slack/index.js';
 import type { Config } from './config/load-config.js';
 import { FeelersError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
@@ -9,7 +7,9 @@ import type { Store } from './ports/store.js';
 
 /**
  * Networks are loaded by name, so a new one (or one published as its own package) plugs in
- * with one entry here and no change to the composition root.
+ * with one entry here and no change to the composition root. Each adapter module (and its
+ * SDK: Bolt, discord.js) is imported only when its network is configured, so an instance
+ * that serves one network does not carry the other's library in memory.
  */
 export interface AdapterContext {
   readonly config: Config;
@@ -25,7 +25,8 @@ export type AdapterFactory = (ctx: AdapterContext) => ChatAdapter | Promise<Chat
 
 export type AdapterRegistry = ReadonlyMap<string, AdapterFactory>;
 
-const slack: AdapterFactory = ({ config, logger, http, store }) => {
+const slack: AdapterFactory = async ({ config, logger, http, store }) => {
+  const { createSlackAdapter } = await import('../adapters/slack/index.js');
   const c = config.slack;
   if (!c) throw new FeelersError('config_invalid', 'SLACK_BOT_TOKEN in environment: missing. Write e.g. SLACK_BOT_TOKEN=xoxb-...');
   // With OAuth, each workspace's bot token comes from its install and lives in the store.
@@ -48,7 +49,8 @@ const slack: AdapterFactory = ({ config, logger, http, store }) => {
   return adapter;
 };
 
-const discord: AdapterFactory = ({ config, logger, store }) => {
+const discord: AdapterFactory = async ({ config, logger, store }) => {
+  const { createDiscordAdapter } = await import('../adapters/discord/index.js');
   const c = config.discord;
   if (!c) throw new FeelersError('config_invalid', 'DISCORD_TOKEN in environment: missing. Write e.g. DISCORD_TOKEN=...');
   return createDiscordAdapter({
