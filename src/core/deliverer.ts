@@ -203,6 +203,7 @@ export class Deliverer {
       this.queue.delete(queued.id);
       return false;
     }
+    let sent = false;
     try {
       const d = await repo.delivery(queued.id);
       if (!d || d.state !== 'pending') {
@@ -224,6 +225,7 @@ export class Deliverer {
         const ref = await this.transmit(d, card, adapter, maybeSent);
         d.ref = ref;
         await this.finish(d, 'sent');
+        sent = true;
         await hooks.afterSent(d, ref);
         return true;
       } catch (err) {
@@ -235,7 +237,8 @@ export class Deliverer {
       this.queue.delete(queued.id);
       return false;
     } finally {
-      await store.release(claimKey, owner).catch(() => {});
+      // A sent delivery is no longer pending, so nobody will take it: its claim may just expire.
+      if (!sent) await store.release(claimKey, owner).catch(() => {});
     }
   }
 
@@ -272,9 +275,8 @@ export class Deliverer {
   private async finish(d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
     d.state = state;
     // A finished delivery is kept a while (a redone digest or replayed event finds it and is
-    // not sent again); its card is no longer needed.
+    // not sent again); its card expires on its own (see Repo.saveDeliveryCard).
     await this.deps.store.set(`delivery:${d.id}`, d, FINISHED_TTL_MS);
-    await this.deps.store.delete(`delivery-card:${d.id}`);
     await this.deps.store.setRemove(sets.outbox, d.id);
     this.queue.delete(d.id);
     this.deps.metrics.deliveryFinished(d.purpose.kind, state);

@@ -216,7 +216,9 @@ export class Engine implements EngineApi {
     }
     const binding =
       (e.place.thread ? await repo.threadBinding(e.place) : undefined) ??
-      (e.replyTo ? await repo.messageBinding(e.place.network, e.place.channel, e.replyTo) : undefined);
+      // A reply to a copy (Discord's message reference) finds the copy's thread binding: a
+      // thread started on a message has the message's id (Discord), as a Slack thread has its ts.
+      (e.replyTo ? await repo.threadBinding({ ...e.place, thread: e.replyTo }) : undefined);
     if (binding) {
       const ask = await repo.ask(binding.askId);
       if (!ask) return;
@@ -342,7 +344,6 @@ export class Engine implements EngineApi {
     if (p.kind === 'ask-card') {
       await repo.saveAskCard(p.askId, ref);
       await repo.bindThread(threadOf(ref), { askId: p.askId });
-      await repo.bindMessage(ref, { askId: p.askId });
     } else if (p.kind === 'copy') {
       const copy = await repo.copy(p.copyId);
       if (!copy) return;
@@ -354,7 +355,6 @@ export class Engine implements EngineApi {
         copy: { id: copy.id, kind: copy.kind, communityName: copy.communityName, via: copy.via },
       };
       await repo.bindThread(threadOf(ref), binding);
-      await repo.bindMessage(ref, binding);
       await adoptOrphans(this.ctx, threadOf(ref));
       // Closed while this copy was on its way: it gets the closed text like the others.
       const ask = await repo.ask(p.askId);

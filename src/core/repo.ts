@@ -12,7 +12,7 @@ import type {
 } from './model.js';
 import type { Card } from './cards.js';
 import type { MessageRef, PersonRef, Place } from './places.js';
-import { channelOf, messageKey, personKey, placeKey } from './places.js';
+import { channelOf, personKey, placeKey } from './places.js';
 import type { Store } from '../ports/store.js';
 
 /** What a thread or a bot message belongs to. */
@@ -141,12 +141,6 @@ export class Repo {
   bindThread(thread: Place, b: ThreadBinding): Promise<void> {
     return this.store.set(`thread:${placeKey(thread)}`, b);
   }
-  messageBinding(network: string, channel: string, id: string): Promise<ThreadBinding | undefined> {
-    return this.store.get<ThreadBinding>(`msg:${messageKey(network, channel, id)}`);
-  }
-  bindMessage(ref: MessageRef, b: ThreadBinding): Promise<void> {
-    return this.store.set(`msg:${messageKey(ref.network, ref.channel, ref.id)}`, b);
-  }
   action(key: string): Promise<ActionBinding | undefined> {
     return this.store.get<ActionBinding>(`act:${key}`);
   }
@@ -163,8 +157,9 @@ export class Repo {
   deliveryCard(id: string): Promise<Card | undefined> {
     return this.store.get<Card>(`delivery-card:${id}`);
   }
+  /** Cards expire on their own: a delivery not sent within weeks has long failed or been sent. */
   saveDeliveryCard(id: string, card: Card): Promise<void> {
-    return this.store.set(`delivery-card:${id}`, card);
+    return this.store.set(`delivery-card:${id}`, card, 30 * 24 * 3600_000);
   }
 
   /** Loads every id of a set, skipping ids whose document is gone. */

@@ -179,9 +179,20 @@ describe.each<StoreKind>(['memory', 'sqlite'])('the life of an ask (%s store)', 
     await s.settle();
     expect(s.world.message(copy.id)!.text).toContain('This question has expired');
   });
+});
 
-  it.runIf(kind === 'sqlite')('survives a restart: replies written before it are digested after it', async () => {
-    const { card, copy } = await askedAndCopied();
+/** A restart needs a store that outlives the process: the SQLite file. */
+describe('the life of an ask across a restart (sqlite store)', () => {
+  let s: Story;
+  afterEach(async () => s?.close());
+
+  it('survives a restart: replies written before it are digested after it', async () => {
+    s = await new Story('sqlite').start();
+    await s.connectBoth();
+    await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
+    await s.settle();
+    const card = s.last(s.anyAnswers);
+    const copy = s.last(s.askAround);
     await s.world.say(s.harold, s.thread(copy), 'Before the restart.');
     await s.restart();
     await s.world.say(s.karyn, s.thread(copy), 'After the restart.');
