@@ -13,15 +13,15 @@
  *
  * Run: npx tsx bench/multi-ack.ts [ratePerSec] [seconds]
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import { sets } from '../src/core/repo.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
-import { SlackDriver, slackSignature } from '../test/fakes/slack/signed-driver.js';
+import { SlackDriver } from '../test/fakes/slack/signed-driver.js';
 import { Cluster, flushDb, openInspector, SIGNING_SECRET, withDb } from '../test/multi/cluster.js';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { check, int, result, sleep } from './setup.js';
-import { percentile } from './slack-bed.js';
+import { percentile, postSigned } from './slack-bed.js';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 60);
@@ -76,41 +76,13 @@ try {
       authorizations: [{ team_id: 'W1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     });
 
-  const send = (i: number): Promise<void> => {
-    const payload = body(i);
-    const target = targets[i % 2]!;
-    const tsSec = Math.floor(Date.now() / 1000);
-    const started = performance.now();
-    return new Promise<void>((resolve) => {
-      const req = request(
-        {
-          agent,
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            'x-slack-request-timestamp': String(tsSec),
-            'x-slack-signature': slackSignature(SIGNING_SECRET, tsSec, payload),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => {
-            latencies.push(performance.now() - started);
-            if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx += 1;
-            resolve();
-          });
-        },
-      );
-      req.on('error', () => {
-        failed += 1;
-        resolve();
-      });
-      req.end(payload);
-    });
+  const send = async (i: number): Promise<void> => {
+    const { status, ms } = await postSigned(agent, targets[i % 2]!, body(i), SIGNING_SECRET);
+    if (status === 0) failed += 1;
+    else {
+      latencies.push(ms);
+      if (status < 200 || status >= 300) non2xx += 1;
+    }
   };
 
   const load = async (from: number, to: number): Promise<number> => {

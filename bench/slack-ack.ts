@@ -12,12 +12,11 @@
  *
  * Run: npx tsx bench/slack-ack.ts [ratePerSec] [seconds]
  */
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sets } from '../src/core/repo.js';
-import { slackSignature } from '../test/fakes/slack/signed-driver.js';
 import { check, int, result, sleep } from './setup.js';
-import { percentile, SIGNING_SECRET, SlackBed } from './slack-bed.js';
+import { percentile, postSigned, SIGNING_SECRET, SlackBed } from './slack-bed.js';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 30);
@@ -61,40 +60,13 @@ function body(i: number): string {
   });
 }
 
-function send(i: number): Promise<void> {
-  const payload = body(i);
-  const tsSec = Math.floor(Date.now() / 1000);
-  const started = performance.now();
-  return new Promise<void>((resolve) => {
-    const req = request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          'x-slack-request-timestamp': String(tsSec),
-          'x-slack-signature': slackSignature(SIGNING_SECRET, tsSec, payload),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          latencies.push(performance.now() - started);
-          if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) >= 300) non2xx += 1;
-          resolve();
-        });
-      },
-    );
-    req.on('error', () => {
-      failed += 1;
-      resolve();
-    });
-    req.end(payload);
-  });
+async function send(i: number): Promise<void> {
+  const { status, ms } = await postSigned(agent, target, body(i), SIGNING_SECRET);
+  if (status === 0) failed += 1;
+  else {
+    latencies.push(ms);
+    if (status < 200 || status >= 300) non2xx += 1;
+  }
 }
 
 const interval = 1000 / RATE;

@@ -4,7 +4,7 @@
  * SQLite (or memory) store with the memory network "south" as the other side.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import type { ChatAdapter } from '../src/ports/chat-adapter.js';
 import type { Store } from '../src/ports/store.js';
 import { createStore } from '../src/store/create-store.js';
 import { FakeSlack, type FakeSlackOptions } from '../test/fakes/slack/fake-web-api.js';
+import { slackSignature } from '../test/fakes/slack/signed-driver.js';
 import { benchSettings, sleep } from './setup.js';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
@@ -117,4 +118,42 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i] ?? NaN;
+}
+
+/** What one signed event request came back with: its status (0 when it failed) and latency. */
+export interface Answered {
+  readonly status: number;
+  readonly ms: number;
+}
+
+/**
+ * POSTs a Slack-signed JSON body over a keep-alive agent, as Slack's servers would, and
+ * times the answer. Never rejects: a failed request comes back with status 0.
+ */
+export function postSigned(agent: Agent, target: URL, payload: string, secret: string): Promise<Answered> {
+  const tsSec = Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  return new Promise<Answered>((resolve) => {
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-slack-request-timestamp': String(tsSec),
+          'x-slack-signature': slackSignature(secret, tsSec, payload),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - started }));
+      },
+    );
+    req.on('error', () => resolve({ status: 0, ms: performance.now() - started }));
+    req.end(payload);
+  });
 }

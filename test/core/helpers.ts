@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import type { ActionEvent, Actor } from '../../src/core/events.js';
 import type { PersonRef, Place } from '../../src/core/places.js';
@@ -122,4 +123,17 @@ export function buttonId(m: StoredMessage, label: string): string {
     if (found) return found.id;
   }
   throw new Error(`message ${m.id} has no button "${label}"`);
+}
+
+/** One Story per test, closed after it: `const started = storyPerTest();` at the top of a file. */
+export function storyPerTest(): (...args: Parameters<typeof startStory>) => Promise<Story> {
+  let s: Story | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+  return async (...args) => {
+    s = await startStory(...args);
+    return s;
+  };
 }

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CommandEvent } from '../../src/core/events.js';
 import type { PersonRef } from '../../src/core/places.js';
 import type { Story } from './harness.js';
-import { ask, buttonId, copyOf, DAY, digest, guildMember, handPress, measure, startStory } from './helpers.js';
+import { ask, buttonId, copyOf, DAY, digest, guildMember, handPress, measure, storyPerTest } from './helpers.js';
 
-let s: Story | undefined;
-afterEach(async () => {
-  await s?.close();
-  s = undefined;
-});
-
-async function started(...args: Parameters<typeof startStory>): Promise<Story> {
-  s = await startStory(...args);
-  return s;
-}
+const started = storyPerTest();
 
 describe('connect and disconnect', () => {
   it('refuses connect from someone without rights, with a notice, and stores nothing', async () => {

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PersonRef } from '../../src/core/places.js';
 import type { Story } from './harness.js';
-import { ask, copyOf, counts, DAY, dmsWith, guildMember, HOUR, setTopics, startStory } from './helpers.js';
+import { ask, copyOf, counts, DAY, dmsWith, guildMember, HOUR, setTopics, storyPerTest } from './helpers.js';
 
-let s: Story | undefined;
-afterEach(async () => {
-  await s?.close();
-  s = undefined;
-});
-
-async function started(...args: Parameters<typeof startStory>): Promise<Story> {
-  s = await startStory(...args);
-  return s;
-}
+const started = storyPerTest();
 
 describe('which channels get a copy', () => {
   it('sends a ground with topics only the asks that share one of them', async () => {
