@@ -2,26 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
 import { handleAction } from './actions.js';
-import { markCopyClosed } from './lifecycle.js';
 import { systemClock, type Clock } from './clock.js';
 import { HELP, runFeelers } from './commands.js';
 import { Ctx } from './context.js';
-import { Deliverer, type DeliveryHooks } from './deliverer.js';
+import { Deliverer } from './deliverer.js';
+import { deliveryHooks } from './delivery-hooks.js';
 import { digestTick } from './digest.js';
 import type { HealthReport, EngineApi } from './engine-api.js';
-import { asFeelersError, FeelersError, UserError, type DeliveryError } from './errors.js';
+import { asFeelersError, FeelersError, UserError } from './errors.js';
 import type { ChatEvent, CommandEvent, EventOutcome, MessageEvent } from './events.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noMetrics, type EngineMetrics } from './metrics.js';
-import type { Delivery } from './model.js';
 import { channelOf, samePerson, threadOf, type MessageRef } from './places.js';
 import { Repo, sets } from './repo.js';
 import { adoptOrphans, collectReply, deleteReply, editReply, keepOrphan, openPromptOf, replyByDm } from './replies.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from './spool.js';
-import { textCard } from './digest-cards.js';
 
 /**
  * Every inbound event id is remembered this long. Slack retries an unacknowledged event up to
@@ -70,7 +68,7 @@ export class Engine implements EngineApi {
       log: log.child({ part: 'outbox' }),
       metrics,
       adapters: this.adapters,
-      hooks: this.hooks(),
+      hooks: deliveryHooks(() => this.ctx),
       owner: this.owner,
       claimMs: deps.settings?.claimMs,
     });
@@ -323,76 +321,6 @@ export class Engine implements EngineApi {
         connectedAt: this.ctx.now(),
         source: 'yaml',
       });
-    }
-  }
-
-  private hooks(): DeliveryHooks {
-    return {
-      beforeSend: async (d: Delivery) => {
-        if (d.purpose.kind !== 'copy') return 'send';
-        const ask = await this.ctx.repo.ask(d.purpose.askId);
-        return ask?.state === 'open' ? 'send' : 'cancel';
-      },
-      afterSent: async (d: Delivery, ref: MessageRef) => this.afterSent(d, ref),
-      onGone: async (d: Delivery, err: DeliveryError) => this.onGone(d, err),
-    };
-  }
-
-  private async afterSent(d: Delivery, ref: MessageRef): Promise<void> {
-    const { repo } = this.ctx;
-    const p = d.purpose;
-    if (p.kind === 'ask-card') {
-      await repo.saveAskCard(p.askId, ref);
-      await repo.bindThread(threadOf(ref), { askId: p.askId });
-    } else if (p.kind === 'copy') {
-      const copy = await repo.copy(p.copyId);
-      if (!copy) return;
-      copy.ref = ref;
-      await repo.saveCopy(copy);
-      const binding = {
-        askId: p.askId,
-        copyId: p.copyId,
-        copy: { id: copy.id, kind: copy.kind, communityName: copy.communityName, via: copy.via },
-      };
-      await repo.bindThread(threadOf(ref), binding);
-      await adoptOrphans(this.ctx, threadOf(ref));
-      // Closed while this copy was on its way: it gets the closed text like the others.
-      const ask = await repo.ask(p.askId);
-      if (ask && ask.state !== 'open') await markCopyClosed(this.ctx, ask, copy);
-    }
-  }
-
-  private async onGone(d: Delivery, err: DeliveryError): Promise<void> {
-    const { repo } = this.ctx;
-    const t = d.target;
-    if (t.kind === 'post' && d.purpose.kind === 'copy') {
-      const ground = await repo.ground(t.place);
-      if (ground && ground.unreachableSince === undefined) {
-        ground.unreachableSince = this.ctx.now();
-        await repo.saveGround(ground);
-        this.ctx.log.warn({ ground: t.place, err: err.message }, 'ground unreachable; skipped from now on');
-      }
-    }
-    if (t.kind === 'dm' && d.purpose.kind === 'copy') {
-      const copyId = d.purpose.copyId;
-      const copy = await repo.copy(copyId);
-      // The DM never arrived: their next DM to the bot is not an answer to it, and it does
-      // not count against their week's share of unsolicited messages.
-      const prompts = await repo.prompts(t.person);
-      await repo.savePrompts(t.person, prompts.filter((p) => p.copyId !== copyId));
-      const profile = await repo.profile(t.person);
-      if (profile && profile.unsolicited.length) {
-        profile.unsolicited = profile.unsolicited.slice(0, -1);
-        await repo.saveProfile(profile);
-      }
-      const referrer = copy?.kind === 'referral' ? copy.via?.[0] : undefined;
-      if (referrer) {
-        await this.ctx.dm(referrer, textCard(`feelers couldn't deliver your referral: the person doesn't accept direct messages from feelers. You could tell them about the question yourself.`), {
-          kind: 'notify',
-          askId: d.purpose.askId,
-        });
-        this.deliverer.kick();
-      }
     }
   }
 }

@@ -1,4 +1,3 @@
-import type { Card } from './cards.js';
 import type { MessageRef, PersonRef, Place } from './places.js';
 
 /** A person as a reply or an ask names them: public part only. */

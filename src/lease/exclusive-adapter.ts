@@ -34,7 +34,6 @@ export class ExclusiveAdapter implements ChatAdapter {
   private active = false;
   private running = false;
   private lastRenewed = 0;
-  private loop: Promise<void> | undefined;
   private sink: EventSink | undefined;
 
   constructor(
@@ -54,7 +53,8 @@ export class ExclusiveAdapter implements ChatAdapter {
     this.sink = sink;
     this.running = true;
     await this.tick();
-    this.loop = this.run();
+    // Ends by itself at its next wake-up once stop() clears `running`.
+    this.run().catch((err: unknown) => this.opts.log.error({ err, network: this.network }, 'connection lease loop failed'));
   }
 
   async stop(): Promise<void> {

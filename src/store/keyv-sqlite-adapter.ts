@@ -31,7 +31,7 @@ export class KeyvSqliteAdapter extends EventEmitter implements KeyvStoreAdapter 
   };
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly clock: Clock,
   ) {
     super();
