@@ -53,6 +53,7 @@ export class Engine implements EngineApi {
   private readonly owner: string;
   private seq = 0;
   private replaying = false;
+  private caughtUp: Promise<number> = Promise.resolve(0);
 
   constructor(private readonly deps: EngineDeps) {
     this.owner = deps.instanceId ?? randomUUID();
@@ -83,6 +84,23 @@ export class Engine implements EngineApi {
     }
     this.deliverer.kick();
     void this.deliver();
+    // Replies written while this process was down (a deploy, a crash) are read back from the
+    // networks that can; in the background, since reading many threads takes a while.
+    this.caughtUp = Promise.all(
+      [...this.adapters.values()]
+        .filter((a) => a.recent)
+        .map((a) =>
+          this.catchUp(a.network).catch((err: unknown) => {
+            this.ctx.log.warn({ err, network: a.network }, 'catching up after start failed');
+            return 0;
+          }),
+        ),
+    ).then((counts) => counts.reduce((n, c) => n + c, 0));
+  }
+
+  /** Resolves when the catch-up begun at start is over, with how many messages it handled. */
+  whenCaughtUp(): Promise<number> {
+    return this.caughtUp;
   }
 
   async stop(opts: { drainMs?: number } = {}): Promise<void> {

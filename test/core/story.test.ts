@@ -203,3 +203,28 @@ describe('the life of an ask across a restart (sqlite store)', () => {
     expect(digest.text).toContain('After the restart.');
   });
 });
+
+describe('replies written while feelers was down', () => {
+  let s: Story;
+  afterEach(async () => s?.close());
+
+  it('are read back from the network at start and digested once', async () => {
+    s = await new Story('sqlite').start();
+    await s.connectBoth();
+    await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
+    await s.settle();
+    const card = s.last(s.anyAnswers);
+    const copy = s.last(s.askAround);
+    await s.world.say(s.harold, s.thread(copy), 'Seen live.');
+    // The process stops (a deploy); meanwhile someone answers.
+    await s.engine.stop({ drainMs: 0 });
+    await s.world.say(s.karyn, s.thread(copy), 'Written while feelers was down.');
+    await s.boot();
+    expect(await s.engine.whenCaughtUp()).toBeGreaterThanOrEqual(2);
+    await s.engine.digestTick();
+    await s.settle();
+    const digest = s.last(s.thread(card)).text;
+    expect(digest.split('Seen live.')).toHaveLength(2);
+    expect(digest.split('Written while feelers was down.')).toHaveLength(2);
+  });
+});
