@@ -152,6 +152,8 @@ interface SentReply {
   readonly instance: number;
   readonly failovers: number;
   readonly at: number;
+  /** What the last attempt got, when no instance answered 2xx. */
+  readonly detail?: string;
 }
 
 describe('chaos: SIGKILL during fan-out', () => {
@@ -187,7 +189,8 @@ describe('chaos: SIGKILL during fan-out', () => {
             'x-slack-request-timestamp': String(ts),
             'x-slack-signature': slackSignature(SIGNING_SECRET, ts, body),
           });
-          sent.push({ token, askToken, status: f.status, instance: f.instance, failovers: f.failovers, at: Date.now() });
+          const detail = f.status === 200 ? undefined : `${f.status} ${f.body.slice(0, 300)}`;
+          sent.push({ token, askToken, status: f.status, instance: f.instance, failovers: f.failovers, at: Date.now(), detail });
         }
         await sleep(150);
       }
@@ -251,6 +254,7 @@ describe('chaos: SIGKILL during fan-out', () => {
     );
     for (const line of copyProblems) console.log(`  copies: ${line}`);
     for (const s of lost) console.log(`  lost reply: ${describeLoss(s)}`);
+    for (const s of sent.filter((x) => x.status !== 200)) console.log(`  unacknowledged reply ${s.token}: ${s.detail ?? ''}`);
     if (copyProblems.length) console.log(await missingCopies(asks, copiesOf));
     if (lost.length) console.log(await digestState());
 

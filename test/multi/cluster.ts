@@ -259,7 +259,7 @@ export async function forwardWithFailover(
   // Slack retries a failed event for about an hour; the test's claims last seconds, so a
   // retry loop of some seconds plays the same part: an event held by a killed instance is
   // taken over once its claim runs out.
-  const deadline = Date.now() + (opts.giveUpMs ?? 20_000);
+  const deadline = Date.now() + (opts.giveUpMs ?? 45_000);
   let failovers = 0;
   let last = 'no instance';
   for (let attempt = 0; attempt === 0 || Date.now() < deadline; attempt++) {
