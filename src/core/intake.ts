@@ -29,9 +29,9 @@ export function validateAsk(ctx: Ctx, raw: string): string {
   return text;
 }
 
-/** Intake: an ask card in the origin, then one copy per target, all in the outbox before any send. */
 /**
- * `eventId` makes the ask's id, and so every id it leads to, a function of the event: work
+ * Intake: an ask card in the origin, then one copy per target, each written to the outbox
+ * before its own send. `eventId` makes the ask's id, and so every id it leads to, a function of the event: work
  * redone for the same event (replayed from a spool after a store outage) lands on the same
  * records and outbox entries instead of new ones.
  */
@@ -76,8 +76,7 @@ export async function createAsk(
     people: experts.length,
   };
   // The ask card goes first: its thread is where digests go.
-  const cardPlace = origin;
-  await ctx.post(cardPlace, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
+  await ctx.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
   // Sending starts while the rest is written: each copy is in the outbox before its own send.
   ctx.deliverer.kick();
   for (const g of interleaveByCommunity(grounds)) {
