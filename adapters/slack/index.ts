@@ -294,9 +294,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     // deliverer paces the transmissions themselves (not only the start of each send), so the
     // bursts reach Slack spaced as declared here.
     community: { ratePerSec: 5, burst: 5 },
-    // Slack answers in ~100 ms over the internet: at 8 sends in flight that alone would cap a
-    // fan-out over many workspaces near 80 posts a second.
-    concurrency: 32,
+    // The deliverer's default of 8 sends in flight: more only queues inside the Web API client,
+    // where waiting times vary and bunch the posts into 429s (bench/slack-fan-out).
     // The Web API client's own work before a request leaves varies by tens of ms under load;
     // a 429 costs a whole second (Retry-After), this margin 50 ms once per burst.
     arrivalJitterMs: 50,
