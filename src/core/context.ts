@@ -15,11 +15,6 @@ import type { EngineSettings } from './settings.js';
 /** Button bindings outlive any ask (a digest may be read weeks later), but not forever. */
 const ACTION_TTL_MS = 120 * 24 * 3600_000;
 
-export interface EnqueueOptions {
-  /** The delivery id is in the outbox index already (see Deliverer.enqueue). */
-  readonly indexed?: boolean | undefined;
-}
-
 /** Everything the engine's parts share. One per engine. */
 export class Ctx {
   constructor(
@@ -107,25 +102,19 @@ export class Ctx {
    * Outbox entries. Pass a stable `id` (stableId) for work that may be redone (a digest rebuilt
    * after a crash, an event replayed): it is then written once. Without one, a fresh id.
    */
-  async post(place: Place, card: Card, purpose: DeliveryPurpose, id?: string, opts: EnqueueOptions = {}): Promise<string> {
-    return this.enqueue({ kind: 'post', place }, card, purpose, id, opts);
+  async post(place: Place, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
+    return this.enqueue({ kind: 'post', place }, card, purpose, id);
   }
 
-  async dm(person: PersonRef, card: Card, purpose: DeliveryPurpose, id?: string, opts: EnqueueOptions = {}): Promise<string> {
-    return this.enqueue({ kind: 'dm', person }, card, purpose, id, opts);
+  async dm(person: PersonRef, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
+    return this.enqueue({ kind: 'dm', person }, card, purpose, id);
   }
 
   async edit(ref: MessageRef, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
     return this.enqueue({ kind: 'update', ref }, card, purpose, id);
   }
 
-  private async enqueue(
-    target: Delivery['target'],
-    card: Card,
-    purpose: DeliveryPurpose,
-    stable?: string,
-    opts: EnqueueOptions = {},
-  ): Promise<string> {
+  private async enqueue(target: Delivery['target'], card: Card, purpose: DeliveryPurpose, stable?: string): Promise<string> {
     if (stable !== undefined) {
       const existing = await this.repo.delivery(stable);
       if (existing) {
@@ -135,7 +124,7 @@ export class Ctx {
     }
     const id = stable ?? newId();
     const now = this.now();
-    await this.deliverer.enqueue({ id, target, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now }, card, opts);
+    await this.deliverer.enqueue({ id, target, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now }, card);
     return id;
   }
 }

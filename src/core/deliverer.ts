@@ -66,11 +66,10 @@ export class Deliverer {
   constructor(private readonly deps: DelivererDeps) {}
 
   /** Write a delivery to the outbox. It is durable once this resolves. */
-  async enqueue(d: Delivery, card: Card, opts: { indexed?: boolean } = {}): Promise<void> {
+  async enqueue(d: Delivery, card: Card): Promise<void> {
     // Index first, record last: a process that dies in between leaves an outbox id without a
-    // record (skipped on reload) rather than a record nobody will ever send. `indexed`: the
-    // caller put the id in the outbox already (a fan-out indexes all its copies at once).
-    if (!opts.indexed) await this.deps.store.setAdd(sets.outbox, d.id);
+    // record (skipped on reload) rather than a record nobody will ever send.
+    await this.deps.store.setAdd(sets.outbox, d.id);
     await this.deps.repo.saveDeliveryCard(d.id, card);
     await this.deps.repo.saveDelivery(d);
     this.queue.set(d.id, d);

@@ -79,14 +79,8 @@ export async function createAsk(
   await ctx.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
   // Sending starts while the rest is written: each copy is in the outbox before its own send.
   ctx.deliverer.kick();
-  const order = interleaveByCommunity(grounds);
-  // The ask's copy list and the outbox index take every copy in one write each (the ids are
-  // derived, so they are known before the copies exist); then each copy is written.
-  const ids = order.map((g) => copyIds(ask, 'ground', placeKey(g.place)));
-  await ctx.store.setAdd(sets.copies(ask.id), ...ids.map((i) => i.copyId));
-  await ctx.store.setAdd(sets.outbox, ...ids.map((i) => i.deliveryId));
-  for (const g of order) {
-    await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName }, { indexed: true });
+  for (const g of interleaveByCommunity(grounds)) {
+    await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
   }
   for (const p of experts) await prod(ctx, ask, p);
   ctx.deliverer.kick();
@@ -100,20 +94,15 @@ async function prod(ctx: Ctx, ask: Ask, p: Profile): Promise<void> {
 }
 
 /** One copy: the Copy record, its buttons and its outbox entry. */
-function copyIds(ask: Ask, kind: CopyKind, targetKey: string): { copyId: string; deliveryId: string } {
-  const copyId = stableId('copy', ask.id, kind, targetKey);
-  return { copyId, deliveryId: stableId('copy-delivery', copyId) };
-}
-
 export async function addCopy(
   ctx: Ctx,
   ask: Ask,
   kind: CopyKind,
   target: { place?: Place; person?: PersonRef; communityName: string; via?: readonly Author[] },
-  opts: { indexed?: boolean } = {},
 ): Promise<Copy> {
   const targetKey = target.place ? placeKey(target.place) : target.person ? personKey(target.person) : '';
-  const { copyId, deliveryId } = copyIds(ask, kind, targetKey);
+  const copyId = stableId('copy', ask.id, kind, targetKey);
+  const deliveryId = stableId('copy-delivery', copyId);
   const ops = await ctx.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
   const keys: CopyKeys = { help: ops.help, refer: ops.refer, answer: ops.answer, follow: ops.follow };
   const copy: Copy = {
@@ -127,10 +116,10 @@ export async function addCopy(
     deliveryId,
   };
   await ctx.repo.saveCopy(copy);
-  if (!opts.indexed) await ctx.store.setAdd(sets.copies(ask.id), copyId);
+  await ctx.store.setAdd(sets.copies(ask.id), copyId);
   const card = copyCard(ask, kind, keys, target.via);
   const purpose = { kind: 'copy', askId: ask.id, copyId } as const;
-  if (copy.place) await ctx.post(copy.place, card, purpose, deliveryId, opts);
+  if (copy.place) await ctx.post(copy.place, card, purpose, deliveryId);
   else if (copy.person) {
     await ctx.dm(copy.person, card, purpose, deliveryId);
     // Their next DM to the bot answers this ask.
