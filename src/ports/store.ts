@@ -17,7 +17,7 @@ export interface Store {
   /**
    * Take `key` for `owner` for `ttlMs` if nobody holds it, or the holder's time ran out.
    * Exactly one of any number of concurrent callers wins. Re-acquiring a key you hold extends it.
-   * Used for: event dedupe (owner = event id, long ttl), tick locks, outbox claims.
+   * Used for: claims on events being handled, outbox claims, tick locks, connection leases.
    */
   acquire(key: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Give `key` up if `owner` still holds it. */
