@@ -10,12 +10,6 @@ import type { MessageRef } from './places.js';
 import { sets, type Repo } from './repo.js';
 import { Limiter, type BucketClaim } from './token-bucket.js';
 
-/**
- * A claim lasts `claimMs` (settings.claimMs, default 30 s). A process that dies mid-send leaves
- * its claim to expire; then another (or the restarted one) resends with the same idempotency
- * key and `maybeSent`, and the adapter finds the message if it did go out.
- */
-export const CLAIM_MS = 30_000;
 const MAX_ATTEMPTS = 8;
 /** Waits longer than this leave the send to a later pass instead of holding this one open. */
 const MAX_INLINE_WAIT_MS = 5_000;
@@ -40,7 +34,12 @@ export interface DelivererDeps {
   adapters: ReadonlyMap<string, ChatAdapter>;
   hooks: DeliveryHooks;
   owner: string;
-  claimMs?: number | undefined;
+  /**
+   * How long a claim on a delivery lasts (settings.claimMs). A process that dies mid-send
+   * leaves its claim to expire; then another (or the restarted one) resends with the same
+   * idempotency key and `maybeSent`, and the adapter finds the message if it did go out.
+   */
+  claimMs: number;
 }
 
 /**
@@ -106,10 +105,6 @@ export class Deliverer {
     await Promise.race([drain.catch(() => 0), timeout]);
     clearTimeout(timer);
     this.stopped = true;
-  }
-
-  pendingInMemory(): number {
-    return this.queue.size;
   }
 
   private pass(reload: boolean): Promise<number> {
@@ -198,7 +193,7 @@ export class Deliverer {
   private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
     const { store, repo, log, hooks, owner } = this.deps;
     const claimKey = `claim:${queued.id}`;
-    if (!(await store.acquire(claimKey, owner, this.deps.claimMs ?? CLAIM_MS))) {
+    if (!(await store.acquire(claimKey, owner, this.deps.claimMs))) {
       // Another instance holds it; it stays in the store's outbox if that instance dies.
       this.queue.delete(queued.id);
       return false;

@@ -61,6 +61,7 @@ export class Engine implements EngineApi {
     const clock = deps.clock ?? systemClock;
     const log = deps.logger ?? silentLogger;
     const metrics = deps.metrics ?? noMetrics;
+    const settings = deps.settings ?? defaultSettings;
     const repo = new Repo(deps.store);
     this.deliverer = new Deliverer({
       store: deps.store,
@@ -71,9 +72,9 @@ export class Engine implements EngineApi {
       adapters: this.adapters,
       hooks: deliveryHooks(() => this.ctx),
       owner: this.owner,
-      claimMs: deps.settings?.claimMs,
+      claimMs: settings.claimMs,
     });
-    this.ctx = new Ctx(deps.store, repo, clock, log, metrics, deps.settings ?? defaultSettings, this.adapters, this.deliverer);
+    this.ctx = new Ctx(deps.store, repo, clock, log, metrics, settings, this.adapters, this.deliverer);
   }
 
   async start(): Promise<void> {
@@ -82,8 +83,8 @@ export class Engine implements EngineApi {
       await a.start((event) => this.handle(event));
       this.ctx.log.info({ network: a.network }, 'network connected');
     }
-    this.deliverer.kick();
-    void this.deliver();
+    // What the outbox still owes from before (a restart, a crash) goes out now.
+    this.deliver().catch((err: unknown) => this.ctx.log.error({ err }, 'outbox pass failed'));
     // Replies written while this process was down (a deploy, a crash) are read back from the
     // networks that can; in the background, since reading many threads takes a while.
     this.caughtUp = Promise.all(

@@ -44,10 +44,6 @@ export function personKey(p: PersonRef): string {
   return [p.network, p.community, p.user].map(encodeURIComponent).join(':');
 }
 
-export function messageKey(network: string, channel: string, id: string): string {
-  return [network, channel, id].map(encodeURIComponent).join(':');
-}
-
 /** The place where replies to a posted message are written. */
 export function threadOf(ref: MessageRef): Place {
   return { network: ref.network, community: ref.community, channel: ref.channel, thread: ref.thread ?? ref.id };

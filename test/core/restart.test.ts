@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { CLAIM_MS } from '../../src/core/deliverer.js';
+import { defaultSettings } from '../../src/core/settings.js';
 import { Engine } from '../../src/core/engine.js';
 import type { Place } from '../../src/core/places.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
@@ -91,7 +91,7 @@ describe('a restart in the middle of a fan-out', () => {
       instanceId: 'b',
     });
     await b.start();
-    clock.advance(CLAIM_MS + 1);
+    clock.advance(defaultSettings.claimMs + 1);
     await b.deliver();
 
     for (const g of grounds) {
