@@ -35,7 +35,7 @@ export class Ctx {
   /** Maps a button to what it does; returns the short opaque key that goes in the card. */
   async bind(b: ActionBinding): Promise<string> {
     const key = newId(16);
-    await this.store.set(`act:${key}`, b, ACTION_TTL_MS);
+    await this.repo.saveAction(key, b, ACTION_TTL_MS);
     return key;
   }
 
@@ -43,20 +43,20 @@ export class Ctx {
    * Several buttons of one card that share everything but their op, in one stored record:
    * button `k.0` does `ops[0]`, `k.1` does `ops[1]`... (a copy's four buttons cost one write).
    */
-  async bindAll<const Ops extends readonly ActionOp[]>(
-    b: Omit<ActionBinding, 'op'>,
+  async bindAll<const Ops extends readonly [ActionOp, ...ActionOp[]]>(
+    b: Omit<ActionBinding, 'op' | 'ops'>,
     ops: Ops,
   ): Promise<Record<Ops[number], string>> {
     const key = newId(16);
-    await this.store.set(`act:${key}`, { ...b, op: ops[0], ops: [...ops] }, ACTION_TTL_MS);
+    await this.repo.saveAction(key, { ...b, op: ops[0], ops: [...ops] }, ACTION_TTL_MS);
     return Object.fromEntries(ops.map((op, i) => [op, `${key}.${i}`])) as Record<Ops[number], string>;
   }
 
   /** The binding behind a button id made by `bind` or `bindAll`. */
   async binding(actionId: string): Promise<ActionBinding | undefined> {
     const dot = actionId.lastIndexOf('.');
-    if (dot < 0) return this.store.get<ActionBinding>(`act:${actionId}`);
-    const found = await this.store.get<ActionBinding & { ops?: ActionOp[] }>(`act:${actionId.slice(0, dot)}`);
+    if (dot < 0) return this.repo.action(actionId);
+    const found = await this.repo.action(actionId.slice(0, dot));
     const op = found?.ops?.[Number(actionId.slice(dot + 1))];
     return found && op ? { ...found, op } : undefined;
   }

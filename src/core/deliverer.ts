@@ -271,7 +271,7 @@ export class Deliverer {
     d.state = state;
     // A finished delivery is kept a while (a redone digest or replayed event finds it and is
     // not sent again); its card expires on its own (see Repo.saveDeliveryCard).
-    await this.deps.store.set(`delivery:${d.id}`, d, FINISHED_TTL_MS);
+    await this.deps.repo.saveDelivery(d, FINISHED_TTL_MS);
     await this.deps.store.setRemove(sets.outbox, d.id);
     this.queue.delete(d.id);
     this.deps.metrics.deliveryFinished(d.purpose.kind, state);

@@ -7,7 +7,6 @@ import { parsePersonKey, personKey, samePerson, threadOf, type MessageRef } from
 import { sets } from './repo.js';
 import { TickLock } from './tick-lock.js';
 
-
 export interface Fresh {
   readonly members: string[];
   readonly replies: Reply[];
@@ -31,10 +30,11 @@ export async function itemsFor(ctx: Ctx, ask: Ask, fresh: Fresh, withButtons: bo
     items.push({ kind: 'reply', reply, buttons });
   }
   for (const offer of fresh.offers) {
-    const buttons: Button[] = withButtons
+    const keys = withButtons ? await ctx.bindAll({ askId: ask.id, offerId: offer.id, only }, ['accept-offer', 'decline-offer'] as const) : undefined;
+    const buttons: Button[] = keys
       ? [
-          { id: await ctx.bind({ op: 'accept-offer', askId: ask.id, offerId: offer.id, only }), label: 'Accept intro', style: 'primary' },
-          { id: await ctx.bind({ op: 'decline-offer', askId: ask.id, offerId: offer.id, only }), label: 'Decline' },
+          { id: keys['accept-offer'], label: 'Accept intro', style: 'primary' },
+          { id: keys['decline-offer'], label: 'Decline' },
         ]
       : [];
     items.push({ kind: 'offer', offer, buttons });

@@ -41,10 +41,7 @@ export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: A
   await ctx.store.set(pairKey, intro.id);
   await ctx.store.setAdd(sets.intros(ask.id), intro.id);
   const only = personKey(reply.author);
-  const keys = {
-    share: await ctx.bind({ op: 'share', askId: ask.id, introId: intro.id, only }),
-    decline: await ctx.bind({ op: 'decline', askId: ask.id, introId: intro.id, only }),
-  };
+  const keys = await ctx.bindAll({ askId: ask.id, introId: intro.id, only }, ['share', 'decline'] as const);
   await ctx.dm(reply.author, introRequestCard(ask, ask.asker, reply, keys), { kind: 'notify', askId: ask.id, introId: intro.id });
   ctx.metrics.introChanged('pending');
   ctx.deliverer.kick();

@@ -112,10 +112,7 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
         ask.warnedAt = now;
         await ctx.repo.saveAsk(ask);
         const only = personKey(ask.asker);
-        const keys = {
-          extend: await ctx.bind({ op: 'extend', askId: ask.id, only }),
-          close: await ctx.bind({ op: 'close', askId: ask.id, only }),
-        };
+        const keys = await ctx.bindAll({ askId: ask.id, only }, ['extend', 'close'] as const);
         const days = ctx.settings.expiry.days;
         await ctx.dm(ask.asker, expiryWarningCard(ask, days, keys), { kind: 'notify', askId: ask.id }, stableId('warn', ask.id, String(ask.expiresAt)));
         warned++;

@@ -204,6 +204,8 @@ export interface ActionBinding {
   readonly only?: string | undefined;
   /** For 'new-question': the text to ask. */
   readonly text?: string | undefined;
+  /** Set by `Ctx.bindAll`: one record for several buttons; button `<key>.<i>` does `ops[i]`. */
+  readonly ops?: readonly ActionOp[] | undefined;
 }
 
 export type ActionOp =

@@ -44,7 +44,7 @@ export const sets = {
   outbox: 'outbox',
 } as const;
 
-/** Typed access to the documents. One key scheme, in one place. */
+/** Typed access to the engine's documents: the key of each kind of record is written here only. */
 export class Repo {
   constructor(readonly store: Store) {}
 
@@ -144,15 +144,15 @@ export class Repo {
   action(key: string): Promise<ActionBinding | undefined> {
     return this.store.get<ActionBinding>(`act:${key}`);
   }
-  saveAction(key: string, b: ActionBinding): Promise<void> {
-    return this.store.set(`act:${key}`, b);
+  saveAction(key: string, b: ActionBinding, ttlMs: number): Promise<void> {
+    return this.store.set(`act:${key}`, b, ttlMs);
   }
 
   delivery(id: string): Promise<Delivery | undefined> {
     return this.store.get<Delivery>(`delivery:${id}`);
   }
-  saveDelivery(d: Delivery): Promise<void> {
-    return this.store.set(`delivery:${d.id}`, d);
+  saveDelivery(d: Delivery, ttlMs?: number): Promise<void> {
+    return this.store.set(`delivery:${d.id}`, d, ttlMs);
   }
   deliveryCard(id: string): Promise<Card | undefined> {
     return this.store.get<Card>(`delivery-card:${id}`);
