@@ -80,9 +80,7 @@ async function digestOne(ctx: Ctx, askId: string): Promise<boolean> {
   // No ask card out yet means no thread to digest into: the ask stays dirty for the next tick.
   const card = await ctx.repo.askCard(askId);
   if (!card) return false;
-  let posted = false;
-  const pending = await ctx.store.get<string[]>(`digest-pending:${askId}`);
-  if (pending) posted = await sendDigest(ctx, ask, card, pending);
+  let posted = await finishPendingDigest(ctx, ask, card);
   const members = (await ctx.store.setMembers(sets.fresh(askId))).sort();
   if (members.length) {
     await ctx.store.set(`digest-pending:${askId}`, members);
@@ -94,13 +92,30 @@ async function digestOne(ctx: Ctx, askId: string): Promise<boolean> {
   return posted;
 }
 
+/** A digest whose tick died after taking its items is sent now, before anything else. */
+export async function finishPendingDigest(ctx: Ctx, ask: Ask, card: MessageRef): Promise<boolean> {
+  const pending = await ctx.store.get<string[]>(`digest-pending:${ask.id}`);
+  return pending ? sendDigest(ctx, ask, card, pending) : false;
+}
+
+/** New items of an ask for its next digest: in the ask's fresh set first, then the ask marked dirty. */
+export async function markFresh(ctx: Ctx, askId: string, item: string): Promise<void> {
+  // This order is what digestOne's "off the dirty list last" relies on.
+  await ctx.store.setAdd(sets.fresh(askId), item);
+  await ctx.store.setAdd(sets.dirtyAsks, askId);
+}
+
+/** Replies written in the ask card's own thread are already there: counted, not quoted back. */
+export function outsideAskThread(fresh: Fresh): Fresh {
+  return { ...fresh, replies: fresh.replies.filter((r) => r.source !== 'ask-thread') };
+}
+
 async function sendDigest(ctx: Ctx, ask: Ask, card: MessageRef, members: string[]): Promise<boolean> {
   const fresh = await load(ctx, members);
   const digestId = stableId('digest', ask.id, members.join(','));
   const posted = fresh.replies.length + fresh.offers.length > 0;
   if (posted) {
-    // Replies written in the ask card's own thread are already there: counted, not quoted back.
-    const elsewhere: Fresh = { ...fresh, replies: fresh.replies.filter((r) => r.source !== 'ask-thread') };
+    const elsewhere = outsideAskThread(fresh);
     const inThread = fresh.replies.length - elsewhere.replies.length;
     if (elsewhere.replies.length + elsewhere.offers.length > 0) {
       const items = await itemsFor(ctx, ask, elsewhere, true);

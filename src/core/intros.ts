@@ -1,5 +1,6 @@
 import type { Ctx } from './context.js';
 import { contactCard, introRequestCard, textCard } from './digest-cards.js';
+import { markFresh } from './digest.js';
 import { UserError } from './errors.js';
 import type { Actor } from './events.js';
 import { newId, stableId } from './ids.js';
@@ -95,8 +96,7 @@ export async function offerHelp(ctx: Ctx, ask: Ask, helper: Actor, copyId: strin
   };
   await ctx.repo.saveOffer(offer);
   await ctx.store.set(pairKey, offer.id);
-  await ctx.store.setAdd(sets.fresh(ask.id), `offer:${offer.id}`);
-  await ctx.store.setAdd(sets.dirtyAsks, ask.id);
+  await markFresh(ctx, ask.id, `offer:${offer.id}`);
   return `Thanks! ${ask.asker.name} will see your offer in the next digest. If they accept, you'll each get the other's contact; until then nothing is shared.`;
 }
 

@@ -1,7 +1,7 @@
 import { closedAskCard, closedCopyCard, expiryWarningCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
 import { summaryCard, type Tally } from './digest-cards.js';
-import { followersOf, freshOf, itemsFor } from './digest.js';
+import { finishPendingDigest, followersOf, freshOf, itemsFor, outsideAskThread } from './digest.js';
 import { stableId } from './ids.js';
 import type { Ask, Copy } from './model.js';
 import { personKey, threadOf, type PersonRef } from './places.js';
@@ -51,15 +51,14 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   await ctx.store.setRemove(sets.openAsks, ask.id);
   await ctx.store.setRemove(sets.dirtyAsks, ask.id);
 
-  // Items a digest already took (a tick that died before clearing them) stay with that digest.
-  const pending = new Set((await ctx.store.get<string[]>(`digest-pending:${ask.id}`)) ?? []);
-  const found = await freshOf(ctx, ask.id);
-  const fresh = { ...found, replies: found.replies.filter((r) => !pending.has(`reply:${r.id}`)), offers: found.offers.filter((o) => !pending.has(`offer:${o.id}`)) };
-  const t = await tally(ctx, current);
   const card = await ctx.repo.askCard(ask.id);
+  // Items a digest already took (its tick died before sending it) go in that digest first.
+  if (card) await finishPendingDigest(ctx, current, card);
+  const fresh = await freshOf(ctx, ask.id);
+  const t = await tally(ctx, current);
   const purpose = { kind: 'notify', askId: ask.id } as const;
   if (card) {
-    const elsewhere = { ...fresh, replies: fresh.replies.filter((r) => r.source !== 'ask-thread') };
+    const elsewhere = outsideAskThread(fresh);
     const items = await itemsFor(ctx, current, elsewhere, true);
     await ctx.post(threadOf(card), summaryCard(current, how, t, items, false), purpose, stableId('summary', ask.id));
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
@@ -69,7 +68,7 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   for (const f of await followersOf(ctx, current)) {
     await ctx.dm(f, summaryCard(current, how, t, all, true), purpose, stableId('summary', ask.id, personKey(f)));
   }
-  if (found.members.length) await ctx.store.setRemove(sets.fresh(ask.id), ...found.members);
+  if (fresh.members.length) await ctx.store.setRemove(sets.fresh(ask.id), ...fresh.members);
   const copyIds = await ctx.store.setMembers(sets.copies(ask.id));
   for (const copy of await ctx.repo.loadAll(copyIds, (id) => ctx.repo.copy(id))) await markCopyClosed(ctx, current, copy);
   ctx.deliverer.kick();

@@ -4,6 +4,7 @@ import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from './events.js
 import { stableId } from './ids.js';
 import type { Ask, OpenPrompt, Reply, ReplySource } from './model.js';
 import { personKey, placeKey, samePerson, type PersonRef, type Place } from './places.js';
+import { markFresh } from './digest.js';
 import { sets, type CopyInfo } from './repo.js';
 import { cleanText } from './text.js';
 
@@ -44,8 +45,7 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
   await ctx.repo.saveReply(reply);
   await ctx.store.setAdd(sets.replies(reply.askId), reply.id);
   await ctx.store.setAdd(sets.repliesBy(reply.author), reply.id);
-  await ctx.store.setAdd(sets.fresh(reply.askId), `reply:${reply.id}`);
-  await ctx.store.setAdd(sets.dirtyAsks, reply.askId);
+  await markFresh(ctx, reply.askId, `reply:${reply.id}`);
   ctx.metrics.replyCollected(input.source);
   return reply;
 }

@@ -90,3 +90,29 @@ describe('a digest tick that died half-way', () => {
     }
   });
 });
+
+describe('an ask closed after a digest tick died half-way', () => {
+  it('puts every reply in exactly one of the digests and the final summary', async () => {
+    for (let calls = 1; calls <= 45; calls++) {
+      const s = await new Story('memory').start();
+      await s.connectBoth();
+      await s.world.command(s.jane, s.anyAnswers, 'ask', 'Who runs learning circles? #learning');
+      await s.settle();
+      const copy = s.last(s.askAround);
+      const card = s.last(s.anyAnswers);
+      await s.world.say(s.harold, s.thread(copy), 'First, before the tick.');
+
+      const a = new Engine({ store: dyingStore(s.store, calls), adapters: [], clock: s.clock, instanceId: 'a' });
+      void a.digestTick();
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+
+      await s.world.say(s.karyn, s.thread(copy), 'Second, after the death.');
+      await s.world.press(s.jane, card.id, 'Close');
+      await s.engine.deliver();
+      const thread = s.world.messagesIn(s.thread(card)).filter((m) => m.byBot).map((m) => m.text).join('\n');
+      expect(thread.split('First, before the tick.'), `death after ${calls} calls`).toHaveLength(2);
+      expect(thread.split('Second, after the death.'), `death after ${calls} calls`).toHaveLength(2);
+      await s.close();
+    }
+  });
+});
