@@ -1,3 +1,5 @@
+export const DAY_MS = 24 * 3600_000;
+
 /** Time is injected: schedules, expiry and rate limits read a clock the tests can move. */
 export interface Clock {
   now(): number;

@@ -1,9 +1,10 @@
+import { DAY_MS } from './clock.js';
 import type { Ask, Ground, Profile } from './model.js';
-import { channelOf, personKey, placeKey, samePerson } from './places.js';
+import { channelOf, parsePersonKey, personKey, placeKey, samePerson } from './places.js';
 import { sets } from './repo.js';
 import type { Ctx } from './context.js';
 
-const WEEK_MS = 7 * 24 * 3600_000;
+const WEEK_MS = 7 * DAY_MS;
 
 /** A ground receives an ask when it has no topics, or shares one with the ask. */
 export function groundWants(g: Ground, ask: Ask): boolean {
@@ -45,8 +46,7 @@ export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
   const now = ctx.now();
   const profiles: Profile[] = [];
   for (const k of keys) {
-    const [network = '', community = '', user = ''] = k.split(':').map(decodeURIComponent);
-    const p = await ctx.repo.profile({ network, community, user });
+    const p = await ctx.repo.profile(parsePersonKey(k));
     if (p && !samePerson(p, ask.asker) && mayPrompt(p, now, limits.unsolicitedPerWeek)) profiles.push(p);
   }
   const score = (p: Profile) => p.topics.filter((t) => ask.topics.includes(t)).length;

@@ -1,4 +1,5 @@
 import { askCard, copyCard, type CopyKeys } from './ask-cards.js';
+import { DAY_MS } from './clock.js';
 import type { Ctx } from './context.js';
 import { UserError } from './errors.js';
 import type { Actor } from './events.js';
@@ -9,7 +10,6 @@ import { personKey, placeKey, type PersonRef, type Place } from './places.js';
 import { sets } from './repo.js';
 import { cleanText, hashtags, plural } from './text.js';
 
-const DAY_MS = 24 * 3600_000;
 
 export const ASK_EXAMPLE = '/ask Which organisations have a real culture of collaborative learning? #learning';
 

@@ -26,21 +26,8 @@ export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: A
     if (intro?.state === 'pending') return `You've already asked ${reply.author.name}; you'll hear as soon as they answer.`;
     if (intro?.state === 'declined') return `${reply.author.name} decided not to share their contact this time.`;
   }
-  const profile = await ctx.repo.profile(asker);
-  const intro: Intro = {
-    id: newId(),
-    askId: ask.id,
-    direction: 'requested',
-    asker: ask.asker,
-    responder: reply.author,
-    replyId,
-    state: 'pending',
-    createdAt: ctx.now(),
-    askerContact: ctx.contactOf(asker, profile, ask.asker.communityName),
-  };
-  await ctx.repo.saveIntro(intro);
+  const intro = await newIntro(ctx, ask, asker, { direction: 'requested', responder: reply.author, replyId });
   await ctx.store.set(pairKey, intro.id);
-  await ctx.store.setAdd(sets.intros(ask.id), intro.id);
   const only = personKey(reply.author);
   const keys = await ctx.bindAll({ askId: ask.id, introId: intro.id, only }, ['share', 'decline'] as const);
   await ctx.dm(reply.author, introRequestCard(ask, ask.asker, reply, keys), { kind: 'notify', askId: ask.id, introId: intro.id });
@@ -106,21 +93,7 @@ export async function acceptOffer(ctx: Ctx, ask: Ask, offerId: string, asker: Ac
   if (!offer || offer.decided) return 'That offer has already been answered.';
   offer.decided = 'accepted';
   await ctx.repo.saveOffer(offer);
-  const profile = await ctx.repo.profile(asker);
-  const intro: Intro = {
-    id: newId(),
-    askId: ask.id,
-    direction: 'offered',
-    asker: ask.asker,
-    responder: offer.helper,
-    offerId,
-    state: 'pending',
-    createdAt: ctx.now(),
-    askerContact: ctx.contactOf(asker, profile, ask.asker.communityName),
-    responderContact: offer.contact,
-  };
-  await ctx.repo.saveIntro(intro);
-  await ctx.store.setAdd(sets.intros(ask.id), intro.id);
+  const intro = await newIntro(ctx, ask, asker, { direction: 'offered', responder: offer.helper, offerId, responderContact: offer.contact });
   await release(ctx, ask, intro);
   return `Done: I've sent you ${offer.helper.name}'s contact, and they have yours.`;
 }
@@ -137,6 +110,31 @@ export async function declineOffer(ctx: Ctx, ask: Ask, offerId: string): Promise
   );
   ctx.deliverer.kick();
   return `Declined. ${offer.helper.name} has been thanked; nothing was shared.`;
+}
+
+/**
+ * A new introduction of an ask, pending. The asker's contact is captured from `asker`, the
+ * press that consented (Request intro, Accept intro).
+ */
+async function newIntro(
+  ctx: Ctx,
+  ask: Ask,
+  asker: Actor,
+  side: Pick<Intro, 'direction' | 'responder' | 'replyId' | 'offerId' | 'responderContact'>,
+): Promise<Intro> {
+  const profile = await ctx.repo.profile(asker);
+  const intro: Intro = {
+    id: newId(),
+    askId: ask.id,
+    asker: ask.asker,
+    state: 'pending',
+    createdAt: ctx.now(),
+    askerContact: ctx.contactOf(asker, profile, ask.asker.communityName),
+    ...side,
+  };
+  await ctx.repo.saveIntro(intro);
+  await ctx.store.setAdd(sets.intros(ask.id), intro.id);
+  return intro;
 }
 
 /** Both sides said yes: each gets the other's contact, and each release is recorded. */

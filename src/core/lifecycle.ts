@@ -1,4 +1,5 @@
 import { closedAskCard, closedCopyCard, expiryWarningCard } from './ask-cards.js';
+import { DAY_MS } from './clock.js';
 import type { Ctx } from './context.js';
 import { summaryCard, type Tally } from './digest-cards.js';
 import { finishPendingDigest, followersOf, freshOf, itemsFor, outsideAskThread } from './digest.js';
@@ -9,7 +10,6 @@ import { sets } from './repo.js';
 import { TickLock } from './tick-lock.js';
 import { plural } from './text.js';
 
-const DAY_MS = 24 * 3600_000;
 
 /** Follow toggles: a second press unfollows. Returns the new state. */
 export async function toggleFollow(ctx: Ctx, ask: Ask, person: PersonRef): Promise<boolean> {
