@@ -277,7 +277,8 @@ export class Engine implements EngineApi {
    */
   async catchUp(network: string): Promise<number> {
     const adapter = this.adapters.get(network);
-    if (!adapter?.recent) return 0;
+    // A standby instance leaves reading back to the one holding the connection.
+    if (!adapter?.recent || adapter.health().role === 'standby') return 0;
     const { repo, store } = this.ctx;
     let handled = 0;
     for (const askId of (await store.setMembers(sets.openAsks)).sort()) {

@@ -14,7 +14,11 @@ export interface ExclusiveOptions {
   readonly log: Logger;
   /** How long a holder keeps the lease without renewing it: how soon another takes over. */
   readonly leaseMs?: number | undefined;
-  /** Called each time this instance becomes the holder (the engine catches up on the gap). */
+  /**
+   * Called each time this instance takes the connection over after start (the engine catches
+   * up on the gap). Not for a connection taken inside start(): the engine catches up on
+   * every adapter once it has started them.
+   */
   readonly onActive?: (() => Promise<unknown>) | undefined;
 }
 
@@ -52,7 +56,7 @@ export class ExclusiveAdapter implements ChatAdapter {
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
     this.running = true;
-    await this.tick();
+    await this.tick(true);
     // Ends by itself at its next wake-up once stop() clears `running`.
     this.run().catch((err: unknown) => this.opts.log.error({ err, network: this.network }, 'connection lease loop failed'));
   }
@@ -88,19 +92,20 @@ export class ExclusiveAdapter implements ChatAdapter {
   notice(to: PersonRef, where: Place, text: string): Promise<void> {
     return this.inner.notice(to, where, text);
   }
+  /** Only the holder reads threads back: a standby instance would repeat the holder's reads. */
   async recent(thread: Place, limit: number): Promise<ChatEvent[]> {
-    return this.inner.recent ? this.inner.recent(thread, limit) : [];
+    return this.active && this.inner.recent ? this.inner.recent(thread, limit) : [];
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       await this.opts.clock.sleep(this.leaseMs / 3);
       if (!this.running) return;
-      await this.tick();
+      await this.tick(false);
     }
   }
 
-  private async tick(): Promise<void> {
+  private async tick(starting: boolean): Promise<void> {
     const { store, owner, clock, log } = this.opts;
     let held: boolean;
     try {
@@ -117,7 +122,7 @@ export class ExclusiveAdapter implements ChatAdapter {
         await this.inner.start(this.sink);
         this.active = true;
         log.info({ network: this.network }, 'this instance now holds the connection');
-        await this.opts.onActive?.().catch((err: unknown) => log.warn({ err }, 'catch-up after taking the connection failed'));
+        if (!starting) await this.opts.onActive?.().catch((err: unknown) => log.warn({ err }, 'catch-up after taking the connection failed'));
       }
     } else if (this.active) {
       await this.resign('another instance holds the lease');
