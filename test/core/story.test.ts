@@ -1,8 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import { buttonLabels, Story, type StoreKind } from './harness.js';
 
 const QUESTION = 'Which organisations have a successful culture of collaborative learning? #learning';
 const DIGEST_INTERVAL = 10 * 60_000;
+
+/** Both communities connected, Jane's question asked and out: the story's opening. */
+async function askedAndCopiedOn(kind: StoreKind): Promise<{ s: Story; card: StoredMessage; copy: StoredMessage }> {
+  const s = await new Story(kind).start();
+  await s.connectBoth();
+  await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
+  await s.settle();
+  return { s, card: s.last(s.anyAnswers), copy: s.last(s.askAround) };
+}
 
 /** The story, end to end: TrainingZone and L&D Guild on two memory networks. */
 describe.each<StoreKind>(['memory', 'sqlite'])('the life of an ask (%s store)', (kind) => {
@@ -10,13 +20,9 @@ describe.each<StoreKind>(['memory', 'sqlite'])('the life of an ask (%s store)', 
   afterEach(async () => s?.close());
 
   async function askedAndCopied() {
-    s = await new Story(kind).start();
-    await s.connectBoth();
-    await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
-    await s.settle();
-    const card = s.last(s.anyAnswers);
-    const copy = s.last(s.askAround);
-    return { card, copy };
+    const opened = await askedAndCopiedOn(kind);
+    s = opened.s;
+    return opened;
   }
 
   it('posts an ask card with Follow and Close, and an attributed copy with the four buttons', async () => {
@@ -187,12 +193,9 @@ describe('the life of an ask across a restart (sqlite store)', () => {
   afterEach(async () => s?.close());
 
   it('survives a restart: replies written before it are digested after it', async () => {
-    s = await new Story('sqlite').start();
-    await s.connectBoth();
-    await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
-    await s.settle();
-    const card = s.last(s.anyAnswers);
-    const copy = s.last(s.askAround);
+    const opened = await askedAndCopiedOn('sqlite');
+    s = opened.s;
+    const { card, copy } = opened;
     await s.world.say(s.harold, s.thread(copy), 'Before the restart.');
     await s.restart();
     await s.world.say(s.karyn, s.thread(copy), 'After the restart.');
@@ -209,12 +212,9 @@ describe('replies written while feelers was down', () => {
   afterEach(async () => s?.close());
 
   it('are read back from the network at start and digested once', async () => {
-    s = await new Story('sqlite').start();
-    await s.connectBoth();
-    await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
-    await s.settle();
-    const card = s.last(s.anyAnswers);
-    const copy = s.last(s.askAround);
+    const opened = await askedAndCopiedOn('sqlite');
+    s = opened.s;
+    const { card, copy } = opened;
     await s.world.say(s.harold, s.thread(copy), 'Seen live.');
     // The process stops (a deploy); meanwhile someone answers.
     await s.engine.stop({ drainMs: 0 });
