@@ -8,7 +8,7 @@
  *
  * Run: npx tsx bench/digest-tick.ts [asks] [withReplies] [memory|sqlite|both]
  */
-import type { Place } from '../src/core/places.js';
+import type { Place } from '../src/ports/places.js';
 import { actor, Bed, check, cpuMs, int, messageEvent, profiled, result, since, type StoreKind } from './setup.js';
 
 const ASKS = Number(process.argv[2] ?? 10_000);

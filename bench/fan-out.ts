@@ -11,7 +11,7 @@
  * Run: npx tsx bench/fan-out.ts [concurrency]
  */
 import type { Bucket, DeliveryLimits } from '../src/ports/chat-adapter.js';
-import type { Place } from '../src/core/places.js';
+import type { Place } from '../src/ports/places.js';
 import { actor, Bed, check, int, profiled, result, since, sleep } from './setup.js';
 
 const NETWORK = 'south';

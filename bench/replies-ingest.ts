@@ -8,9 +8,9 @@
  *
  * Run: npx tsx bench/replies-ingest.ts [memoryReplies] [sqliteReplies]
  */
-import type { Place } from '../src/core/places.js';
+import type { Place } from '../src/ports/places.js';
 import { actor, Bed, check, cpuMs, int, median, messageEvent, profiled, result, since, type StoreKind } from './setup.js';
-import type { MessageEvent } from '../src/core/events.js';
+import type { MessageEvent } from '../src/ports/events.js';
 
 const ASKS = 300;
 const RUNS = 3;

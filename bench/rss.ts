@@ -7,7 +7,7 @@
  *    data with an expiry sweep every 10 s, so it walks every ask. Figure: its largest RSS
  *    sampled over 30 s; target < 150 MB for the compiled instance (what `npm start` runs: src
  *    and adapters compiled into a temp folder); the same under tsx (`node --import tsx
- *    src/main.ts`, whose loader thread and transpiled sources add tens of MB) is printed for
+ *    src/app/main.ts`, whose loader thread and transpiled sources add tens of MB) is printed for
  *    comparison, with each one's idle baseline on an empty store, and VmHWM. Ten asks are
  *    already overdue: the sweep expiring them proves it read the data.
  * 2. Under a long stream: REPLIES reply events fed straight into `engine.handle` in this process,
@@ -53,7 +53,7 @@ function compile(): { entry: string[]; dispose: () => void } | undefined {
   const dispose = () => rmSync(out, { recursive: true, force: true });
   // Type errors elsewhere in a tree being edited do not stop tsc from emitting.
   spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out, '--sourceMap', 'false'], { cwd: ROOT, stdio: 'ignore' });
-  const main = join(out, 'src', 'main.js');
+  const main = join(out, 'src', 'app', 'main.js');
   if (!existsSync(main)) {
     dispose();
     return undefined;
@@ -145,7 +145,7 @@ async function atRest(): Promise<void> {
     }
     await measure(url, fake, 'under tsx', undefined);
     if (built) await measure(url, fake, 'compiled', built.entry);
-    else check('rss: compiled build', false, 'tsc emitted no src/main.js');
+    else check('rss: compiled build', false, 'tsc emitted no src/app/main.js');
   } finally {
     built?.dispose();
     await fake.close();

@@ -20,7 +20,7 @@
  * Run: npx tsx bench/slack-fan-out.ts [A|B] [plain-loop in-flight]   (both cases by default; B takes ~40 s)
  */
 import { webApi } from '@slack/bolt';
-import type { Place } from '../src/core/places.js';
+import type { Place } from '../src/ports/places.js';
 import type { Bucket } from '../src/ports/chat-adapter.js';
 import { FakeSlack, type RecordedCall } from '../test/fakes/slack/fake-web-api.js';
 import type { RateLimits } from '../test/fakes/slack/token-buckets.js';

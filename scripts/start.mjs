@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = join(root, 'dist', 'src', 'main.js');
+const entry = join(root, 'dist', 'src', 'app', 'main.js');
 
 /** Newest modification time of any file under `dir` (0 when it does not exist). */
 function newest(dir) {

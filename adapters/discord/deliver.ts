@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST } from 'discord.js';
-import { DeliveryError } from '../../src/core/errors.js';
+import { DeliveryError } from '../../src/ports/index.js';
 import type { MessageBody } from './render.js';
 
 export const NONCE_LENGTH = 20;

@@ -18,13 +18,7 @@ import {
   type Message,
   type PartialMessage,
 } from 'discord.js';
-import { buttonsOf, type Card } from '../../src/core/cards.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import type { EventSink, ChatEvent } from '../../src/core/events.js';
-import type { Logger } from '../../src/core/logger.js';
-import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
-import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
-import type { Store } from '../../src/ports/store.js';
+import { buttonsOf, systemClock, type AdapterHealth, type Card, type ChatAdapter, type ChatEvent, type Clock, type DeliveryLimits, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
 import { registerCommands } from './commands.js';
 import { footerFor, Sender, toDeliveryError, type BodyExtra } from './deliver.js';
 import { InteractionDesk } from './interactions.js';
@@ -48,10 +42,10 @@ export interface DiscordAdapterConfig {
   /** Display names by guild id, winning over the guild's own name. */
   communityNames?: Readonly<Record<string, string>> | undefined;
   logger: Logger;
-  /** Where recent start times are kept for the crash-loop backoff; wins over `store`. */
+  /** Where recent start times are kept for the crash-loop backoff; wins over `state`. */
   startHistory?: StartHistory | undefined;
   /** Keeps the start history when no `startHistory` is given. Without either, no backoff. */
-  store?: Store | undefined;
+  state?: AdapterState | undefined;
   /** For the crash-loop wait (tests inject one). */
   clock?: Clock | undefined;
 }
@@ -264,7 +258,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   }
 
   async function login(): Promise<void> {
-    const history = config.startHistory ?? (config.store ? storeStartHistory(config.store) : undefined);
+    const history = config.startHistory ?? (config.state ? storeStartHistory(config.state) : undefined);
     if (history) await guardStart(history, config.clock ?? systemClock, log);
     const ready = once(client, Events.ClientReady);
     await client.login(config.token);

@@ -19,10 +19,7 @@ import {
   type ModalSubmitInteraction,
   type UserSelectMenuInteraction,
 } from 'discord.js';
-import type { Form } from '../../src/core/cards.js';
-import type { ChatEvent, EventSink } from '../../src/core/events.js';
-import type { Logger } from '../../src/core/logger.js';
-import { personKey, placeKey, type PersonRef, type Place } from '../../src/core/places.js';
+import { personKey, placeKey, type ChatEvent, type EventSink, type Form, type Logger, type PersonRef, type Place } from '../../src/ports/index.js';
 import { actionIdOf, parseButton, parseCommand, parseModal, parseUserSelect, type ParseContext } from './parse.js';
 import { FORM_SUFFIX } from './render.js';
 import { clip, neutralise } from './sanitize.js';

@@ -10,7 +10,7 @@
  * or were answered within the window, and discord.js's own global budget is raised so that two
  * limiters in a row do not each hold back what the other let through.
  */
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock } from '../../src/ports/index.js';
 
 export interface PaceLimit {
   /** Requests allowed in any window. */

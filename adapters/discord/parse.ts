@@ -17,8 +17,7 @@ import {
   type User,
   type UserSelectMenuInteraction,
 } from 'discord.js';
-import type { Actor, ActionEvent, CommandEvent, DeletedEvent, EditedEvent, MessageEvent } from '../../src/core/events.js';
-import type { Place } from '../../src/core/places.js';
+import type { ActionEvent, Actor, CommandEvent, DeletedEvent, EditedEvent, MessageEvent, Place } from '../../src/ports/index.js';
 import { FORM_SUFFIX } from './render.js';
 
 export const NETWORK = 'discord';

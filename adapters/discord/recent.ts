@@ -5,8 +5,7 @@
  * the new holder reads the threads it follows instead; the core's dedupe drops what it saw.
  */
 import type { Client, Collection, Message, TextBasedChannel } from 'discord.js';
-import type { MessageEvent } from '../../src/core/events.js';
-import type { Place } from '../../src/core/places.js';
+import type { MessageEvent, Place } from '../../src/ports/index.js';
 import { parseMessage, type ParseContext } from './parse.js';
 
 /** Discord's GET /channels/{id}/messages takes 1 to 100. */

@@ -11,7 +11,7 @@ import {
   type APIButtonComponentWithCustomId,
   type APIEmbed,
 } from 'discord.js';
-import type { Block, Button, Card } from '../../src/core/cards.js';
+import type { Block, Button, Card } from '../../src/ports/index.js';
 import { clip, neutralise } from './sanitize.js';
 
 /** Discord's limits (API v10). */

@@ -2,12 +2,10 @@
  * Crash-loop backoff for logins. Discord allows 1,000 IDENTIFYs a day per token and resets the
  * token when a bot burns through them; a process that crashes at start and is restarted by its
  * supervisor every few seconds would spend them in hours. So recent start times are kept (in
- * the Store, or anything with load/save) and a start that follows more than 3 others within 10
+ * feelers' store, or anything with load/save) and a start that follows more than 3 others within 10
  * minutes waits before logging in: 2 s, 4 s, 8 s ... at most 10 minutes.
  */
-import type { Clock } from '../../src/core/clock.js';
-import type { Logger } from '../../src/core/logger.js';
-import type { Store } from '../../src/ports/store.js';
+import type { AdapterState, Clock, Logger } from '../../src/ports/index.js';
 
 export interface StartHistory {
   /** Start times (epoch ms), any order; an empty list when none were kept. */
@@ -19,7 +17,8 @@ export const START_WINDOW_MS = 10 * 60_000;
 /** Starts in the window beyond which logins are delayed. */
 export const FREE_STARTS = 3;
 export const MAX_START_DELAY_MS = 10 * 60_000;
-const STORE_KEY = 'discord:start-history';
+const HISTORY = 'start-history';
+const HISTORY_ID = 'bot';
 
 /** Delay before logging in, given `n` starts (this one included) in the last 10 minutes. */
 export function startDelayMs(n: number): number {
@@ -27,14 +26,14 @@ export function startDelayMs(n: number): number {
   return Math.min(2 ** (n - FREE_STARTS) * 1000, MAX_START_DELAY_MS);
 }
 
-/** Start history kept in the Store, so it survives the restart it is about. */
-export function storeStartHistory(store: Store): StartHistory {
+/** Start history kept in feelers' store, so it survives the restart it is about. */
+export function storeStartHistory(state: AdapterState): StartHistory {
   return {
     async load() {
-      const v = await store.get<unknown>(STORE_KEY);
+      const v = await state.get<unknown>(HISTORY, HISTORY_ID);
       return Array.isArray(v) ? v.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)) : [];
     },
-    save: (starts) => store.set(STORE_KEY, [...starts], START_WINDOW_MS * 2),
+    save: (starts) => state.set(HISTORY, HISTORY_ID, [...starts], START_WINDOW_MS * 2),
   };
 }
 

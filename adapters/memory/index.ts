@@ -1,8 +1,4 @@
-import { cardToText, type Card } from '../../src/core/cards.js';
-import { DeliveryError } from '../../src/core/errors.js';
-import type { ChatEvent, EventSink } from '../../src/core/events.js';
-import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
-import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
+import { DeliveryError, cardToText, type AdapterHealth, type Card, type ChatAdapter, type ChatEvent, type DeliveryLimits, type EventSink, type MessageRef, type PersonRef, type Place, type SendOptions } from '../../src/ports/index.js';
 import { parseWire } from './parse.js';
 import { neutraliseMentions, sanitizeCard } from './sanitize.js';
 import { PlatformError, type StoredMessage } from './world-types.js';

@@ -1,5 +1,4 @@
-import type { Actor, ChatEvent } from '../../src/core/events.js';
-import type { Place } from '../../src/core/places.js';
+import type { Actor, ChatEvent, Place } from '../../src/ports/index.js';
 import type { WireEvent } from './world-types.js';
 
 export interface ParseContext {

@@ -1,4 +1,4 @@
-import type { Block, Button, Card } from '../../src/core/cards.js';
+import type { Block, Button, Card } from '../../src/ports/index.js';
 
 /**
  * Mention safety for the memory platform. Its rule, modelled on Slack and Discord: after NFKC

@@ -1,5 +1,4 @@
-import type { Card } from '../../src/core/cards.js';
-import type { PersonRef, Place } from '../../src/core/places.js';
+import type { Card, PersonRef, Place } from '../../src/ports/index.js';
 import { PlatformError, type StoredMessage } from './world-types.js';
 import type { MemoryWorld } from './world.js';
 

@@ -1,4 +1,4 @@
-import type { Bucket } from '../../src/ports/chat-adapter.js';
+import type { Bucket } from '../../src/ports/index.js';
 import { PlatformError } from './world-types.js';
 
 export type FaultKind = 'gone' | 'transient' | 'rate_limited';

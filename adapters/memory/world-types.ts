@@ -1,5 +1,4 @@
-import type { Card } from '../../src/core/cards.js';
-import type { PersonRef } from '../../src/core/places.js';
+import type { Card, PersonRef } from '../../src/ports/index.js';
 import type { NetworkFaults, RateGate } from './world-faults.js';
 
 /**

@@ -1,5 +1,4 @@
-import { buttonsOf, type Button } from '../../src/core/cards.js';
-import type { PersonRef, Place } from '../../src/core/places.js';
+import { buttonsOf, type Button, type PersonRef, type Place } from '../../src/ports/index.js';
 import { NetworkFaults, RateGate, type FaultSpec, type LimitSpec } from './world-faults.js';
 import {
   PlatformError,

@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../src/core/logger.js';
+import type { Logger } from '../../src/ports/index.js';
 
 /**
  * Bolt and its WebClient log with console-style varargs; feelers logs with pino's

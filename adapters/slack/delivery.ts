@@ -1,7 +1,4 @@
-import type { Card } from '../../src/core/cards.js';
-import { DeliveryError } from '../../src/core/errors.js';
-import type { Logger } from '../../src/core/logger.js';
-import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
+import { DeliveryError, type Card, type Logger, type MessageRef, type PersonRef, type Place } from '../../src/ports/index.js';
 import { renderCard, type SlackMessage } from './render.js';
 import { escapeSlack } from './sanitize.js';
 import type { Workspace, Workspaces } from './workspaces.js';

@@ -1,6 +1,4 @@
-import type { Clock } from '../../src/core/clock.js';
-import type { Actor } from '../../src/core/events.js';
-import type { Logger } from '../../src/core/logger.js';
+import type { Actor, Clock, Logger } from '../../src/ports/index.js';
 import type { Workspaces } from './workspaces.js';
 
 /**

@@ -1,13 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, webApi } from '@slack/bolt';
-import type { Card } from '../../src/core/cards.js';
-import { systemClock, type Clock } from '../../src/core/clock.js';
-import { FeelersError } from '../../src/core/errors.js';
-import type { EventOutcome, EventSink } from '../../src/core/events.js';
-import type { Logger } from '../../src/core/logger.js';
-import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
-import type { AdapterHealth, ChatAdapter, DeliveryLimits, SendOptions } from '../../src/ports/chat-adapter.js';
-import type { Store } from '../../src/ports/store.js';
+import { FeelersError, systemClock, type AdapterHealth, type Card, type ChatAdapter, type Clock, type DeliveryLimits, type EventOutcome, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackPoster, toDeliveryError } from './delivery.js';
 import { SlackDirectory } from './directory.js';
@@ -37,7 +30,7 @@ export interface SlackAdapterConfig {
   /** The path Slack posts to; main.ts routes it here. Default `/slack/events`. */
   readonly endpoint?: string | undefined;
   /** Many workspaces: the OAuth install flow, installations in feelers' store. */
-  readonly oauth?: (Omit<SlackOAuthConfig, 'installations'> & { readonly store: Store }) | undefined;
+  readonly oauth?: (Omit<SlackOAuthConfig, 'installations'> & { readonly state: AdapterState }) | undefined;
   /** Socket Mode's pong timeout, which also spaces reconnects (Bolt's default 5000 ms). */
   readonly socketPingTimeoutMs?: number | undefined;
 }
@@ -102,7 +95,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   if (config.oauth && config.botToken) {
     log.warn({}, 'SLACK_BOT_TOKEN is ignored with OAuth: each workspace uses the token its install gave');
   }
-  const installations = config.oauth ? new StoreInstallations(config.oauth.store, log) : undefined;
+  const installations = config.oauth ? new StoreInstallations(config.oauth.state, log) : undefined;
   const single = installations ? undefined : new SingleWorkspace(new webApi.WebClient(config.botToken, clientOptions), config.botUserId);
   const workspaces: Workspaces = single ?? new InstalledWorkspaces(requireValue(installations), clientOptions, clock);
   const directory = new SlackDirectory(workspaces, clock, log, config.communityNames ?? {});

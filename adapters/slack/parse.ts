@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Form } from '../../src/core/cards.js';
-import type { Actor, ChatEvent } from '../../src/core/events.js';
-import type { Place } from '../../src/core/places.js';
+import type { Actor, ChatEvent, Form, Place } from '../../src/ports/index.js';
 import { FORM_ACTION_ID, FORM_BLOCK_ID } from './render.js';
 
 /**

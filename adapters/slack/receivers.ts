@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPReceiver, SocketModeReceiver, type Authorize, type webApi } from '@slack/bolt';
-import type { Logger } from '../../src/core/logger.js';
+import type { Logger } from '../../src/ports/index.js';
 import { boltLogger } from './bolt-logger.js';
 import type { StoreInstallations } from './installations.js';
 import { BOT_SCOPES } from './scopes.js';

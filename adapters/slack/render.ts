@@ -1,4 +1,4 @@
-import type { Button, Card, Form } from '../../src/core/cards.js';
+import type { Button, Card, Form } from '../../src/ports/index.js';
 import { clip, escapeSlack, splitText } from './sanitize.js';
 
 /** The slice of Block Kit feelers writes; Slack validates the rest server-side. */

@@ -1,6 +1,5 @@
 import { webApi } from '@slack/bolt';
-import type { Clock } from '../../src/core/clock.js';
-import { DeliveryError } from '../../src/core/errors.js';
+import { DeliveryError, type Clock } from '../../src/ports/index.js';
 import type { Self } from './directory.js';
 import type { StoreInstallations } from './installations.js';
 

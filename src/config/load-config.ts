@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { FeelersError } from '../core/errors.js';
+import { FeelersError } from '../ports/errors.js';
 import { defaultSettings, type EngineSettings, type SeedGround } from '../core/settings.js';
 import { formatIssues } from './format-issues.js';
 import { defaults, envHints, envSchema, yamlHints, yamlSchema, type EnvInput, type LogLevel, type YamlInput } from './schema.js';

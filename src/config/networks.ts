@@ -1,4 +1,4 @@
-import { FeelersError } from '../core/errors.js';
+import { FeelersError } from '../ports/errors.js';
 import type { EnvInput } from './schema.js';
 
 /** What the Slack adapter factory receives. */

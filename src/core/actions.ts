@@ -1,13 +1,13 @@
 import type { Ctx } from './context.js';
-import { UserError } from './errors.js';
-import type { ActionEvent } from './events.js';
+import { UserError } from '../ports/errors.js';
+import type { ActionEvent } from '../ports/events.js';
 import { addCopy, createAsk } from './intake.js';
 import { acceptOffer, declineIntro, declineOffer, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
 import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted } from './fan-out.js';
 import { profileFor } from './commands.js';
-import { personKey, samePerson } from './places.js';
+import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
 
 /** Ops that still make sense once an ask is closed: the conversation about intros goes on. */

@@ -1,4 +1,4 @@
-import type { Block, Button, Card } from './cards.js';
+import type { Block, Button, Card } from '../ports/cards.js';
 import type { Ask, Author, CopyKind } from './model.js';
 import { excerpt, plural } from './text.js';
 

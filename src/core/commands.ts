@@ -1,9 +1,9 @@
 import type { Ctx } from './context.js';
-import { UserError } from './errors.js';
-import type { CommandEvent } from './events.js';
+import { UserError } from '../ports/errors.js';
+import type { CommandEvent } from '../ports/events.js';
 import { ASK_EXAMPLE } from './intake.js';
 import type { Ground, Profile } from './model.js';
-import { channelOf, personKey, type PersonRef } from './places.js';
+import { channelOf, personKey, type PersonRef } from '../ports/places.js';
 import { sets } from './repo.js';
 import { cleanText, topicList } from './text.js';
 

@@ -1,14 +1,14 @@
 import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
-import type { Card } from './cards.js';
-import type { Clock } from './clock.js';
+import type { Card } from '../ports/cards.js';
+import type { Clock } from '../ports/clock.js';
 import type { Deliverer } from './deliverer.js';
-import type { Actor } from './events.js';
+import type { Actor } from '../ports/events.js';
 import { newId } from './ids.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { EngineMetrics } from './metrics.js';
 import type { ActionBinding, ActionOp, Author, ContactCard, Delivery, DeliveryPurpose, Profile } from './model.js';
-import type { MessageRef, PersonRef, Place } from './places.js';
+import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 import type { Repo } from './repo.js';
 import type { EngineSettings } from './settings.js';
 

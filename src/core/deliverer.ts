@@ -1,12 +1,12 @@
 import type { ChatAdapter } from '../ports/chat-adapter.js';
-import type { Card } from './cards.js';
+import type { Card } from '../ports/cards.js';
 import type { Store } from '../ports/store.js';
-import type { Clock } from './clock.js';
-import { DeliveryError } from './errors.js';
-import type { Logger } from './logger.js';
+import type { Clock } from '../ports/clock.js';
+import { DeliveryError } from '../ports/errors.js';
+import type { Logger } from '../ports/logger.js';
 import type { EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
-import type { MessageRef } from './places.js';
+import type { MessageRef } from '../ports/places.js';
 import { sets, type Repo } from './repo.js';
 import { Limiter, type BucketClaim } from './token-bucket.js';
 

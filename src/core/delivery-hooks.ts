@@ -1,10 +1,10 @@
 import type { Ctx } from './context.js';
 import type { DeliveryHooks } from './deliverer.js';
 import { textCard } from './digest-cards.js';
-import type { DeliveryError } from './errors.js';
+import type { DeliveryError } from '../ports/errors.js';
 import { markCopyClosed } from './lifecycle.js';
 import type { Delivery } from './model.js';
-import { threadOf, type MessageRef } from './places.js';
+import { threadOf, type MessageRef } from '../ports/places.js';
 import { adoptOrphans } from './replies.js';
 
 /**

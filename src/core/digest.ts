@@ -1,9 +1,9 @@
-import type { Button } from './cards.js';
+import type { Button } from '../ports/cards.js';
 import type { Ctx } from './context.js';
 import { followerDigestCard, threadDigestCard, type DigestItem } from './digest-cards.js';
 import { stableId } from './ids.js';
 import type { Ask, Offer, Reply } from './model.js';
-import { parsePersonKey, personKey, samePerson, threadOf, type MessageRef } from './places.js';
+import { parsePersonKey, personKey, samePerson, threadOf, type MessageRef } from '../ports/places.js';
 import { sets } from './repo.js';
 import { TickLock } from './tick-lock.js';
 

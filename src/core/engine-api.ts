@@ -1,4 +1,4 @@
-import type { ChatEvent, EventOutcome } from './events.js';
+import type { ChatEvent, EventOutcome } from '../ports/events.js';
 
 export interface HealthReport {
   /** True when the store answers and every adapter is connected. */

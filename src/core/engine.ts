@@ -2,24 +2,24 @@ import { randomUUID } from 'node:crypto';
 import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
 import { handleAction } from './actions.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../ports/clock.js';
 import { HELP, runFeelers } from './commands.js';
 import { Ctx } from './context.js';
 import { Deliverer } from './deliverer.js';
 import { deliveryHooks } from './delivery-hooks.js';
 import { digestTick } from './digest.js';
 import type { HealthReport, EngineApi } from './engine-api.js';
-import { asFeelersError, FeelersError, UserError } from './errors.js';
-import type { ChatEvent, CommandEvent, EventOutcome, MessageEvent } from './events.js';
+import { asFeelersError, FeelersError, UserError } from '../ports/errors.js';
+import type { ChatEvent, CommandEvent, EventOutcome, MessageEvent } from '../ports/events.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, type EngineMetrics } from './metrics.js';
-import { channelOf, samePerson, threadOf, type MessageRef } from './places.js';
+import { channelOf, samePerson, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo, sets } from './repo.js';
 import { adoptOrphans, collectReply, deleteReply, editReply, keepOrphan, openPromptOf, replyByDm } from './replies.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
-import type { EventSpool } from './spool.js';
+import type { EventSpool } from '../ports/spool.js';
 
 /**
  * Every inbound event id is remembered this long. Slack retries an unacknowledged event up to

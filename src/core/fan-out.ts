@@ -1,6 +1,6 @@
-import { DAY_MS } from './clock.js';
+import { DAY_MS } from '../ports/clock.js';
 import type { Ask, Ground, Profile } from './model.js';
-import { channelOf, parsePersonKey, personKey, placeKey, samePerson } from './places.js';
+import { channelOf, parsePersonKey, personKey, placeKey, samePerson } from '../ports/places.js';
 import { sets } from './repo.js';
 import type { Ctx } from './context.js';
 

@@ -1,12 +1,12 @@
 import { askCard, copyCard, type CopyKeys } from './ask-cards.js';
-import { DAY_MS } from './clock.js';
+import { DAY_MS } from '../ports/clock.js';
 import type { Ctx } from './context.js';
-import { UserError } from './errors.js';
-import type { Actor } from './events.js';
+import { UserError } from '../ports/errors.js';
+import type { Actor } from '../ports/events.js';
 import { chooseExperts, chooseGrounds, notePrompted } from './fan-out.js';
 import { stableId } from './ids.js';
 import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
-import { personKey, placeKey, type PersonRef, type Place } from './places.js';
+import { personKey, placeKey, type PersonRef, type Place } from '../ports/places.js';
 import { sets } from './repo.js';
 import { cleanText, hashtags, plural } from './text.js';
 

@@ -1,11 +1,11 @@
 import type { Ctx } from './context.js';
 import { contactCard, introRequestCard, textCard } from './digest-cards.js';
 import { markFresh } from './digest.js';
-import { UserError } from './errors.js';
-import type { Actor } from './events.js';
+import { UserError } from '../ports/errors.js';
+import type { Actor } from '../ports/events.js';
 import { newId, stableId } from './ids.js';
 import type { Ask, ContactRelease, Intro, Offer } from './model.js';
-import { personKey, samePerson } from './places.js';
+import { personKey, samePerson } from '../ports/places.js';
 import { sets } from './repo.js';
 
 /**

@@ -1,11 +1,11 @@
 import { closedAskCard, closedCopyCard, expiryWarningCard } from './ask-cards.js';
-import { DAY_MS } from './clock.js';
+import { DAY_MS } from '../ports/clock.js';
 import type { Ctx } from './context.js';
 import { summaryCard, type Tally } from './digest-cards.js';
 import { finishPendingDigest, followersOf, freshOf, itemsFor, outsideAskThread } from './digest.js';
 import { stableId } from './ids.js';
 import type { Ask, Copy } from './model.js';
-import { personKey, threadOf, type PersonRef } from './places.js';
+import { personKey, threadOf, type PersonRef } from '../ports/places.js';
 import { sets } from './repo.js';
 import { TickLock } from './tick-lock.js';
 import { plural } from './text.js';

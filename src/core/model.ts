@@ -1,4 +1,4 @@
-import type { MessageRef, PersonRef, Place } from './places.js';
+import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 
 /** A person as a reply or an ask names them: public part only. */
 export interface Author extends PersonRef {

@@ -1,9 +1,9 @@
 import { joinedCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
-import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from './events.js';
+import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from '../ports/events.js';
 import { stableId } from './ids.js';
 import type { Ask, OpenPrompt, Reply, ReplySource } from './model.js';
-import { personKey, placeKey, samePerson, type PersonRef, type Place } from './places.js';
+import { personKey, placeKey, samePerson, type PersonRef, type Place } from '../ports/places.js';
 import { markFresh } from './digest.js';
 import { sets, type CopyInfo } from './repo.js';
 import { cleanText } from './text.js';

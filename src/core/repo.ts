@@ -10,9 +10,9 @@ import type {
   Profile,
   Reply,
 } from './model.js';
-import type { Card } from './cards.js';
-import type { MessageRef, PersonRef, Place } from './places.js';
-import { channelOf, personKey, placeKey } from './places.js';
+import type { Card } from '../ports/cards.js';
+import type { MessageRef, PersonRef, Place } from '../ports/places.js';
+import { channelOf, personKey, placeKey } from '../ports/places.js';
 import type { Store } from '../ports/store.js';
 
 /** What a thread or a bot message belongs to. */

@@ -1,6 +1,6 @@
-import type { Card } from '../core/cards.js';
-import type { ChatEvent, EventSink } from '../core/events.js';
-import type { MessageRef, PersonRef, Place } from '../core/places.js';
+import type { Card } from './cards.js';
+import type { ChatEvent, EventSink } from './events.js';
+import type { MessageRef, PersonRef, Place } from './places.js';
 
 export interface AdapterHealth {
   readonly connected: boolean;

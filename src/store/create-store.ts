@@ -1,8 +1,8 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { Clock } from '../core/clock.js';
-import { FeelersError } from '../core/errors.js';
+import type { Clock } from '../ports/clock.js';
+import { FeelersError } from '../ports/errors.js';
 import type { Store } from '../ports/store.js';
-import type { Logger } from '../core/logger.js';
+import type { Logger } from '../ports/logger.js';
 import { MemoryStore } from './memory-store.js';
 import { RedisStore } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';

@@ -1,6 +1,6 @@
 import type { Deserialize, Serialize } from 'keyv';
-import type { Clock } from '../core/clock.js';
-import { FeelersError } from '../core/errors.js';
+import type { Clock } from '../ports/clock.js';
+import { FeelersError } from '../ports/errors.js';
 
 /**
  * keyv stamps `expires` from Date.now and checks it against Date.now on read; tests move time

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../ports/clock.js';
 import { expiryFrom } from './expiry.js';
 
 /**

@@ -1,7 +1,7 @@
 import { Keyv } from 'keyv';
-import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
-import { FeelersError } from '../core/errors.js';
+import type { Clock } from '../ports/clock.js';
+import { systemClock } from '../ports/clock.js';
+import { FeelersError } from '../ports/errors.js';
 import type { Store } from '../ports/store.js';
 import {
   SweepGate,

@@ -1,11 +1,11 @@
 import KeyvRedis, { createClient } from '@keyv/redis';
 import type { RedisClientType } from '@keyv/redis';
 import { Keyv } from 'keyv';
-import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
-import { FeelersError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
-import { silentLogger } from '../core/logger.js';
+import type { Clock } from '../ports/clock.js';
+import { systemClock } from '../ports/clock.js';
+import { FeelersError } from '../ports/errors.js';
+import type { Logger } from '../ports/logger.js';
+import { silentLogger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
 import { deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
 import { ACQUIRE, INCR, RELEASE } from './redis-scripts.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RollingPacer, pacedRequests, type Release } from '../../adapters/discord/pacer.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 /** Let queued promise callbacks run. */
 async function flush(): Promise<void> {

@@ -4,7 +4,7 @@ import { FORM_SUFFIX, LIMITS, renderCard, renderSingle, threadName } from '../..
 import { neutralise, ZWSP } from '../../adapters/discord/sanitize.js';
 import { nonceFor } from '../../adapters/discord/deliver.js';
 import { actionIdOf } from '../../adapters/discord/parse.js';
-import type { Card } from '../../src/core/cards.js';
+import type { Card } from '../../src/ports/cards.js';
 import { MENTION_CORPUS, hasLiveMention, stringsIn } from '../fakes/discord/mention-corpus.js';
 
 function embedChars(e: { description?: string; footer?: { text: string } }): number {

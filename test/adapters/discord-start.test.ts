@@ -1,9 +1,10 @@
+import { adapterState } from '../../src/core/adapter-state.js';
 import { PermissionFlagsBits } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { inviteUrl, invitePermissions } from '../../adapters/discord/invite.js';
 import { guardStart, startDelayMs, storeStartHistory, type StartHistory } from '../../adapters/discord/start-guard.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { silentLogger } from '../../src/ports/logger.js';
 import { createStore } from '../../src/store/create-store.js';
 
 describe('discord invite URL', () => {
@@ -99,8 +100,8 @@ describe('discord crash-loop backoff', () => {
   it('keeps the history in the Store across a restart, and a broken history never blocks a start', async () => {
     const clock = new ManualClock();
     const store = await createStore('memory://', { clock });
-    for (let i = 0; i < 3; i++) await startOnce(storeStartHistory(store), clock);
-    expect(await startOnce(storeStartHistory(store), clock)).toBe(2_000);
+    for (let i = 0; i < 3; i++) await startOnce(storeStartHistory(adapterState(store, 'discord')), clock);
+    expect(await startOnce(storeStartHistory(adapterState(store, 'discord')), clock)).toBe(2_000);
     await store.close();
 
     const broken: StartHistory = {

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js';
 import { isLiveMention, neutraliseMentions, sanitizeCard } from '../../adapters/memory/sanitize.js';
-import type { Card } from '../../src/core/cards.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { DeliveryError } from '../../src/core/errors.js';
-import type { ChatEvent } from '../../src/core/events.js';
-import { threadOf } from '../../src/core/places.js';
+import type { Card } from '../../src/ports/cards.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { DeliveryError } from '../../src/ports/errors.js';
+import type { ChatEvent } from '../../src/ports/events.js';
+import { threadOf } from '../../src/ports/places.js';
 
 const card = (text: string, extra: Partial<Card> = {}): Card => ({ summary: text, blocks: [{ type: 'text', text }], ...extra });
 

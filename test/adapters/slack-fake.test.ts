@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isValidSlackRequest, webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { FakeSlack } from '../fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../fakes/slack/signed-driver.js';
 

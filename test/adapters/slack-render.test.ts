@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Card } from '../../src/core/cards.js';
+import type { Card } from '../../src/ports/cards.js';
 import { decodeForm, plainText } from '../../adapters/slack/parse.js';
 import { BLOCKS_MAX, buttonValue, renderCard, renderFormModal, SECTION_MAX } from '../../adapters/slack/render.js';
 import { escapeSlack, splitText } from '../../adapters/slack/sanitize.js';

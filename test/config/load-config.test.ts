@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Env } from '../../src/config/load-config.js';
-import { FeelersError } from '../../src/core/errors.js';
+import { FeelersError } from '../../src/ports/errors.js';
 import { defaultSettings } from '../../src/core/settings.js';
 
 let dir: string;

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Card } from '../../src/core/cards.js';
-import type { ActionEvent, ChatEvent, CommandEvent, MessageEvent } from '../../src/core/events.js';
-import { samePerson, threadOf, type MessageRef, type PersonRef, type Place } from '../../src/core/places.js';
+import type { Card } from '../../src/ports/cards.js';
+import type { ActionEvent, ChatEvent, CommandEvent, MessageEvent } from '../../src/ports/events.js';
+import { samePerson, threadOf, type MessageRef, type PersonRef, type Place } from '../../src/ports/places.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 
 /** A message as a person on the platform sees it. */

@@ -4,7 +4,7 @@
  */
 import { FEELERS_SUBCOMMANDS } from '../../adapters/discord/commands.js';
 import { actionIdOf } from '../../adapters/discord/parse.js';
-import type { MessageRef, PersonRef, Place } from '../../src/core/places.js';
+import type { MessageRef, PersonRef, Place } from '../../src/ports/places.js';
 import { adapterFor, G, GENERAL, startFake, USERS } from '../fakes/discord/adapter-harness.js';
 import type { FakeDiscord } from '../fakes/discord/fake-discord.js';
 import type { StoredMessage } from '../fakes/discord/fake-state.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import type { Store } from '../../src/ports/store.js';
 
 /**

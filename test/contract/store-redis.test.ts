@@ -1,8 +1,8 @@
 import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
-import { FeelersError } from '../../src/core/errors.js';
-import type { Logger } from '../../src/core/logger.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { FeelersError } from '../../src/ports/errors.js';
+import type { Logger } from '../../src/ports/logger.js';
 import { RedisStore, redactUrl } from '../../src/store/redis-store.js';
 import { spawnTestRedis, startTestRedis } from '../support/redis-server.js';
 import type { OwnedRedis, TestRedis } from '../support/redis-server.js';

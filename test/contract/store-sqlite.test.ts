@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { runStoreContract } from './store-contract.js';
 

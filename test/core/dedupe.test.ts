@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../../adapters/memory/index.js';
 import { Engine } from '../../src/core/engine.js';
 import { defaultSettings } from '../../src/core/settings.js';
-import type { ChatEvent } from '../../src/core/events.js';
+import type { ChatEvent } from '../../src/ports/events.js';
 import type { Store } from '../../src/ports/store.js';
 import { Story } from './harness.js';
 

@@ -1,7 +1,7 @@
 import { afterEach } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
-import type { ActionEvent, Actor } from '../../src/core/events.js';
-import type { PersonRef, Place } from '../../src/core/places.js';
+import type { ActionEvent, Actor } from '../../src/ports/events.js';
+import type { PersonRef, Place } from '../../src/ports/places.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
 import { Story, type StoreKind } from './harness.js';
 

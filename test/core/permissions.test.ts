@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandEvent } from '../../src/core/events.js';
-import type { PersonRef } from '../../src/core/places.js';
+import type { CommandEvent } from '../../src/ports/events.js';
+import type { PersonRef } from '../../src/ports/places.js';
 import type { Story } from './harness.js';
 import { ask, buttonId, copyOf, DAY, digest, guildMember, handPress, measure, storyPerTest } from './helpers.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
-import type { ActionEvent } from '../../src/core/events.js';
-import type { PersonRef } from '../../src/core/places.js';
+import type { ActionEvent } from '../../src/ports/events.js';
+import type { PersonRef } from '../../src/ports/places.js';
 import { Story } from './harness.js';
 
 const HAROLD_CONTACT = 'harold-private@guild.example';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PersonRef } from '../../src/core/places.js';
+import type { PersonRef } from '../../src/ports/places.js';
 import type { Story } from './harness.js';
 import { ask, copyOf, counts, DAY, dmsWith, guildMember, HOUR, setTopics, storyPerTest } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../../adapters/memory/index.js';
 import { Engine } from '../../src/core/engine.js';
-import { FeelersError } from '../../src/core/errors.js';
+import { FeelersError } from '../../src/ports/errors.js';
 import type { Store } from '../../src/ports/store.js';
-import { SqliteSpool } from '../../src/spool/sqlite-spool.js';
+import { SqliteSpool } from '../../src/store/sqlite-spool.js';
 import { Story } from './harness.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatEvent, CommandEvent, MessageEvent } from '../../src/core/events.js';
-import type { Logger } from '../../src/core/logger.js';
+import type { ChatEvent, CommandEvent, MessageEvent } from '../../src/ports/events.js';
+import type { Logger } from '../../src/ports/logger.js';
 import { G, GENERAL, USERS, startHarness, type Harness } from '../fakes/discord/adapter-harness.js';
 
 /** A logger that keeps every line, for what the adapter tells the operator at start. */

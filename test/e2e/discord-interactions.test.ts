@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Card } from '../../src/core/cards.js';
-import type { ActionEvent, ChatEvent } from '../../src/core/events.js';
+import type { Card } from '../../src/ports/cards.js';
+import type { ActionEvent, ChatEvent } from '../../src/ports/events.js';
 import { G, GENERAL, USERS, startHarness, type Harness } from '../fakes/discord/adapter-harness.js';
 
 let h: Harness | undefined;

@@ -4,9 +4,9 @@
  * dedupe drops what it already saw. And a standby instance, which never logs in, still sends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Card } from '../../src/core/cards.js';
-import type { ChatEvent, MessageEvent } from '../../src/core/events.js';
-import type { Place } from '../../src/core/places.js';
+import type { Card } from '../../src/ports/cards.js';
+import type { ChatEvent, MessageEvent } from '../../src/ports/events.js';
+import type { Place } from '../../src/ports/places.js';
 import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../fakes/discord/adapter-harness.js';
 import { ASK_AROUND, DiscordStory, GUILD, shownText } from '../fakes/discord/engine-harness.js';
 import type { FakeDiscord } from '../fakes/discord/fake-discord.js';

@@ -3,7 +3,7 @@
  * discord.js adapter against the fake Discord, with the engine deciding everything.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../src/core/events.js';
+import type { ChatEvent } from '../../src/ports/events.js';
 import { buttonLabels } from '../core/harness.js';
 import { ASK_AROUND, DiscordStory, DUSERS, customIdOf, labels, shownText } from '../fakes/discord/engine-harness.js';
 

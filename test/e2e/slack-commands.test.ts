@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { escapeSlack } from '../../adapters/slack/sanitize.js';
 import { HELP } from '../../src/core/commands.js';
-import type { Place } from '../../src/core/places.js';
+import type { Place } from '../../src/ports/places.js';
 import { button, buttonsIn, everyString, SlackWorld } from './slack-story-harness.js';
 
 const CANY = 'CANY';

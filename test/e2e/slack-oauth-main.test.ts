@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startFeelers, type FeelersHandle } from '../../src/main.js';
+import { startFeelers, type FeelersHandle } from '../../src/app/main.js';
 import { FakeSlack } from '../fakes/slack/fake-web-api.js';
 
 const CLIENT = { clientId: '333.444', clientSecret: 'main-client-secret' };

@@ -1,11 +1,12 @@
+import { adapterState } from '../../src/core/adapter-state.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { BOT_SCOPES } from '../../adapters/slack/scopes.js';
-import { DeliveryError } from '../../src/core/errors.js';
-import type { ChatEvent } from '../../src/core/events.js';
-import { silentLogger } from '../../src/core/logger.js';
-import type { Place } from '../../src/core/places.js';
-import { HttpServer } from '../../src/http/server.js';
+import { DeliveryError } from '../../src/ports/errors.js';
+import type { ChatEvent } from '../../src/ports/events.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import type { Place } from '../../src/ports/places.js';
+import { HttpServer } from '../../src/app/http-server.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { FakeSlack } from '../fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../fakes/slack/signed-driver.js';
@@ -39,7 +40,7 @@ beforeEach(async () => {
     signingSecret: SIGNING,
     apiUrl: fake.apiUrl,
     logger: silentLogger,
-    oauth: { ...CLIENT, stateSecret: 'state-secret', store, authorizeUrl: fake.authorizeUrl },
+    oauth: { ...CLIENT, stateSecret: 'state-secret', state: adapterState(store, 'slack'), authorizeUrl: fake.authorizeUrl },
   });
   await adapter.start(async (e) => void events.push(e));
   // Mounted the way main.ts mounts it: feelers' own server, which reads the body first.

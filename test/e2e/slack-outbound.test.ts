@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Card } from '../../src/core/cards.js';
-import { DeliveryError } from '../../src/core/errors.js';
-import type { Place } from '../../src/core/places.js';
+import type { Card } from '../../src/ports/cards.js';
+import { DeliveryError } from '../../src/ports/errors.js';
+import type { Place } from '../../src/ports/places.js';
 import { startSlackStack, type SlackStack } from '../fakes/slack/stack.js';
 
 const users = [

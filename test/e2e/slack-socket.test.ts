@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../src/core/events.js';
+import type { ChatEvent } from '../../src/ports/events.js';
 import { startSlackStack, type SlackStack } from '../fakes/slack/stack.js';
 
 const users = [

@@ -7,9 +7,9 @@ import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js
 import type { StoredMessage as WorldMessage } from '../../adapters/memory/world-types.js';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { Engine } from '../../src/core/engine.js';
-import type { EventSink } from '../../src/core/events.js';
-import { silentLogger } from '../../src/core/logger.js';
-import type { PersonRef, Place } from '../../src/core/places.js';
+import type { EventSink } from '../../src/ports/events.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import type { PersonRef, Place } from '../../src/ports/places.js';
 import { sets } from '../../src/core/repo.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';

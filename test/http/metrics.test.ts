@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PromMetrics } from '../../src/http/metrics.js';
+import { PromMetrics } from '../../src/app/prom-metrics.js';
 
 describe('PromMetrics', () => {
   it('counts every engine signal under its own name and labels', async () => {

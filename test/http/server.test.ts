@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineApi, HealthReport } from '../../src/core/engine-api.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { PromMetrics } from '../../src/http/metrics.js';
-import { DEFAULT_MAX_BODY_BYTES, HttpServer, type HttpServerOptions } from '../../src/http/server.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { PromMetrics } from '../../src/app/prom-metrics.js';
+import { DEFAULT_MAX_BODY_BYTES, HttpServer, type HttpServerOptions } from '../../src/app/http-server.js';
 
 /** A stand-in engine: only health matters here, the rest must exist to satisfy the interface. */
 class FakeEngine implements EngineApi {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../support/manual-clock.js';
 import { Engine } from '../../src/core/engine.js';
-import { silentLogger } from '../../src/core/logger.js';
-import { ExclusiveAdapter } from '../../src/lease/exclusive-adapter.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import { ExclusiveAdapter } from '../../src/app/connection-lease.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
 const LEASE = 15_000;

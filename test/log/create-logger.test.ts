@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, REDACTED, redactPaths } from '../../src/log/create-logger.js';
+import { createLogger, REDACTED, redactPaths } from '../../src/app/create-logger.js';
 
 function capture(level: 'info' | 'debug' | 'warn' = 'info'): { lines: () => Record<string, unknown>[]; text: () => string; log: ReturnType<typeof createLogger> } {
   let out = '';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../src/core/engine-api.js';
-import { startFeelers, type FeelersHandle } from '../../src/main.js';
+import { startFeelers, type FeelersHandle } from '../../src/app/main.js';
 import { FakeSlack, SlackDriver } from '../fakes/slack/index.js';
 
 const SECRET = 'main-test-signing-secret';

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdapterFactory } from '../../src/adapter-registry.js';
-import { FeelersError } from '../../src/core/errors.js';
-import { startFeelers, type FeelersHandle } from '../../src/main.js';
+import type { AdapterFactory } from '../../src/app/adapter-registry.js';
+import { FeelersError } from '../../src/ports/errors.js';
+import { startFeelers, type FeelersHandle } from '../../src/app/main.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -104,7 +104,7 @@ describe('startFeelers', () => {
 
 describe('the process entry', () => {
   function run(env: Record<string, string>): { done: Promise<{ code: number | null; stderr: string; stdout: string }>; kill: () => void; stdout: () => string } {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/app/main.ts')], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -126,7 +126,7 @@ export class Cluster {
       SLACK_API_URL: this.o.slackApiUrl,
       ...this.o.env,
     };
-    const child = spawn(process.execPath, [...(this.o.entry ?? ['--import', 'tsx', 'src/main.ts'])], {
+    const child = spawn(process.execPath, [...(this.o.entry ?? ['--import', 'tsx', 'src/app/main.ts'])], {
       cwd: ROOT,
       env,
       detached: true,

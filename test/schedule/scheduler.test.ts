@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FeelersError } from '../../src/core/errors.js';
-import type { Logger } from '../../src/core/logger.js';
-import { Scheduler, type SchedulerEngine } from '../../src/schedule/scheduler.js';
+import { FeelersError } from '../../src/ports/errors.js';
+import type { Logger } from '../../src/ports/logger.js';
+import { Scheduler, type SchedulerEngine } from '../../src/app/scheduler.js';
 
 interface Line {
   level: string;
@@ -152,7 +152,7 @@ describe('Scheduler', () => {
 describe('Scheduler across instances', () => {
   it('runs each scheduled tick on exactly one of two instances sharing a store', async () => {
     const { MemoryStore } = await import('../../src/store/memory-store.js');
-    const { storeCoordinator } = await import('../../src/schedule/store-coordinator.js');
+    const { storeCoordinator } = await import('../../src/app/cron-coordinator.js');
     vi.useFakeTimers({ now: new Date('2026-01-05T09:00:30Z') });
     const store = new MemoryStore();
     const a = countingEngine();

@@ -3,8 +3,8 @@
  * Roles: `mod` may manage channels, `admin` may manage the server; `jane` and `sam` are members.
  */
 import { createDiscordAdapter, type DiscordAdapterConfig } from '../../../adapters/discord/index.js';
-import type { ChatEvent } from '../../../src/core/events.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import type { ChatEvent } from '../../../src/ports/events.js';
+import { silentLogger } from '../../../src/ports/logger.js';
 import type { ChatAdapter } from '../../../src/ports/chat-adapter.js';
 import { FakeDiscord, PERM, type FakeDiscordOptions } from './fake-discord.js';
 

@@ -8,11 +8,11 @@ import { createMemoryAdapter, MemoryWorld } from '../../../adapters/memory/index
 import type { StoredMessage as MemoryMessage } from '../../../adapters/memory/world-types.js';
 import { createDiscordAdapter, type DiscordAdapterConfig } from '../../../adapters/discord/index.js';
 import { actionIdOf } from '../../../adapters/discord/parse.js';
-import type { Clock } from '../../../src/core/clock.js';
+import type { Clock } from '../../../src/ports/clock.js';
 import { Engine } from '../../../src/core/engine.js';
-import type { ChatEvent } from '../../../src/core/events.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import type { PersonRef, Place } from '../../../src/core/places.js';
+import type { ChatEvent } from '../../../src/ports/events.js';
+import { silentLogger } from '../../../src/ports/logger.js';
+import type { PersonRef, Place } from '../../../src/ports/places.js';
 import { engineSettings, type EngineSettings } from '../../../src/core/settings.js';
 import type { ChatAdapter } from '../../../src/ports/chat-adapter.js';
 import type { Store } from '../../../src/ports/store.js';

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackAdapter } from '../../../adapters/slack/index.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import type { MessageRef, PersonRef, Place } from '../../../src/core/places.js';
+import { silentLogger } from '../../../src/ports/logger.js';
+import type { MessageRef, PersonRef, Place } from '../../../src/ports/places.js';
 import type { AdapterHarness, Delivered } from '../../contract/adapter-contract.js';
 import { FakeSlack, type StoredMessage } from './fake-web-api.js';
 import { SlackDriver } from './signed-driver.js';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemClock, type Clock } from '../../../src/core/clock.js';
+import { systemClock, type Clock } from '../../../src/ports/clock.js';
 import { FakeOAuth, type IssuedToken } from './fake-oauth.js';
 import { FakeSocketMode } from './fake-socket-mode.js';
 import { parseArgs, send, validateBlocks, withBasicAuth, type Answer, type Args } from './fake-wire.js';

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSlackAdapter, type SlackAdapter, type SlackAdapterConfig } from '../../../adapters/slack/index.js';
-import type { ChatEvent, EventSink } from '../../../src/core/events.js';
-import { silentLogger } from '../../../src/core/logger.js';
+import type { ChatEvent, EventSink } from '../../../src/ports/events.js';
+import { silentLogger } from '../../../src/ports/logger.js';
 import { FakeSlack, type FakeSlackOptions } from './fake-web-api.js';
 import { SlackDriver } from './signed-driver.js';
 

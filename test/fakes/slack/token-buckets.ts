@@ -1,4 +1,4 @@
-import type { Clock } from '../../../src/core/clock.js';
+import type { Clock } from '../../../src/ports/clock.js';
 
 /** Slack's posting limits as the fake enforces them: per channel and per workspace. */
 export interface RateLimits {

@@ -2,8 +2,8 @@ import { createTask, type Logger as CronLogger, type RunCoordinator, type Schedu
 import type { ScheduleConfig } from '../config/load-config.js';
 import { isCronExpression } from '../config/schema.js';
 import type { EngineApi } from '../core/engine-api.js';
-import { asFeelersError, FeelersError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { asFeelersError, FeelersError } from '../ports/errors.js';
+import type { Logger } from '../ports/logger.js';
 
 /**
  * The engine's timed work on node-cron: UTC, no overlap within a process (node-cron's

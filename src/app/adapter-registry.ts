@@ -1,9 +1,10 @@
-import type { Config } from './config/load-config.js';
-import { FeelersError } from './core/errors.js';
-import type { Logger } from './core/logger.js';
-import type { HttpServer } from './http/server.js';
-import type { ChatAdapter } from './ports/chat-adapter.js';
-import type { Store } from './ports/store.js';
+import type { Config } from '../config/load-config.js';
+import { adapterState } from '../core/adapter-state.js';
+import { FeelersError } from '../ports/errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { HttpServer } from './http-server.js';
+import type { ChatAdapter } from '../ports/chat-adapter.js';
+import type { Store } from '../ports/store.js';
 
 /**
  * Networks are loaded by name, so a new one (or one published as its own package) plugs in
@@ -26,13 +27,13 @@ export type AdapterFactory = (ctx: AdapterContext) => ChatAdapter | Promise<Chat
 export type AdapterRegistry = ReadonlyMap<string, AdapterFactory>;
 
 const slack: AdapterFactory = async ({ config, logger, http, store }) => {
-  const { createSlackAdapter } = await import('../adapters/slack/index.js');
+  const { createSlackAdapter } = await import('../../adapters/slack/index.js');
   const c = config.slack;
   if (!c) throw new FeelersError('config_invalid', 'SLACK_BOT_TOKEN in environment: missing. Write e.g. SLACK_BOT_TOKEN=xoxb-...');
   // With OAuth, each workspace's bot token comes from its install and lives in the store.
   const oauth =
     c.clientId !== undefined && c.clientSecret !== undefined && c.stateSecret !== undefined
-      ? { clientId: c.clientId, clientSecret: c.clientSecret, stateSecret: c.stateSecret, store }
+      ? { clientId: c.clientId, clientSecret: c.clientSecret, stateSecret: c.stateSecret, state: adapterState(store, 'slack') }
       : undefined;
   const adapter = createSlackAdapter({
     botToken: c.botToken,
@@ -50,7 +51,7 @@ const slack: AdapterFactory = async ({ config, logger, http, store }) => {
 };
 
 const discord: AdapterFactory = async ({ config, logger, store }) => {
-  const { createDiscordAdapter } = await import('../adapters/discord/index.js');
+  const { createDiscordAdapter } = await import('../../adapters/discord/index.js');
   const c = config.discord;
   if (!c) throw new FeelersError('config_invalid', 'DISCORD_TOKEN in environment: missing. Write e.g. DISCORD_TOKEN=...');
   return createDiscordAdapter({
@@ -61,7 +62,7 @@ const discord: AdapterFactory = async ({ config, logger, store }) => {
     communityNames: namesFor('discord', config),
     logger,
     // Start times for the crash-loop backoff (Discord allows 1,000 logins a day per token).
-    store,
+    state: adapterState(store, 'discord'),
   });
 };
 

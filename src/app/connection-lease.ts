@@ -1,8 +1,8 @@
-import type { Card } from '../core/cards.js';
-import type { Clock } from '../core/clock.js';
-import type { ChatEvent, EventSink } from '../core/events.js';
-import type { Logger } from '../core/logger.js';
-import type { MessageRef, PersonRef, Place } from '../core/places.js';
+import type { Card } from '../ports/cards.js';
+import type { Clock } from '../ports/clock.js';
+import type { ChatEvent, EventSink } from '../ports/events.js';
+import type { Logger } from '../ports/logger.js';
+import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 import type { AdapterHealth, ChatAdapter, SendOptions } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
 

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HealthReport } from '../core/engine-api.js';
-import { asFeelersError } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
+import { asFeelersError } from '../ports/errors.js';
+import type { Logger } from '../ports/logger.js';
 
 /**
  * One node:http server for probes, metrics and whatever adapters mount (Slack's POST

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ChatEvent } from '../core/events.js';
-import type { EventSpool, SpooledEvent } from '../core/spool.js';
+import type { ChatEvent } from '../ports/events.js';
+import type { EventSpool, SpooledEvent } from '../ports/spool.js';
 
 /**
  * The spool is a file of this instance's own, never the shared store: it is where events go

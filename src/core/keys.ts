@@ -1,0 +1,73 @@
+import { personKey, placeKey, type PersonRef, type Place } from '../ports/index.js';
+
+/**
+ * The store's key layout: every key feelers writes is built here and nowhere else. Over keyv
+ * and Redis the layout *is* the schema, so this file and the table in docs/store-keys.md (which
+ * says each key's value, lifetime and writer) change together; forget-me's completeness is
+ * checked against that table.
+ *
+ * Ids inside keys are the platform's opaque strings made safe by `placeKey` / `personKey`
+ * (each part URI-encoded, joined by ':'), so a ':' in an id can never forge another key.
+ */
+export const keys = {
+  // Documents of the engine, each kind under its own prefix.
+  ask: (id: string) => `ask:${id}`,
+  askCard: (askId: string) => `ask-card:${askId}`,
+  copy: (id: string) => `copy:${id}`,
+  reply: (id: string) => `reply:${id}`,
+  offer: (id: string) => `offer:${id}`,
+  intro: (id: string) => `intro:${id}`,
+  /** A connected channel, by its channel (never its thread). */
+  ground: (channelKey: string) => `ground:${channelKey}`,
+  groundRemoved: (channelKey: string) => `ground-removed:${channelKey}`,
+  profile: (person: PersonRef) => `person:${personKey(person)}`,
+  prompts: (person: PersonRef) => `prompts:${personKey(person)}`,
+  thread: (thread: Place) => `thread:${placeKey(thread)}`,
+  action: (buttonKey: string) => `act:${buttonKey}`,
+  delivery: (id: string) => `delivery:${id}`,
+  deliveryCard: (id: string) => `delivery-card:${id}`,
+  /** Items of one digest written down before it is sent, so a redo sends the same ones. */
+  digestPending: (askId: string) => `digest-pending:${askId}`,
+  introPair: (askId: string, person: PersonRef) => `intro-pair:${askId}:${personKey(person)}`,
+  offerPair: (askId: string, person: PersonRef) => `offer-pair:${askId}:${personKey(person)}`,
+  releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
+  orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
+  asksPerDay: (asker: PersonRef, day: number) => `asks-per-day:${personKey(asker)}:${day}`,
+
+  // Marks and claims (acquire/release).
+  eventDone: (eventId: string) => `done:${eventId}`,
+  eventClaim: (eventId: string) => `seen:${eventId}`,
+  deliveryClaim: (deliveryId: string) => `claim:${deliveryId}`,
+  tickLock: (tick: 'digest' | 'expiry') => `lock:${tick}`,
+  cronRun: (task: string) => `cron:${task}`,
+  connectionLease: (network: string) => `lease:connection:${network}`,
+
+  /** A document an adapter keeps for itself (see AdapterState), e.g. `slack-install:T123`. */
+  adapterState: (network: string, kind: string, id: string) => `${network}-${kind}:${id}`,
+} as const;
+
+/** Set names: the engine's indexes (keyv has no scan, so every query the engine makes is a set). */
+export const sets = {
+  openAsks: 'open-asks',
+  /** Asks with replies or offers not yet digested. */
+  dirtyAsks: 'dirty-asks',
+  /** Items (`reply:<id>`, `offer:<id>`) of one ask not yet digested. */
+  fresh: (askId: string) => `fresh:${askId}`,
+  replies: (askId: string) => `replies:${askId}`,
+  copies: (askId: string) => `copies:${askId}`,
+  followers: (askId: string) => `followers:${askId}`,
+  intros: (askId: string) => `intros:${askId}`,
+  /** Channel keys of every ground. */
+  grounds: 'grounds',
+  experts: (topic: string) => `experts:${topic}`,
+  /** Replies one person wrote: forget-me makes them anonymous. */
+  repliesBy: (person: PersonRef) => `replies-by:${personKey(person)}`,
+  following: (person: PersonRef) => `following:${personKey(person)}`,
+  outbox: 'outbox',
+} as const;
+
+/** Members of an ask's `fresh` set: what a digest item is. */
+export const digestItem = {
+  reply: (replyId: string) => `reply:${replyId}`,
+  offer: (offerId: string) => `offer:${offerId}`,
+} as const;
