@@ -5,6 +5,7 @@ import type { Logger } from '../ports/logger.js';
 import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 import type { AdapterHealth, ChatAdapter, SendOptions } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
+import { keys } from '../core/keys.js';
 
 export interface ExclusiveOptions {
   readonly store: Store;
@@ -45,7 +46,7 @@ export class ExclusiveAdapter implements ChatAdapter {
     private readonly opts: ExclusiveOptions,
   ) {
     this.network = inner.network;
-    this.key = `lease:connection:${inner.network}`;
+    this.key = keys.connectionLease(inner.network);
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
   }
 

@@ -1,4 +1,5 @@
 import type { RunCoordinator } from 'node-cron';
+import { keys } from '../core/keys.js';
 import type { Store } from '../ports/store.js';
 
 /**
@@ -9,6 +10,6 @@ import type { Store } from '../ports/store.js';
  */
 export function storeCoordinator(store: Store, owner: string): RunCoordinator {
   return {
-    shouldRun: (key: string, ttlMs: number) => store.acquire(`cron:${key}`, owner, Math.max(ttlMs, 60_000)),
+    shouldRun: (key: string, ttlMs: number) => store.acquire(keys.cronRun(key), owner, Math.max(ttlMs, 60_000)),
   };
 }

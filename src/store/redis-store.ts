@@ -2,7 +2,7 @@ import KeyvRedis, { createClient } from '@keyv/redis';
 import type { RedisClientType } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { Clock } from '../ports/clock.js';
-import { systemClock } from '../ports/clock.js';
+import { DAY_MS, systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
@@ -26,7 +26,6 @@ interface Envelope {
   e: number | null;
 }
 
-const DAY_MS = 86_400_000;
 /** Beyond this a safety PEXPIRE would overflow Redis's clock arithmetic; keep such keys. */
 const LONGEST_SAFETY_MS = 100 * 365 * DAY_MS;
 const RECONNECT_MAX_MS = 2_000;
