@@ -15,7 +15,7 @@
  */
 import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
-import { sets } from '../src/core/repo.js';
+import { sets } from '../src/core/keys.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../test/fakes/slack/signed-driver.js';
 import { Cluster, flushDb, openInspector, SIGNING_SECRET, withDb } from '../test/multi/cluster.js';

@@ -26,7 +26,7 @@ import { createClient } from '@keyv/redis';
 import { createMemoryAdapter, MemoryWorld } from '../adapters/memory/index.js';
 import { Engine } from '../src/core/engine.js';
 import type { Ask } from '../src/core/model.js';
-import { sets } from '../src/core/repo.js';
+import { sets } from '../src/core/keys.js';
 import { createStore } from '../src/store/create-store.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
 import { Cluster, flushDb, ROOT, withDb } from '../test/multi/cluster.js';

@@ -11,7 +11,7 @@ import { Engine } from '../src/core/engine.js';
 import type { Actor, CommandEvent, MessageEvent } from '../src/ports/events.js';
 import type { PersonRef, Place } from '../src/ports/places.js';
 import { threadOf } from '../src/ports/places.js';
-import { sets } from '../src/core/repo.js';
+import { sets } from '../src/core/keys.js';
 import { defaultSettings, engineSettings, type EngineSettings, type SeedGround } from '../src/core/settings.js';
 import type { DeliveryLimits } from '../src/ports/chat-adapter.js';
 import type { Store } from '../src/ports/store.js';

@@ -14,7 +14,7 @@
  */
 import { Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { sets } from '../src/core/repo.js';
+import { sets } from '../src/core/keys.js';
 import { check, int, result, sleep } from './setup.js';
 import { percentile, postSigned, SIGNING_SECRET, SlackBed } from './slack-bed.js';
 

@@ -5,8 +5,7 @@ import { addCopy, createAsk } from './intake.js';
 import { acceptOffer, declineIntro, declineOffer, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
 import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
-import { mayPrompt, notePrompted } from './fan-out.js';
-import { profileFor } from './commands.js';
+import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
 
@@ -18,7 +17,7 @@ const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-off
  * refused or stale press gets a private notice to the presser and changes nothing.
  */
 export async function handleAction(ctx: Ctx, e: ActionEvent): Promise<string | undefined> {
-  const b = await ctx.binding(e.actionId);
+  const b = await ctx.buttons.binding(e.actionId);
   if (!b) throw new UserError('stale_button', 'This button is no longer active. It may be from an old message.');
   if (b.only !== undefined && b.only !== personKey(e.actor)) {
     throw new UserError('not_yours', 'This button is for someone else, so nothing happened.');
@@ -32,7 +31,7 @@ export async function handleAction(ctx: Ctx, e: ActionEvent): Promise<string | u
 }
 
 async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefined): Promise<string | undefined> {
-  const communityName = ctx.communityName(e.actor.network, e.actor.community, e.communityName);
+  const communityName = ctx.names.community(e.actor.network, e.actor.community, e.communityName);
   const need = (): Ask => {
     if (!ask) throw new UserError('stale_button', 'This button is no longer active.');
     return ask;
@@ -96,10 +95,10 @@ async function refer(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask, commu
     return `feelers can't message ${name} right now. You could tell them about the question yourself.`;
   }
   const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
-  const referrer: Author = ctx.author(e.actor, communityName);
+  const referrer: Author = ctx.names.author(e.actor, communityName);
   const via = [referrer, ...(copy?.via ?? [])];
   await notePrompted(ctx, profile);
   await addCopy(ctx, ask, 'referral', { person: picked, communityName, via });
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
   return `Thanks! I've sent the question to ${name}, saying you thought of them. Their answer will be credited to you too.`;
 }

@@ -2,9 +2,9 @@ import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { CommandEvent } from '../ports/events.js';
 import { ASK_EXAMPLE } from './intake.js';
-import type { Ground, Profile } from './model.js';
-import { channelOf, personKey, type PersonRef } from '../ports/places.js';
-import { sets } from './repo.js';
+import { connect, disconnect } from './grounds.js';
+import { profileFor } from './profiles.js';
+import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
 
 const MAX_CONTACT = 500;
@@ -47,64 +47,10 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
   }
 }
 
-function mayManage(ctx: Ctx, e: CommandEvent): void {
-  if (ctx.settings.connect.allowAnyone) return;
-  if (e.actor.rights.admin || e.actor.rights.manageChannel) return;
-  throw new UserError('not_allowed', 'Only admins and people who can manage this channel can connect or disconnect it. Ask one of them to run the command here.');
-}
-
-function inChannel(e: CommandEvent): void {
-  // A DM's place has no channel anyone else reads: connecting it would send copies to nobody.
-  if (e.direct) {
-    throw new UserError('not_a_channel', 'Run /feelers connect in the channel you want to connect, not in a direct message.');
-  }
-}
-
-async function connect(ctx: Ctx, e: CommandEvent, args: string): Promise<string> {
-  inChannel(e);
-  mayManage(ctx, e);
-  const topics = topicList(args);
-  const place = channelOf(e.place);
-  const existing = await ctx.repo.ground(place);
-  const ground: Ground = {
-    place,
-    communityName: ctx.communityName(place.network, place.community, e.communityName),
-    topics,
-    connectedBy: e.actor.name,
-    connectedAt: existing?.connectedAt ?? ctx.now(),
-    source: 'chat',
-  };
-  await ctx.repo.saveGround(ground);
-  await ctx.repo.markGroundRemovedByChat(place, false);
-  const what = topics.length ? `questions tagged ${topics.map((t) => `#${t}`).join(' ')}` : 'every question from the other connected communities';
-  return `${existing ? 'Updated' : 'Connected'}: this channel now receives ${what}. People here can answer in each copy's thread.`;
-}
-
-async function disconnect(ctx: Ctx, e: CommandEvent): Promise<string> {
-  mayManage(ctx, e);
-  const place = channelOf(e.place);
-  const removed = await ctx.repo.deleteGround(place);
-  await ctx.repo.markGroundRemovedByChat(place, true);
-  return removed ? 'Disconnected: no new questions will be posted here.' : 'This channel was not connected.';
-}
-
-/** The person's profile, created on first need with nothing private in it. */
-export async function profileFor(ctx: Ctx, who: PersonRef & { name: string }, communityName: string): Promise<Profile> {
-  const found = await ctx.repo.profile(who);
-  if (found) {
-    found.name = who.name;
-    found.communityName = communityName;
-    return found;
-  }
-  return { network: who.network, community: who.community, user: who.user, name: who.name, communityName, topics: [], optedOut: false, unsolicited: [] };
-}
-
 async function setTopics(ctx: Ctx, e: CommandEvent, args: string): Promise<string> {
-  const p = await profileFor(ctx, e.actor, ctx.communityName(e.actor.network, e.actor.community, e.communityName));
+  const p = await profileFor(ctx, e.actor, ctx.names.community(e.actor.network, e.actor.community, e.communityName));
   const topics = topicList(args).slice(0, 20);
-  const key = personKey(p);
-  for (const t of p.topics) await ctx.store.setRemove(sets.experts(t), key);
-  for (const t of topics) await ctx.store.setAdd(sets.experts(t), key);
+  await ctx.repo.setExpertTopics(p, p.topics, topics);
   p.topics = topics;
   await ctx.repo.saveProfile(p);
   if (!topics.length) return 'Your topics are cleared: feelers will not DM you questions by topic.';
@@ -112,7 +58,7 @@ async function setTopics(ctx: Ctx, e: CommandEvent, args: string): Promise<strin
 }
 
 async function contact(ctx: Ctx, e: CommandEvent, raw: string): Promise<string> {
-  const p = await profileFor(ctx, e.actor, ctx.communityName(e.actor.network, e.actor.community, e.communityName));
+  const p = await profileFor(ctx, e.actor, ctx.names.community(e.actor.network, e.actor.community, e.communityName));
   if (!raw) {
     return p.contact
       ? `Your contact (shown only to people you agree to be introduced to): ${p.contact}`
@@ -130,7 +76,7 @@ async function contact(ctx: Ctx, e: CommandEvent, raw: string): Promise<string> 
 }
 
 async function setOptOut(ctx: Ctx, e: CommandEvent, out: boolean): Promise<string> {
-  const p = await profileFor(ctx, e.actor, ctx.communityName(e.actor.network, e.actor.community, e.communityName));
+  const p = await profileFor(ctx, e.actor, ctx.names.community(e.actor.network, e.actor.community, e.communityName));
   p.optedOut = out;
   await ctx.repo.saveProfile(p);
   return out
@@ -141,19 +87,15 @@ async function setOptOut(ctx: Ctx, e: CommandEvent, out: boolean): Promise<strin
 /** Deletes the profile, contact and follows; the person's replies become anonymous. */
 export async function forgetMe(ctx: Ctx, who: PersonRef): Promise<string> {
   const p = await ctx.repo.profile(who);
-  const key = personKey(who);
-  for (const t of p?.topics ?? []) await ctx.store.setRemove(sets.experts(t), key);
+  await ctx.repo.setExpertTopics(who, p?.topics ?? [], []);
   await ctx.repo.deleteProfile(who);
-  for (const askId of await ctx.store.setMembers(sets.following(who))) await ctx.store.setRemove(sets.followers(askId), key);
-  const following = await ctx.store.setMembers(sets.following(who));
-  if (following.length) await ctx.store.setRemove(sets.following(who), ...following);
+  await ctx.repo.unfollowAll(who);
   await ctx.repo.savePrompts(who, []);
-  const replyIds = await ctx.store.setMembers(sets.repliesBy(who));
-  for (const r of await ctx.repo.loadAll(replyIds, (id) => ctx.repo.reply(id))) {
+  for (const r of await ctx.repo.repliesBy(who)) {
     r.anonymous = true;
     r.author = { ...r.author, name: 'Someone' };
     await ctx.repo.saveReply(r);
   }
-  await ctx.store.delete(`releases:${key}`);
+  await ctx.repo.deleteReleases(who);
   return 'Done: your profile, contact, topics and follows are deleted, and your replies will show without your name from now on.';
 }

@@ -1,13 +1,12 @@
 import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Card } from '../ports/cards.js';
-import type { Store } from '../ports/store.js';
-import type { Clock } from '../ports/clock.js';
+import { DAY_MS, type Clock } from '../ports/clock.js';
 import { DeliveryError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
-import { sets, type Repo } from './repo.js';
+import type { Repo } from './repo.js';
 import { Limiter, type BucketClaim } from './token-bucket.js';
 
 const MAX_ATTEMPTS = 8;
@@ -15,7 +14,7 @@ const MAX_ATTEMPTS = 8;
 const MAX_INLINE_WAIT_MS = 5_000;
 const DEFAULT_CONCURRENCY = 8;
 /** Far longer than any redo window (claims, ticks, spool replays), short enough not to pile up. */
-const FINISHED_TTL_MS = 7 * 24 * 3600_000;
+const FINISHED_TTL_MS = 7 * DAY_MS;
 
 export interface DeliveryHooks {
   /** Last look before sending: 'cancel' drops a copy of an ask closed meanwhile. */
@@ -26,7 +25,6 @@ export interface DeliveryHooks {
 }
 
 export interface DelivererDeps {
-  store: Store;
   repo: Repo;
   clock: Clock;
   log: Logger;
@@ -68,7 +66,7 @@ export class Deliverer {
   async enqueue(d: Delivery, card: Card): Promise<void> {
     // Index first, record last: a process that dies in between leaves an outbox id without a
     // record (skipped on reload) rather than a record nobody will ever send.
-    await this.deps.store.setAdd(sets.outbox, d.id);
+    await this.deps.repo.inOutbox(d.id);
     await this.deps.repo.saveDeliveryCard(d.id, card);
     await this.deps.repo.saveDelivery(d);
     this.queue.set(d.id, d);
@@ -77,7 +75,7 @@ export class Deliverer {
   /** A redone enqueue found its delivery already written: make sure it is on the way. */
   async ensureQueued(d: Delivery): Promise<void> {
     if (d.state !== 'pending') return;
-    await this.deps.store.setAdd(sets.outbox, d.id);
+    await this.deps.repo.inOutbox(d.id);
     if (!this.queue.has(d.id)) this.queue.set(d.id, d);
   }
 
@@ -179,21 +177,20 @@ export class Deliverer {
   }
 
   private async reload(): Promise<void> {
-    const ids = await this.deps.store.setMembers(sets.outbox);
+    const ids = await this.deps.repo.outboxIds();
     const missing = ids.filter((id) => !this.queue.has(id));
     const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.delivery(id));
     loaded.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     for (const d of loaded) {
       if (d.state === 'pending') this.queue.set(d.id, d);
-      else await this.deps.store.setRemove(sets.outbox, d.id);
+      else await this.deps.repo.outOfOutbox(d.id);
     }
   }
 
   /** Returns true when this call sent the delivery. */
   private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
-    const { store, repo, log, hooks, owner } = this.deps;
-    const claimKey = `claim:${queued.id}`;
-    if (!(await store.acquire(claimKey, owner, this.deps.claimMs))) {
+    const { repo, log, hooks, owner } = this.deps;
+    if (!(await repo.claimDelivery(queued.id, owner, this.deps.claimMs))) {
       // Another instance holds it; it stays in the store's outbox if that instance dies.
       this.queue.delete(queued.id);
       return false;
@@ -203,7 +200,7 @@ export class Deliverer {
       const d = await repo.delivery(queued.id);
       if (!d || d.state !== 'pending') {
         this.queue.delete(queued.id);
-        await store.setRemove(sets.outbox, queued.id);
+        await repo.outOfOutbox(queued.id);
         return false;
       }
       if ((await hooks.beforeSend(d)) === 'cancel') {
@@ -233,7 +230,7 @@ export class Deliverer {
       return false;
     } finally {
       // A sent delivery is no longer pending, so nobody will take it: its claim may just expire.
-      if (!sent) await store.release(claimKey, owner).catch(() => {});
+      if (!sent) await repo.releaseDelivery(queued.id, owner).catch(() => {});
     }
   }
 
@@ -272,7 +269,7 @@ export class Deliverer {
     // A finished delivery is kept a while (a redone digest or replayed event finds it and is
     // not sent again); its card expires on its own (see Repo.saveDeliveryCard).
     await this.deps.repo.saveDelivery(d, FINISHED_TTL_MS);
-    await this.deps.store.setRemove(sets.outbox, d.id);
+    await this.deps.repo.outOfOutbox(d.id);
     this.queue.delete(d.id);
     this.deps.metrics.deliveryFinished(d.purpose.kind, state);
   }

@@ -1,16 +1,15 @@
 import type { Ctx } from './context.js';
 import type { DeliveryHooks } from './deliverer.js';
-import { textCard } from './digest-cards.js';
 import type { DeliveryError } from '../ports/errors.js';
-import { markCopyClosed } from './lifecycle.js';
 import type { Delivery } from './model.js';
-import { threadOf, type MessageRef } from '../ports/places.js';
-import { adoptOrphans } from './replies.js';
+import type { MessageRef } from '../ports/places.js';
+import { bindSentThread } from './replies.js';
+import { textCard } from './text.js';
 
 /**
  * What the engine does around each outbox send: a last look before (a copy of an ask closed
  * meanwhile is dropped), the bookkeeping after (where the card or copy is, so replies find
- * their ask), and what a refusal means (a channel gone, a person who takes no DMs).
+ * their ask: the replies stage binds it), and what a refusal means (a channel gone, a person who takes no DMs).
  */
 export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
@@ -19,33 +18,9 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
       const ask = await ctx().repo.ask(d.purpose.askId);
       return ask?.state === 'open' ? 'send' : 'cancel';
     },
-    afterSent: (d: Delivery, ref: MessageRef) => afterSent(ctx(), d, ref),
+    afterSent: (d: Delivery, ref: MessageRef) => bindSentThread(ctx(), d, ref),
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
-}
-
-async function afterSent(ctx: Ctx, d: Delivery, ref: MessageRef): Promise<void> {
-  const { repo } = ctx;
-  const p = d.purpose;
-  if (p.kind === 'ask-card') {
-    await repo.saveAskCard(p.askId, ref);
-    await repo.bindThread(threadOf(ref), { askId: p.askId });
-  } else if (p.kind === 'copy') {
-    const copy = await repo.copy(p.copyId);
-    if (!copy) return;
-    copy.ref = ref;
-    await repo.saveCopy(copy);
-    const binding = {
-      askId: p.askId,
-      copyId: p.copyId,
-      copy: { id: copy.id, kind: copy.kind, communityName: copy.communityName, via: copy.via },
-    };
-    await repo.bindThread(threadOf(ref), binding);
-    await adoptOrphans(ctx, threadOf(ref));
-    // Closed while this copy was on its way: it gets the closed text like the others.
-    const ask = await repo.ask(p.askId);
-    if (ask && ask.state !== 'open') await markCopyClosed(ctx, ask, copy);
-  }
 }
 
 async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> {
@@ -74,8 +49,8 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
     const referrer = copy?.kind === 'referral' ? copy.via?.[0] : undefined;
     if (referrer) {
       const text = "feelers couldn't deliver your referral: the person doesn't accept direct messages from feelers. You could tell them about the question yourself.";
-      await ctx.dm(referrer, textCard(text), { kind: 'notify', askId: d.purpose.askId });
-      ctx.deliverer.kick();
+      await ctx.outbox.dm(referrer, textCard(text), { kind: 'notify', askId: d.purpose.askId });
+      ctx.outbox.kick();
     }
   }
 }

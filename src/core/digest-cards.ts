@@ -1,5 +1,5 @@
 import type { Block, Button, Card } from '../ports/cards.js';
-import type { Ask, Author, ContactCard, Offer, Reply } from './model.js';
+import type { Ask, Author, Offer, Reply } from './model.js';
 import { excerpt, plural } from './text.js';
 
 /** An undigested item: a reply, or an offer to help. */
@@ -88,47 +88,4 @@ export function summaryCard(
     for (const item of lastItems) blocks.push(...itemBlocks(item, !forFollower));
   }
   return { summary: `Final summary: ${excerpt(ask.text)}`, blocks };
-}
-
-export function introRequestCard(ask: Ask, asker: Author, reply: Reply | undefined, keys: { share: string; decline: string }): Card {
-  const blocks: Block[] = [
-    { type: 'text', text: `${asker.name} (${asker.communityName}) asked:` },
-    { type: 'quote', text: excerpt(ask.text, 500) },
-  ];
-  if (reply) {
-    blocks.push({ type: 'text', text: 'and would like an introduction to you after your reply:' });
-    blocks.push({ type: 'quote', text: excerpt(reply.text, 500) });
-  }
-  blocks.push({
-    type: 'text',
-    text: `If you share, ${asker.name} gets your contact and you get theirs. If you decline, nothing is shared and ${asker.name} is told kindly.`,
-  });
-  blocks.push({
-    type: 'buttons',
-    buttons: [
-      { id: keys.share, label: 'Share my contact', style: 'primary' },
-      { id: keys.decline, label: 'Decline' },
-    ],
-  });
-  return { summary: `${asker.name} would like an introduction`, blocks };
-}
-
-/** Shown only after both sides consented. */
-export function contactCard(ask: Ask, other: ContactCard): Card {
-  const lines: string[] = [];
-  if (other.text) lines.push(other.text);
-  if (other.handle) lines.push(`${other.network === 'slack' ? 'Slack' : other.network === 'discord' ? 'Discord' : other.network}: ${other.handle}`);
-  if (other.profileUrl) lines.push(other.profileUrl);
-  if (!lines.length) lines.push(`No contact details were set; you can find ${other.name} in ${other.communityName}.`);
-  return {
-    summary: `Introduction: ${other.name} (${other.communityName})`,
-    blocks: [
-      { type: 'text', text: `Introduction made for "${excerpt(ask.text, 100)}". You can reach ${other.name} (${other.communityName}):` },
-      { type: 'quote', text: lines.join('\n') },
-    ],
-  };
-}
-
-export function textCard(text: string): Card {
-  return { summary: text, blocks: [{ type: 'text', text }] };
 }

@@ -3,30 +3,29 @@ import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
 import { handleAction } from './actions.js';
 import { systemClock, type Clock } from '../ports/clock.js';
-import { HELP, runFeelers } from './commands.js';
-import { Ctx } from './context.js';
+import { Buttons } from './buttons.js';
+import { runFeelers } from './commands.js';
+import type { Ctx } from './context.js';
 import { Deliverer } from './deliverer.js';
 import { deliveryHooks } from './delivery-hooks.js';
 import { digestTick } from './digest.js';
 import type { HealthReport, EngineApi } from './engine-api.js';
 import { asFeelersError, FeelersError, UserError } from '../ports/errors.js';
-import type { ChatEvent, CommandEvent, EventOutcome, MessageEvent } from '../ports/events.js';
+import type { ChatEvent, CommandEvent, EventOutcome } from '../ports/events.js';
+import { seedGrounds } from './grounds.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, type EngineMetrics } from './metrics.js';
-import { channelOf, samePerson, threadOf, type MessageRef } from '../ports/places.js';
-import { Repo, sets } from './repo.js';
-import { adoptOrphans, collectReply, deleteReply, editReply, keepOrphan, openPromptOf, replyByDm } from './replies.js';
+import { Names } from './names.js';
+import { Notices } from './notices.js';
+import { Outbox } from './outbox.js';
+import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
+import { Repo } from './repo.js';
+import { deleteReply, editReply, routeMessage } from './replies.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from '../ports/spool.js';
 
-/**
- * Every inbound event id is remembered this long. Slack retries an unacknowledged event up to
- * three times over about an hour (X-Slack-Retry-Num); Discord redelivers gateway events on
- * RESUME within minutes. A day outlives both with room to spare.
- */
-export const DEDUPE_TTL_MS = 24 * 3600_000;
 /** Messages read back per thread when catching up after a gap in a connection. */
 const CATCH_UP_PER_THREAD = 50;
 
@@ -45,7 +44,12 @@ export interface EngineDeps {
 
 type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled';
 
-/** The only place that decides. Adapters only carry events in and cards out. */
+/**
+ * The engine's boundary: every event comes in here, is dropped once if it is a duplicate, is
+ * handed to its stage (intake, replies, commands, actions), and fails alone (logged, answered
+ * with a clear notice, kept in the spool while the store is down). The stages decide; adapters
+ * only carry events in and cards out.
+ */
 export class Engine implements EngineApi {
   readonly ctx: Ctx;
   private readonly deliverer: Deliverer;
@@ -64,7 +68,6 @@ export class Engine implements EngineApi {
     const settings = deps.settings ?? defaultSettings;
     const repo = new Repo(deps.store);
     this.deliverer = new Deliverer({
-      store: deps.store,
       repo,
       clock,
       log: log.child({ part: 'outbox' }),
@@ -74,11 +77,22 @@ export class Engine implements EngineApi {
       owner: this.owner,
       claimMs: settings.claimMs,
     });
-    this.ctx = new Ctx(deps.store, repo, clock, log, metrics, settings, this.adapters, this.deliverer);
+    this.ctx = {
+      repo,
+      outbox: new Outbox(repo, this.deliverer, clock),
+      buttons: new Buttons(repo),
+      names: new Names(settings.communityNames),
+      notices: new Notices(this.adapters, log),
+      clock,
+      log,
+      metrics,
+      settings,
+      now: () => clock.now(),
+    };
   }
 
   async start(): Promise<void> {
-    await this.seedGrounds();
+    await seedGrounds(this.ctx);
     for (const a of this.adapters.values()) {
       await a.start((event) => this.handle(event));
       this.ctx.log.info({ network: a.network }, 'network connected');
@@ -141,13 +155,13 @@ export class Engine implements EngineApi {
 
   private async process(event: ChatEvent, how: { fromSpool: boolean; skipDedupe: boolean }): Promise<Outcome | 'store_down'> {
     const started = this.ctx.now();
-    const { log, store } = this.ctx;
+    const { log, repo } = this.ctx;
     let outcome: Outcome = 'ok';
     let claimed = how.skipDedupe;
     try {
       if (!claimed) {
         // Finished once: a platform's retry of it is dropped.
-        if (await store.get<boolean>(`done:${event.id}`)) {
+        if (await repo.isDone(event.id)) {
           outcome = 'duplicate';
           return outcome;
         }
@@ -155,7 +169,7 @@ export class Engine implements EngineApi {
         // dies half-way, the platform's next retry is handled (ids derived from the event make
         // the redo finish the work rather than double it). A unique owner per call: a
         // redelivered event must not "re-acquire" its own key.
-        if (!(await store.acquire(`seen:${event.id}`, `${this.owner}:${this.seq++}`, this.ctx.settings.claimMs))) {
+        if (!(await repo.claimEvent(event.id, `${this.owner}:${this.seq++}`, this.ctx.settings.claimMs))) {
           outcome = 'in_progress';
           return outcome;
         }
@@ -164,7 +178,7 @@ export class Engine implements EngineApi {
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
       await this.dispatch(event);
-      await this.markDone(event);
+      await repo.markDone(event.id);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
         if (how.fromSpool) return 'store_down';
@@ -176,23 +190,19 @@ export class Engine implements EngineApi {
       }
       if (err instanceof UserError) {
         outcome = 'user_error';
-        await this.ctx.notice(event.actor, event.place, err.userMessage ?? err.message);
+        await this.ctx.notices.send(event.actor, event.place, err.userMessage ?? err.message);
       } else {
         outcome = 'error';
         const e = asFeelersError(err);
         log.error({ err: e, code: e.code, event: event.id, kind: event.kind, network: event.place.network }, 'event failed');
-        await this.ctx.notice(event.actor, event.place, 'Sorry, something went wrong on our side. Nothing you wrote was lost; please try again in a minute.');
+        await this.ctx.notices.send(event.actor, event.place, 'Sorry, something went wrong on our side. Nothing you wrote was lost; please try again in a minute.');
       }
       // Answered: a retry would only repeat the same answer.
-      await this.markDone(event).catch(() => undefined);
+      await repo.markDone(event.id).catch(() => undefined);
     } finally {
       this.ctx.metrics.eventHandled(event.kind, (this.ctx.now() - started) / 1000, outcome);
     }
     return outcome;
-  }
-
-  private markDone(event: ChatEvent): Promise<void> {
-    return this.ctx.store.set(`done:${event.id}`, true, DEDUPE_TTL_MS);
   }
 
   private async dispatch(event: ChatEvent): Promise<void> {
@@ -200,10 +210,10 @@ export class Engine implements EngineApi {
       case 'command':
         return this.command(event);
       case 'message':
-        return this.message(event);
+        return routeMessage(this.ctx, event);
       case 'action': {
         const answer = await handleAction(this.ctx, event);
-        if (answer) await this.ctx.notice(event.actor, event.place, answer);
+        if (answer) await this.ctx.notices.send(event.actor, event.place, answer);
         return;
       }
       case 'edited':
@@ -218,57 +228,7 @@ export class Engine implements EngineApi {
       await createAsk(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName, e.id);
       return;
     }
-    await this.ctx.notice(e.actor, e.place, await runFeelers(this.ctx, e));
-  }
-
-  /** Which ask a message belongs to: a copy's thread, the ask card's thread, a reply to a copy, a DM. */
-  private async message(e: MessageEvent): Promise<void> {
-    const { repo } = this.ctx;
-    if (e.direct) {
-      const open = await openPromptOf(this.ctx, e.actor);
-      if (open) return replyByDm(this.ctx, e, open);
-      if (/^\s*(help|\/?feelers help)\s*$/i.test(e.text)) return this.ctx.notice(e.actor, e.place, HELP);
-      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName, e.id);
-      return;
-    }
-    const binding =
-      (e.place.thread ? await repo.threadBinding(e.place) : undefined) ??
-      // A reply to a copy (Discord's message reference) finds the copy's thread binding: a
-      // thread started on a message has the message's id (Discord), as a Slack thread has its ts.
-      (e.replyTo ? await repo.threadBinding({ ...e.place, thread: e.replyTo }) : undefined);
-    if (binding) {
-      const ask = await repo.ask(binding.askId);
-      if (!ask) return;
-      // The asker talking in their own thread is conversation, not an answer.
-      if (samePerson(e.actor, ask.asker)) return;
-      if (ask.state !== 'open') {
-        await this.ctx.notice(e.actor, e.place, `This question is ${ask.state}, so your message was not passed on.`);
-        return;
-      }
-      const copy = binding.copy ?? (binding.copyId ? await repo.copy(binding.copyId) : undefined);
-      const source = binding.copyId ? (e.place.thread ? 'copy-thread' : 'reply-to') : 'ask-thread';
-      await collectReply(this.ctx, {
-        eventId: e.id,
-        actor: e.actor,
-        communityName: e.communityName,
-        ask,
-        copy,
-        text: e.text,
-        source,
-        message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
-      });
-      return;
-    }
-    if (e.mentionsBot) {
-      await createAsk(this.ctx, e.actor, e.place, e.text, e.communityName, e.id);
-      return;
-    }
-    if (e.place.thread && (await repo.ground(e.place))) {
-      await keepOrphan(this.ctx, e);
-      // The copy's thread may have been bound (by another instance) between our look and
-      // keeping the orphan, after that instance adopted what it found: adopt it ourselves.
-      if (await repo.threadBinding(e.place)) await adoptOrphans(this.ctx, e.place);
-    }
+    await this.ctx.notices.send(e.actor, e.place, await runFeelers(this.ctx, e));
   }
 
   /**
@@ -279,13 +239,13 @@ export class Engine implements EngineApi {
     const adapter = this.adapters.get(network);
     // A standby instance leaves reading back to the one holding the connection.
     if (!adapter?.recent || adapter.health().role === 'standby') return 0;
-    const { repo, store } = this.ctx;
+    const { repo } = this.ctx;
     let handled = 0;
-    for (const askId of (await store.setMembers(sets.openAsks)).sort()) {
+    for (const askId of await repo.openAskIds()) {
       const refs: MessageRef[] = [];
       const card = await repo.askCard(askId);
       if (card) refs.push(card);
-      for (const copy of await repo.loadAll(await store.setMembers(sets.copies(askId)), (id) => repo.copy(id))) {
+      for (const copy of await repo.copiesOf(askId)) {
         if (copy.ref && copy.kind === 'ground') refs.push(copy.ref);
       }
       for (const ref of refs.filter((r) => r.network === network)) {
@@ -317,30 +277,15 @@ export class Engine implements EngineApi {
   async health(): Promise<HealthReport> {
     const parts: Record<string, { ok: boolean; detail?: string }> = {};
     try {
-      await this.ctx.store.ping();
-      parts.store = { ok: true, detail: this.ctx.store.kind };
+      await this.deps.store.ping();
+      parts.store = { ok: true, detail: this.deps.store.kind };
     } catch (err) {
-      parts.store = { ok: false, detail: `${this.ctx.store.kind} store does not answer: ${err instanceof Error ? err.message : String(err)}` };
+      parts.store = { ok: false, detail: `${this.deps.store.kind} store does not answer: ${err instanceof Error ? err.message : String(err)}` };
     }
     for (const a of this.adapters.values()) {
       const h = a.health();
       parts[`adapter:${a.network}`] = h.connected ? { ok: true, ...(h.role ? { detail: h.role } : {}) } : { ok: false, detail: h.lastError ?? 'not connected' };
     }
     return { ok: Object.values(parts).every((p) => p.ok), parts };
-  }
-
-  /** YAML grounds are seeded once; a channel connected, changed or disconnected in chat keeps that. */
-  private async seedGrounds(): Promise<void> {
-    for (const g of this.ctx.settings.grounds) {
-      const place = { network: g.network, community: g.community, channel: g.channel };
-      if ((await this.ctx.repo.ground(place)) || (await this.ctx.repo.groundRemovedByChat(place))) continue;
-      await this.ctx.repo.saveGround({
-        place,
-        communityName: this.ctx.communityName(g.network, g.community, g.communityName),
-        topics: g.topics,
-        connectedAt: this.ctx.now(),
-        source: 'yaml',
-      });
-    }
   }
 }

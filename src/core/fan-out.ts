@@ -1,10 +1,7 @@
-import { DAY_MS } from '../ports/clock.js';
 import type { Ask, Ground, Profile } from './model.js';
-import { channelOf, parsePersonKey, personKey, placeKey, samePerson } from '../ports/places.js';
-import { sets } from './repo.js';
+import { channelOf, placeKey, samePerson } from '../ports/places.js';
 import type { Ctx } from './context.js';
-
-const WEEK_MS = 7 * DAY_MS;
+import { mayPrompt } from './profiles.js';
 
 /** A ground receives an ask when it has no topics, or shares one with the ask. */
 export function groundWants(g: Ground, ask: Ask): boolean {
@@ -21,17 +18,6 @@ export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
     .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
 }
 
-/** Unsolicited DMs a person got in the last week. */
-export function recentUnsolicited(p: Profile, now: number): number[] {
-  return p.unsolicited.filter((t) => now - t < WEEK_MS);
-}
-
-/** May feelers send this person one more unsolicited DM now? */
-export function mayPrompt(p: Profile | undefined, now: number, perWeek: number): boolean {
-  if (!p) return true;
-  return !p.optedOut && recentUnsolicited(p, now).length < perWeek;
-}
-
 /**
  * Experts to prod: people whose topics match, most matching topics first, then least
  * recently contacted; never the asker, never someone who opted out or had their week's
@@ -40,24 +26,14 @@ export function mayPrompt(p: Profile | undefined, now: number, perWeek: number):
 export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
   const { limits } = ctx.settings;
   if (ask.topics.length === 0 || limits.prodsPerAsk <= 0) return [];
-  const keys = new Set<string>();
-  for (const t of ask.topics) for (const k of await ctx.store.setMembers(sets.experts(t))) keys.add(k);
-  keys.delete(personKey(ask.asker));
   const now = ctx.now();
   const profiles: Profile[] = [];
-  for (const k of keys) {
-    const p = await ctx.repo.profile(parsePersonKey(k));
+  for (const who of await ctx.repo.expertsOn(ask.topics)) {
+    if (samePerson(who, ask.asker)) continue;
+    const p = await ctx.repo.profile(who);
     if (p && !samePerson(p, ask.asker) && mayPrompt(p, now, limits.unsolicitedPerWeek)) profiles.push(p);
   }
   const score = (p: Profile) => p.topics.filter((t) => ask.topics.includes(t)).length;
   profiles.sort((a, b) => score(b) - score(a) || (a.lastContactedAt ?? 0) - (b.lastContactedAt ?? 0));
   return profiles.slice(0, limits.prodsPerAsk);
-}
-
-/** Counts an unsolicited DM against the person's weekly share. */
-export async function notePrompted(ctx: Ctx, p: Profile): Promise<void> {
-  const now = ctx.now();
-  p.unsolicited = [...recentUnsolicited(p, now), now];
-  p.lastContactedAt = now;
-  await ctx.repo.saveProfile(p);
 }

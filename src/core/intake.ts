@@ -3,13 +3,12 @@ import { DAY_MS } from '../ports/clock.js';
 import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { Actor } from '../ports/events.js';
-import { chooseExperts, chooseGrounds, notePrompted } from './fan-out.js';
+import { chooseExperts, chooseGrounds } from './fan-out.js';
+import { notePrompted } from './profiles.js';
 import { stableId } from './ids.js';
 import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/places.js';
-import { sets } from './repo.js';
 import { cleanText, hashtags, plural } from './text.js';
-
 
 export const ASK_EXAMPLE = '/ask Which organisations have a real culture of collaborative learning? #learning';
 
@@ -44,8 +43,7 @@ export async function createAsk(
   eventId: string,
 ): Promise<Ask> {
   const text = validateAsk(ctx, raw);
-  const day = new Date(ctx.now()).toISOString().slice(0, 10);
-  const count = await ctx.store.incr(`asks-per-day:${personKey(actor)}:${day}`, 2 * DAY_MS);
+  const count = await ctx.repo.asksToday(actor, ctx.now());
   if (count > ctx.settings.limits.asksPerDay) {
     throw new UserError(
       'ask_limit',
@@ -57,33 +55,32 @@ export async function createAsk(
     id: stableId('ask', eventId),
     text,
     topics: hashtags(text),
-    asker: ctx.author(actor, communityName),
+    asker: ctx.names.author(actor, communityName),
     origin,
     createdAt: now,
     expiresAt: now + ctx.settings.expiry.days * DAY_MS,
     state: 'open',
   };
-  await ctx.repo.saveAsk(ask);
-  await ctx.store.setAdd(sets.openAsks, ask.id);
+  await ctx.repo.openAsk(ask);
   ctx.metrics.askCreated();
 
   const grounds = await chooseGrounds(ctx, ask);
   const experts = await chooseExperts(ctx, ask);
-  const keys = { follow: await ctx.bind({ op: 'follow', askId: ask.id }), close: await ctx.bind({ op: 'close', askId: ask.id, only: personKey(actor) }) };
+  const keys = { follow: await ctx.buttons.bind({ op: 'follow', askId: ask.id }), close: await ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }) };
   const reach = {
     channels: grounds.length,
     communities: new Set(grounds.map((g) => `${g.place.network}:${g.place.community}`)).size,
     people: experts.length,
   };
   // The ask card goes first: its thread is where digests go.
-  await ctx.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
+  await ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
   // Sending starts while the rest is written: each copy is in the outbox before its own send.
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
   for (const g of interleaveByCommunity(grounds)) {
     await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
   }
   for (const p of experts) await prod(ctx, ask, p);
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
   return ask;
 }
@@ -103,7 +100,7 @@ export async function addCopy(
   const targetKey = target.place ? placeKey(target.place) : target.person ? personKey(target.person) : '';
   const copyId = stableId('copy', ask.id, kind, targetKey);
   const deliveryId = stableId('copy-delivery', copyId);
-  const ops = await ctx.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
+  const ops = await ctx.buttons.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
   const keys: CopyKeys = { help: ops.help, refer: ops.refer, answer: ops.answer, follow: ops.follow };
   const copy: Copy = {
     id: copyId,
@@ -115,13 +112,12 @@ export async function addCopy(
     via: target.via,
     deliveryId,
   };
-  await ctx.repo.saveCopy(copy);
-  await ctx.store.setAdd(sets.copies(ask.id), copyId);
+  await ctx.repo.addCopy(copy);
   const card = copyCard(ask, kind, keys, target.via);
   const purpose = { kind: 'copy', askId: ask.id, copyId } as const;
-  if (copy.place) await ctx.post(copy.place, card, purpose, deliveryId);
+  if (copy.place) await ctx.outbox.post(copy.place, card, purpose, deliveryId);
   else if (copy.person) {
-    await ctx.dm(copy.person, card, purpose, deliveryId);
+    await ctx.outbox.dm(copy.person, card, purpose, deliveryId);
     // Their next DM to the bot answers this ask.
     const prompts = await ctx.repo.prompts(copy.person);
     await ctx.repo.savePrompts(copy.person, [...prompts, { askId: ask.id, copyId, at: ctx.now() }].slice(-10));

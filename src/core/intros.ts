@@ -1,12 +1,11 @@
 import type { Ctx } from './context.js';
-import { contactCard, introRequestCard, textCard } from './digest-cards.js';
-import { markFresh } from './digest.js';
+import { contactCard, introRequestCard } from './intro-cards.js';
 import { UserError } from '../ports/errors.js';
 import type { Actor } from '../ports/events.js';
 import { newId, stableId } from './ids.js';
-import type { Ask, ContactRelease, Intro, Offer } from './model.js';
+import type { Ask, ContactCard, ContactRelease, Intro, Offer, Profile } from './model.js';
 import { personKey, samePerson } from '../ports/places.js';
-import { sets } from './repo.js';
+import { textCard } from './text.js';
 
 /**
  * Introductions are double opt-in. A contact is captured from the press that consented to
@@ -18,8 +17,7 @@ export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: A
   const reply = await ctx.repo.reply(replyId);
   if (!reply || reply.deleted || reply.retracted) throw new UserError('reply_gone', 'That reply was withdrawn, so an introduction is not possible.');
   if (reply.anonymous) throw new UserError('person_gone', 'The person who wrote that reply has left feelers, so an introduction is not possible.');
-  const pairKey = `intro-pair:${ask.id}:${personKey(reply.author)}`;
-  const existing = await ctx.store.get<string>(pairKey);
+  const existing = await ctx.repo.introWith(ask.id, reply.author);
   if (existing) {
     const intro = await ctx.repo.intro(existing);
     if (intro?.state === 'shared') return `You and ${reply.author.name} have already been introduced; check your DMs.`;
@@ -27,12 +25,12 @@ export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: A
     if (intro?.state === 'declined') return `${reply.author.name} decided not to share their contact this time.`;
   }
   const intro = await newIntro(ctx, ask, asker, { direction: 'requested', responder: reply.author, replyId });
-  await ctx.store.set(pairKey, intro.id);
+  await ctx.repo.saveIntroWith(ask.id, reply.author, intro.id);
   const only = personKey(reply.author);
-  const keys = await ctx.bindAll({ askId: ask.id, introId: intro.id, only }, ['share', 'decline'] as const);
-  await ctx.dm(reply.author, introRequestCard(ask, ask.asker, reply, keys), { kind: 'notify', askId: ask.id, introId: intro.id });
+  const keys = await ctx.buttons.bindAll({ askId: ask.id, introId: intro.id, only }, ['share', 'decline'] as const);
+  await ctx.outbox.dm(reply.author, introRequestCard(ask, ask.asker, reply, keys), { kind: 'notify', askId: ask.id, introId: intro.id });
   ctx.metrics.introChanged('pending');
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
   return `I've asked ${reply.author.name} whether they'd like to be introduced. Nothing is shared unless they say yes.`;
 }
 
@@ -43,7 +41,7 @@ export async function shareContact(ctx: Ctx, introId: string, responder: Actor):
   const ask = await ctx.repo.ask(intro.askId);
   if (!ask) return stale(undefined);
   const profile = await ctx.repo.profile(responder);
-  intro.responderContact = ctx.contactOf(responder, profile, intro.responder.communityName);
+  intro.responderContact = contactOf(responder, profile, intro.responder.communityName);
   await release(ctx, ask, intro);
   return `Done: ${intro.asker.name} has your contact, and I've sent you theirs.`;
 }
@@ -55,7 +53,7 @@ export async function declineIntro(ctx: Ctx, introId: string): Promise<string> {
   intro.decidedAt = ctx.now();
   await ctx.repo.saveIntro(intro);
   const ask = await ctx.repo.ask(intro.askId);
-  await ctx.dm(
+  await ctx.outbox.dm(
     intro.asker,
     textCard(
       `${intro.responder.name} can't take up an introduction this time${ask ? ` (about "${ask.text.slice(0, 80)}")` : ''}. Nothing was shared either way, and their reply still stands. Thank you for asking first.`,
@@ -63,27 +61,24 @@ export async function declineIntro(ctx: Ctx, introId: string): Promise<string> {
     { kind: 'notify', askId: intro.askId, introId },
   );
   ctx.metrics.introChanged('declined');
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
   return `Declined. Nothing was shared, and ${intro.asker.name} has been told kindly.`;
 }
 
 /** "I can help": the offer itself is the helper's consent. */
 export async function offerHelp(ctx: Ctx, ask: Ask, helper: Actor, copyId: string | undefined, communityName: string): Promise<string> {
   if (samePerson(helper, ask.asker)) return 'This is your own question.';
-  const pairKey = `offer-pair:${ask.id}:${personKey(helper)}`;
-  if (await ctx.store.get<string>(pairKey)) return `You've already offered to help; ${ask.asker.name} will see it in the next digest.`;
+  if (await ctx.repo.offerBy(ask.id, helper)) return `You've already offered to help; ${ask.asker.name} will see it in the next digest.`;
   const profile = await ctx.repo.profile(helper);
   const offer: Offer = {
     id: newId(),
     askId: ask.id,
-    helper: ctx.author(helper, communityName),
+    helper: ctx.names.author(helper, communityName),
     at: ctx.now(),
     copyId,
-    contact: ctx.contactOf(helper, profile, communityName),
+    contact: contactOf(helper, profile, communityName),
   };
-  await ctx.repo.saveOffer(offer);
-  await ctx.store.set(pairKey, offer.id);
-  await markFresh(ctx, ask.id, `offer:${offer.id}`);
+  await ctx.repo.addOffer(offer);
   return `Thanks! ${ask.asker.name} will see your offer in the next digest. If they accept, you'll each get the other's contact; until then nothing is shared.`;
 }
 
@@ -103,12 +98,12 @@ export async function declineOffer(ctx: Ctx, ask: Ask, offerId: string): Promise
   if (!offer || offer.decided) return 'That offer has already been answered.';
   offer.decided = 'declined';
   await ctx.repo.saveOffer(offer);
-  await ctx.dm(
+  await ctx.outbox.dm(
     offer.helper,
     textCard(`${ask.asker.name} thanks you for offering to help with "${ask.text.slice(0, 80)}", and won't need an introduction this time. Nothing was shared.`),
     { kind: 'notify', askId: ask.id },
   );
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
   return `Declined. ${offer.helper.name} has been thanked; nothing was shared.`;
 }
 
@@ -129,11 +124,10 @@ async function newIntro(
     asker: ask.asker,
     state: 'pending',
     createdAt: ctx.now(),
-    askerContact: ctx.contactOf(asker, profile, ask.asker.communityName),
+    askerContact: contactOf(asker, profile, ask.asker.communityName),
     ...side,
   };
-  await ctx.repo.saveIntro(intro);
-  await ctx.store.setAdd(sets.intros(ask.id), intro.id);
+  await ctx.repo.addIntro(intro);
   return intro;
 }
 
@@ -144,24 +138,32 @@ async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
   intro.decidedAt = ctx.now();
   await ctx.repo.saveIntro(intro);
   const purpose = { kind: 'notify', askId: ask.id, introId: intro.id } as const;
-  await ctx.dm(intro.asker, contactCard(ask, intro.responderContact), purpose, stableId('contact', intro.id, 'to-asker'));
-  await ctx.dm(intro.responder, contactCard(ask, intro.askerContact), purpose, stableId('contact', intro.id, 'to-responder'));
+  await ctx.outbox.dm(intro.asker, contactCard(ask, intro.responderContact), purpose, stableId('contact', intro.id, 'to-asker'));
+  await ctx.outbox.dm(intro.responder, contactCard(ask, intro.askerContact), purpose, stableId('contact', intro.id, 'to-responder'));
   const at = ctx.now();
   const records: ContactRelease[] = [
     { owner: intro.responder, to: intro.asker, askId: ask.id, introId: intro.id, at },
     { owner: intro.asker, to: intro.responder, askId: ask.id, introId: intro.id, at },
   ];
-  for (const r of records) {
-    const key = `releases:${personKey(r.owner)}`;
-    const list = (await ctx.store.get<ContactRelease[]>(key)) ?? [];
-    await ctx.store.set(key, [...list, r]);
-  }
+  for (const r of records) await ctx.repo.recordRelease(r);
   ctx.metrics.introChanged('shared');
-  ctx.deliverer.kick();
+  ctx.outbox.kick();
 }
 
 function stale(intro: Intro | undefined): string {
   if (intro?.state === 'shared') return 'You already shared your contact for this introduction.';
   if (intro?.state === 'declined') return 'You already declined this introduction.';
   return 'This introduction is no longer open.';
+}
+
+/** The presser's contact, captured at the press that gave consent to share it. */
+function contactOf(actor: Actor, profile: Profile | undefined, communityName: string): ContactCard {
+  return {
+    name: actor.name,
+    communityName,
+    network: actor.network,
+    text: profile?.contact,
+    handle: actor.handle,
+    profileUrl: actor.profileUrl,
+  };
 }

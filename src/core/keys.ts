@@ -32,7 +32,8 @@ export const keys = {
   offerPair: (askId: string, person: PersonRef) => `offer-pair:${askId}:${personKey(person)}`,
   releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
-  asksPerDay: (asker: PersonRef, day: number) => `asks-per-day:${personKey(asker)}:${day}`,
+  /** `day` is the UTC date, YYYY-MM-DD. */
+  asksPerDay: (asker: PersonRef, day: string) => `asks-per-day:${personKey(asker)}:${day}`,
 
   // Marks and claims (acquire/release).
   eventDone: (eventId: string) => `done:${eventId}`,
@@ -66,8 +67,13 @@ export const sets = {
   outbox: 'outbox',
 } as const;
 
-/** Members of an ask's `fresh` set: what a digest item is. */
-export const digestItem = {
-  reply: (replyId: string) => `reply:${replyId}`,
-  offer: (offerId: string) => `offer:${offerId}`,
-} as const;
+/** A member of an ask's `fresh` set, one item of its next digest: `reply:<id>` or `offer:<id>`. */
+export function digestItem(kind: 'reply' | 'offer', id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** The kind and id of a digest item (see `digestItem`). */
+export function parseDigestItem(item: string): { kind: string; id: string } {
+  const [kind = '', id = ''] = item.split(':');
+  return { kind, id };
+}

@@ -1,3 +1,4 @@
+import type { Actor } from '../ports/events.js';
 import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 
 /** A person as a reply or an ask names them: public part only. */
@@ -221,3 +222,23 @@ export type ActionOp =
   | 'share'
   | 'decline'
   | 'new-question';
+
+/** What a thread or a bot message belongs to. */
+export interface ThreadBinding {
+  readonly askId: string;
+  readonly copyId?: string | undefined;
+  /** What a reply needs of the copy, kept here so collecting a reply reads one key, not two. */
+  readonly copy?: CopyInfo | undefined;
+}
+
+export type CopyInfo = Pick<Copy, 'id' | 'kind' | 'communityName' | 'via'>;
+
+/** A message written in a thread before feelers knew which copy the thread belongs to. */
+export interface Orphan {
+  readonly eventId: string;
+  readonly actor: Actor;
+  readonly communityName?: string | undefined;
+  readonly text: string;
+  readonly messageId: string;
+  readonly channel: string;
+}

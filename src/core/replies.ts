@@ -2,10 +2,11 @@ import { joinedCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
 import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from '../ports/events.js';
 import { stableId } from './ids.js';
-import type { Ask, OpenPrompt, Reply, ReplySource } from './model.js';
-import { personKey, placeKey, samePerson, type PersonRef, type Place } from '../ports/places.js';
-import { markFresh } from './digest.js';
-import { sets, type CopyInfo } from './repo.js';
+import { personKey, samePerson, threadOf, type MessageRef, type PersonRef, type Place } from '../ports/places.js';
+import { HELP } from './commands.js';
+import { createAsk } from './intake.js';
+import { markCopyClosed } from './lifecycle.js';
+import type { Ask, CopyInfo, Delivery, OpenPrompt, Reply, ReplySource } from './model.js';
 import { cleanText } from './text.js';
 
 /** Longest reply kept; longer ones are cut with a note, so one paste can't flood a digest. */
@@ -35,19 +36,69 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
     id: input.message ? replyIdOf(input.message) : stableId('reply', input.eventId),
     askId: input.ask.id,
     copyId: input.copy?.id,
-    author: ctx.author(input.actor, input.communityName ?? input.copy?.communityName),
+    author: ctx.names.author(input.actor, input.communityName ?? input.copy?.communityName),
     text,
     source: input.source,
     via: input.copy?.kind === 'referral' ? input.copy.via : undefined,
     at: ctx.now(),
     message: input.message,
   };
-  await ctx.repo.saveReply(reply);
-  await ctx.store.setAdd(sets.replies(reply.askId), reply.id);
-  await ctx.store.setAdd(sets.repliesBy(reply.author), reply.id);
-  await markFresh(ctx, reply.askId, `reply:${reply.id}`);
+  await ctx.repo.addReply(reply);
   ctx.metrics.replyCollected(input.source);
   return reply;
+}
+
+/**
+ * Which ask a message belongs to: a copy's thread, the ask card's thread, a reply to a copy,
+ * or a DM answering a prod. A DM or @mention that belongs to none is a new ask.
+ */
+export async function routeMessage(ctx: Ctx, e: MessageEvent): Promise<void> {
+  const { repo } = ctx;
+  if (e.direct) {
+    const open = await openPromptOf(ctx, e.actor);
+    if (open) return replyByDm(ctx, e, open);
+    if (/^\s*(help|\/?feelers help)\s*$/i.test(e.text)) return ctx.notices.send(e.actor, e.place, HELP);
+    await createAsk(ctx, e.actor, e.place, e.text, e.communityName, e.id);
+    return;
+  }
+  const binding =
+    (e.place.thread ? await repo.threadBinding(e.place) : undefined) ??
+    // A reply to a copy (Discord's message reference) finds the copy's thread binding: a
+    // thread started on a message has the message's id (Discord), as a Slack thread has its ts.
+    (e.replyTo ? await repo.threadBinding({ ...e.place, thread: e.replyTo }) : undefined);
+  if (binding) {
+    const ask = await repo.ask(binding.askId);
+    if (!ask) return;
+    // The asker talking in their own thread is conversation, not an answer.
+    if (samePerson(e.actor, ask.asker)) return;
+    if (ask.state !== 'open') {
+      await ctx.notices.send(e.actor, e.place, `This question is ${ask.state}, so your message was not passed on.`);
+      return;
+    }
+    const copy = binding.copy ?? (binding.copyId ? await repo.copy(binding.copyId) : undefined);
+    const source = binding.copyId ? (e.place.thread ? 'copy-thread' : 'reply-to') : 'ask-thread';
+    await collectReply(ctx, {
+      eventId: e.id,
+      actor: e.actor,
+      communityName: e.communityName,
+      ask,
+      copy,
+      text: e.text,
+      source,
+      message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
+    });
+    return;
+  }
+  if (e.mentionsBot) {
+    await createAsk(ctx, e.actor, e.place, e.text, e.communityName, e.id);
+    return;
+  }
+  if (e.place.thread && (await repo.ground(e.place))) {
+    await keepOrphan(ctx, e);
+    // The copy's thread may have been bound (by another instance) between our look and
+    // keeping the orphan, after that instance adopted what it found: adopt it ourselves.
+    if (await repo.threadBinding(e.place)) await adoptOrphans(ctx, e.place);
+  }
 }
 
 /** The newest open prompt (prod or referral) of a person whose ask is still open. */
@@ -79,9 +130,9 @@ export async function replyByDm(ctx: Ctx, e: MessageEvent, open: { prompt: OpenP
     message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
   });
   if (!reply) return;
-  const key = await ctx.bind({ op: 'new-question', askId: open.ask.id, replyId: reply.id, only: personKey(e.actor) });
-  await ctx.dm(e.actor, joinedCard(open.ask, key), { kind: 'notify', askId: open.ask.id }, stableId('joined', reply.id));
-  ctx.deliverer.kick();
+  const key = await ctx.buttons.bind({ op: 'new-question', askId: open.ask.id, replyId: reply.id, only: personKey(e.actor) });
+  await ctx.outbox.dm(e.actor, joinedCard(open.ask, key), { kind: 'notify', askId: open.ask.id }, stableId('joined', reply.id));
+  ctx.outbox.kick();
 }
 
 /** "Make it a new question instead": the reply leaves the ask (if not digested yet, nobody saw it). */
@@ -89,9 +140,7 @@ export async function retractReply(ctx: Ctx, replyId: string, by: PersonRef): Pr
   const reply = await ctx.repo.reply(replyId);
   if (!reply || !samePerson(reply.author, by) || reply.retracted) return undefined;
   reply.retracted = true;
-  await ctx.repo.saveReply(reply);
-  await ctx.store.setRemove(sets.fresh(reply.askId), `reply:${reply.id}`);
-  await ctx.store.setRemove(sets.replies(reply.askId), reply.id);
+  await ctx.repo.withdrawReply(reply);
   return reply;
 }
 
@@ -118,43 +167,27 @@ export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<void> {
   const reply = await ctx.repo.reply(replyIdOf({ network: e.place.network, channel: e.place.channel, id: e.messageId }));
   if (!reply || reply.deleted) return;
   reply.deleted = true;
-  await ctx.repo.saveReply(reply);
-  await ctx.store.setRemove(sets.fresh(reply.askId), `reply:${reply.id}`);
-  await ctx.store.setRemove(sets.replies(reply.askId), reply.id);
+  await ctx.repo.withdrawReply(reply);
 }
 
 /**
  * A copy can be on the platform before this process has recorded where it is: the send went
  * out, then the process died before hearing back. Replies written in that window land in a
- * thread nobody knows yet. They wait here (only in connected channels, briefly) until the
- * resend finds the copy and binds its thread; then they join the ask like any other reply.
+ * thread nobody knows yet. They wait (only in connected channels, briefly: see Repo.keepOrphan)
+ * until the resend finds the copy and binds its thread; then they join the ask like any other
+ * reply.
  */
-const ORPHAN_TTL_MS = 3600_000;
 const MAX_ORPHANS = 50;
 
-interface Orphan {
-  readonly eventId: string;
-  readonly actor: Actor;
-  readonly communityName?: string | undefined;
-  readonly text: string;
-  readonly messageId: string;
-  readonly channel: string;
-}
-
-export async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
+async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
   if (!cleanText(e.text)) return;
-  const key = `orphans:${placeKey(e.place)}`;
-  const list = (await ctx.store.get<Orphan[]>(key)) ?? [];
-  if (list.length >= MAX_ORPHANS) return;
-  list.push({ eventId: e.id, actor: e.actor, communityName: e.communityName, text: e.text, messageId: e.messageId, channel: e.place.channel });
-  await ctx.store.set(key, list, ORPHAN_TTL_MS);
+  const orphan = { eventId: e.id, actor: e.actor, communityName: e.communityName, text: e.text, messageId: e.messageId, channel: e.place.channel };
+  await ctx.repo.keepOrphan(e.place, orphan, MAX_ORPHANS);
 }
 
-export async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
-  const key = `orphans:${placeKey(thread)}`;
-  const list = await ctx.store.get<Orphan[]>(key);
-  if (!list?.length) return;
-  await ctx.store.delete(key);
+async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
+  const list = await ctx.repo.takeOrphans(thread);
+  if (!list.length) return;
   const binding = await ctx.repo.threadBinding(thread);
   const ask = binding ? await ctx.repo.ask(binding.askId) : undefined;
   if (!binding || !ask || ask.state !== 'open') return;
@@ -171,5 +204,33 @@ export async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
       source: copy ? 'copy-thread' : 'ask-thread',
       message: { network: thread.network, channel: o.channel, id: o.messageId },
     });
+  }
+}
+
+/**
+ * After the outbox sent an ask card or a copy: where it is, so replies written in its thread
+ * (or as replies to it) find their ask. Replies that arrived before this are adopted now.
+ */
+export async function bindSentThread(ctx: Ctx, d: Delivery, ref: MessageRef): Promise<void> {
+  const { repo } = ctx;
+  const p = d.purpose;
+  if (p.kind === 'ask-card') {
+    await repo.saveAskCard(p.askId, ref);
+    await repo.bindThread(threadOf(ref), { askId: p.askId });
+  } else if (p.kind === 'copy') {
+    const copy = await repo.copy(p.copyId);
+    if (!copy) return;
+    copy.ref = ref;
+    await repo.saveCopy(copy);
+    const binding = {
+      askId: p.askId,
+      copyId: p.copyId,
+      copy: { id: copy.id, kind: copy.kind, communityName: copy.communityName, via: copy.via },
+    };
+    await repo.bindThread(threadOf(ref), binding);
+    await adoptOrphans(ctx, threadOf(ref));
+    // Closed while this copy was on its way: it gets the closed text like the others.
+    const ask = await repo.ask(p.askId);
+    if (ask && ask.state !== 'open') await markCopyClosed(ctx, ask, copy);
   }
 }

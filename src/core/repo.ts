@@ -1,165 +1,372 @@
+import { channelOf, parsePersonKey, personKey, placeKey, type MessageRef, type PersonRef, type Place } from '../ports/places.js';
+import type { Card } from '../ports/cards.js';
+import { DAY_MS } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+import { digestItem, keys, sets } from './keys.js';
 import type {
   ActionBinding,
   Ask,
+  ContactRelease,
   Copy,
   Delivery,
   Ground,
   Intro,
   Offer,
   OpenPrompt,
+  Orphan,
   Profile,
   Reply,
+  ThreadBinding,
 } from './model.js';
-import type { Card } from '../ports/cards.js';
-import type { MessageRef, PersonRef, Place } from '../ports/places.js';
-import { channelOf, personKey, placeKey } from '../ports/places.js';
-import type { Store } from '../ports/store.js';
 
-/** What a thread or a bot message belongs to. */
-export interface ThreadBinding {
-  readonly askId: string;
-  readonly copyId?: string | undefined;
-  /** What a reply needs of the copy, kept here so collecting a reply reads one key, not two. */
-  readonly copy?: CopyInfo | undefined;
-}
+/**
+ * Every inbound event id is remembered this long. Slack retries an unacknowledged event up to
+ * three times over about an hour (X-Slack-Retry-Num); Discord redelivers gateway events on
+ * RESUME within minutes. A day outlives both with room to spare.
+ */
+export const DEDUPE_TTL_MS = DAY_MS;
+/** Button bindings outlive any ask (a digest may be read weeks later), but not forever. */
+const ACTION_TTL_MS = 120 * DAY_MS;
+/** Cards expire on their own: a delivery not sent within weeks has long failed or been sent. */
+const DELIVERY_CARD_TTL_MS = 30 * DAY_MS;
+/** Orphans wait briefly: the resend that binds their thread comes within a claim or two. */
+const ORPHAN_TTL_MS = 3600_000;
 
-export type CopyInfo = Pick<Copy, 'id' | 'kind' | 'communityName' | 'via'>;
-
-/** Set names: the engine's indexes (keyv has no scan, so every query the engine makes is a set). */
-export const sets = {
-  openAsks: 'open-asks',
-  /** Asks with replies or offers not yet digested. */
-  dirtyAsks: 'dirty-asks',
-  /** Items (`reply:<id>`, `offer:<id>`) of one ask not yet digested. */
-  fresh: (askId: string) => `fresh:${askId}`,
-  replies: (askId: string) => `replies:${askId}`,
-  copies: (askId: string) => `copies:${askId}`,
-  followers: (askId: string) => `followers:${askId}`,
-  intros: (askId: string) => `intros:${askId}`,
-  grounds: 'grounds',
-  experts: (topic: string) => `experts:${topic}`,
-  /** Replies one person wrote: forget-me makes them anonymous. */
-  repliesBy: (person: PersonRef) => `replies-by:${personKey(person)}`,
-  following: (person: PersonRef) => `following:${personKey(person)}`,
-  outbox: 'outbox',
-} as const;
-
-/** Typed access to the engine's documents: the key of each kind of record is written here only. */
+/**
+ * The store as the engine's stages use it: typed documents and intent methods (`markDone`,
+ * `takeDigest`, `addReply`...). The stages never name a key or a set; the keys come from
+ * keys.ts, so the layout has one home and this class is the only writer of the engine's keys.
+ */
 export class Repo {
-  constructor(readonly store: Store) {}
+  constructor(private readonly store: Store) {}
+
+  // --- events: dedupe in two phases (a short claim while handling, a done mark after) ---
+
+  async isDone(eventId: string): Promise<boolean> {
+    return (await this.store.get<boolean>(keys.eventDone(eventId))) === true;
+  }
+  claimEvent(eventId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.store.acquire(keys.eventClaim(eventId), owner, ttlMs);
+  }
+  markDone(eventId: string): Promise<void> {
+    return this.store.set(keys.eventDone(eventId), true, DEDUPE_TTL_MS);
+  }
+
+  // --- ticks: one instance at a time ---
+
+  takeTick(tick: 'digest' | 'expiry', owner: string, ttlMs: number): Promise<boolean> {
+    return this.store.acquire(keys.tickLock(tick), owner, ttlMs);
+  }
+  releaseTick(tick: 'digest' | 'expiry', owner: string): Promise<void> {
+    return this.store.release(keys.tickLock(tick), owner);
+  }
+
+  // --- asks ---
 
   ask(id: string): Promise<Ask | undefined> {
-    return this.store.get<Ask>(`ask:${id}`);
+    return this.store.get<Ask>(keys.ask(id));
   }
   saveAsk(a: Ask): Promise<void> {
-    return this.store.set(`ask:${a.id}`, a);
+    return this.store.set(keys.ask(a.id), a);
+  }
+  /** A new ask: saved, then listed as open (expiry and catch-up walk the open list). */
+  async openAsk(a: Ask): Promise<void> {
+    await this.saveAsk(a);
+    await this.store.setAdd(sets.openAsks, a.id);
+  }
+  /** Off the open list (closed, expired, or gone): no more digests or expiry for it. */
+  async unlistAsk(askId: string): Promise<void> {
+    await this.store.setRemove(sets.openAsks, askId);
+    await this.store.setRemove(sets.dirtyAsks, askId);
+  }
+  async openAskIds(): Promise<string[]> {
+    return (await this.store.setMembers(sets.openAsks)).sort();
+  }
+  /** Counts one more ask by this person on this UTC day and returns the count. */
+  asksToday(asker: PersonRef, now: number): Promise<number> {
+    return this.store.incr(keys.asksPerDay(asker, dayOf(now)), 2 * DAY_MS);
   }
   /** Kept apart from the ask so the deliverer and the asker never overwrite each other's writes. */
   askCard(id: string): Promise<MessageRef | undefined> {
-    return this.store.get<MessageRef>(`ask-card:${id}`);
+    return this.store.get<MessageRef>(keys.askCard(id));
   }
   saveAskCard(id: string, ref: MessageRef): Promise<void> {
-    return this.store.set(`ask-card:${id}`, ref);
+    return this.store.set(keys.askCard(id), ref);
   }
+
+  // --- copies ---
 
   copy(id: string): Promise<Copy | undefined> {
-    return this.store.get<Copy>(`copy:${id}`);
+    return this.store.get<Copy>(keys.copy(id));
   }
   saveCopy(c: Copy): Promise<void> {
-    return this.store.set(`copy:${c.id}`, c);
+    return this.store.set(keys.copy(c.id), c);
   }
+  async addCopy(c: Copy): Promise<void> {
+    await this.saveCopy(c);
+    await this.store.setAdd(sets.copies(c.askId), c.id);
+  }
+  async copiesOf(askId: string): Promise<Copy[]> {
+    return this.loadAll(await this.store.setMembers(sets.copies(askId)), (id) => this.copy(id));
+  }
+
+  // --- replies ---
 
   reply(id: string): Promise<Reply | undefined> {
-    return this.store.get<Reply>(`reply:${id}`);
+    return this.store.get<Reply>(keys.reply(id));
   }
   saveReply(r: Reply): Promise<void> {
-    return this.store.set(`reply:${r.id}`, r);
+    return this.store.set(keys.reply(r.id), r);
+  }
+  /** A reply joins its ask (and its author's list, for forget-me) and waits for the next digest. */
+  async addReply(r: Reply): Promise<void> {
+    await this.saveReply(r);
+    await this.store.setAdd(sets.replies(r.askId), r.id);
+    await this.store.setAdd(sets.repliesBy(r.author), r.id);
+    await this.markFresh(r.askId, digestItem('reply', r.id));
+  }
+  /** A retracted or deleted reply: saved as it is now, and out of the ask's digests and counts. */
+  async withdrawReply(r: Reply): Promise<void> {
+    await this.saveReply(r);
+    await this.store.setRemove(sets.fresh(r.askId), digestItem('reply', r.id));
+    await this.store.setRemove(sets.replies(r.askId), r.id);
+  }
+  async repliesOf(askId: string): Promise<Reply[]> {
+    return this.loadAll(await this.store.setMembers(sets.replies(askId)), (id) => this.reply(id));
+  }
+  async repliesBy(person: PersonRef): Promise<Reply[]> {
+    return this.loadAll(await this.store.setMembers(sets.repliesBy(person)), (id) => this.reply(id));
   }
 
+  // --- offers and intros ---
+
   offer(id: string): Promise<Offer | undefined> {
-    return this.store.get<Offer>(`offer:${id}`);
+    return this.store.get<Offer>(keys.offer(id));
   }
   saveOffer(o: Offer): Promise<void> {
-    return this.store.set(`offer:${o.id}`, o);
+    return this.store.set(keys.offer(o.id), o);
+  }
+  /** The offer of this helper on this ask, if they made one. */
+  offerBy(askId: string, helper: PersonRef): Promise<string | undefined> {
+    return this.store.get<string>(keys.offerPair(askId, helper));
+  }
+  /** A new offer: saved, remembered as this helper's, and waiting for the next digest. */
+  async addOffer(o: Offer): Promise<void> {
+    await this.saveOffer(o);
+    await this.store.set(keys.offerPair(o.askId, o.helper), o.id);
+    await this.markFresh(o.askId, digestItem('offer', o.id));
   }
 
   intro(id: string): Promise<Intro | undefined> {
-    return this.store.get<Intro>(`intro:${id}`);
+    return this.store.get<Intro>(keys.intro(id));
   }
   saveIntro(i: Intro): Promise<void> {
-    return this.store.set(`intro:${i.id}`, i);
+    return this.store.set(keys.intro(i.id), i);
+  }
+  async addIntro(i: Intro): Promise<void> {
+    await this.saveIntro(i);
+    await this.store.setAdd(sets.intros(i.askId), i.id);
+  }
+  async introsOf(askId: string): Promise<Intro[]> {
+    return this.loadAll(await this.store.setMembers(sets.intros(askId)), (id) => this.intro(id));
+  }
+  /** The intro the asker requested with this responder, if any. */
+  introWith(askId: string, responder: PersonRef): Promise<string | undefined> {
+    return this.store.get<string>(keys.introPair(askId, responder));
+  }
+  saveIntroWith(askId: string, responder: PersonRef, introId: string): Promise<void> {
+    return this.store.set(keys.introPair(askId, responder), introId);
+  }
+  /** Every release of a contact is recorded under its owner. */
+  async recordRelease(r: ContactRelease): Promise<void> {
+    const key = keys.releases(r.owner);
+    const list = (await this.store.get<ContactRelease[]>(key)) ?? [];
+    await this.store.set(key, [...list, r]);
+  }
+  releasesOf(owner: PersonRef): Promise<ContactRelease[]> {
+    return this.store.get<ContactRelease[]>(keys.releases(owner)).then((v) => v ?? []);
+  }
+  deleteReleases(owner: PersonRef): Promise<boolean> {
+    return this.store.delete(keys.releases(owner));
   }
 
+  // --- digests: fresh items, dirty asks, and the items a digest took ---
+
+  /** New items for an ask's next digest: in the ask's fresh set first, then the ask marked dirty. */
+  async markFresh(askId: string, item: string): Promise<void> {
+    // This order is what `settleDirty`'s "off the dirty list last" relies on.
+    await this.store.setAdd(sets.fresh(askId), item);
+    await this.store.setAdd(sets.dirtyAsks, askId);
+  }
+  async freshItems(askId: string): Promise<string[]> {
+    return (await this.store.setMembers(sets.fresh(askId))).sort();
+  }
+  async dirtyAskIds(): Promise<string[]> {
+    return (await this.store.setMembers(sets.dirtyAsks)).sort();
+  }
+  notDirty(askId: string): Promise<void> {
+    return this.store.setRemove(sets.dirtyAsks, askId);
+  }
+  /** Off the dirty list last; a reply that landed meanwhile is in `fresh` and puts it back. */
+  async settleDirty(askId: string): Promise<void> {
+    await this.store.setRemove(sets.dirtyAsks, askId);
+    if ((await this.store.setSize(sets.fresh(askId))) > 0) await this.store.setAdd(sets.dirtyAsks, askId);
+  }
+  /** The items a digest takes are written down before it is sent, so a redo sends the same ones. */
+  takeDigest(askId: string, items: readonly string[]): Promise<void> {
+    return this.store.set(keys.digestPending(askId), [...items]);
+  }
+  pendingDigest(askId: string): Promise<string[] | undefined> {
+    return this.store.get<string[]>(keys.digestPending(askId));
+  }
+  /** A digest is out: its items leave the fresh set, and nothing is pending any more. */
+  async digested(askId: string, items: readonly string[]): Promise<void> {
+    if (items.length) await this.store.setRemove(sets.fresh(askId), ...items);
+    await this.store.delete(keys.digestPending(askId));
+  }
+
+  // --- followers ---
+
+  isFollowing(askId: string, person: PersonRef): Promise<boolean> {
+    return this.store.setHas(sets.followers(askId), personKey(person));
+  }
+  async follow(askId: string, person: PersonRef): Promise<void> {
+    await this.store.setAdd(sets.followers(askId), personKey(person));
+    await this.store.setAdd(sets.following(person), askId);
+  }
+  async unfollow(askId: string, person: PersonRef): Promise<void> {
+    await this.store.setRemove(sets.followers(askId), personKey(person));
+    await this.store.setRemove(sets.following(person), askId);
+  }
+  async followersOf(askId: string): Promise<PersonRef[]> {
+    return (await this.store.setMembers(sets.followers(askId))).sort().map(parsePersonKey);
+  }
+  /** Forget-me: the person follows nothing any more. */
+  async unfollowAll(person: PersonRef): Promise<void> {
+    const following = await this.store.setMembers(sets.following(person));
+    for (const askId of following) await this.store.setRemove(sets.followers(askId), personKey(person));
+    if (following.length) await this.store.setRemove(sets.following(person), ...following);
+  }
+
+  // --- grounds ---
+
   ground(p: Place): Promise<Ground | undefined> {
-    return this.store.get<Ground>(`ground:${placeKey(channelOf(p))}`);
+    return this.store.get<Ground>(keys.ground(placeKey(channelOf(p))));
   }
   async saveGround(g: Ground): Promise<void> {
     const key = placeKey(channelOf(g.place));
-    await this.store.set(`ground:${key}`, g);
+    await this.store.set(keys.ground(key), g);
     await this.store.setAdd(sets.grounds, key);
   }
   async deleteGround(p: Place): Promise<boolean> {
     const key = placeKey(channelOf(p));
     await this.store.setRemove(sets.grounds, key);
-    return this.store.delete(`ground:${key}`);
+    return this.store.delete(keys.ground(key));
   }
   async allGrounds(): Promise<Ground[]> {
-    const keys = await this.store.setMembers(sets.grounds);
-    const found = await Promise.all(keys.map((k) => this.store.get<Ground>(`ground:${k}`)));
-    return found.filter((g): g is Ground => g !== undefined);
+    return this.loadAll(await this.store.setMembers(sets.grounds), (k) => this.store.get<Ground>(keys.ground(k)));
   }
   /** A YAML ground someone disconnected in chat stays disconnected across restarts. */
   groundRemovedByChat(p: Place): Promise<boolean> {
-    return this.store.get<boolean>(`ground-removed:${placeKey(channelOf(p))}`).then((v) => v === true);
+    return this.store.get<boolean>(keys.groundRemoved(placeKey(channelOf(p)))).then((v) => v === true);
   }
   markGroundRemovedByChat(p: Place, removed: boolean): Promise<void | boolean> {
-    const key = `ground-removed:${placeKey(channelOf(p))}`;
+    const key = keys.groundRemoved(placeKey(channelOf(p)));
     return removed ? this.store.set(key, true) : this.store.delete(key);
   }
 
+  // --- people ---
+
   profile(p: PersonRef): Promise<Profile | undefined> {
-    return this.store.get<Profile>(`person:${personKey(p)}`);
+    return this.store.get<Profile>(keys.profile(p));
   }
   saveProfile(p: Profile): Promise<void> {
-    return this.store.set(`person:${personKey(p)}`, p);
+    return this.store.set(keys.profile(p), p);
   }
   deleteProfile(p: PersonRef): Promise<boolean> {
-    return this.store.delete(`person:${personKey(p)}`);
+    return this.store.delete(keys.profile(p));
+  }
+  /** The person's topics change from `before` to `after`: the expert index follows. */
+  async setExpertTopics(person: PersonRef, before: readonly string[], after: readonly string[]): Promise<void> {
+    const key = personKey(person);
+    for (const t of before) await this.store.setRemove(sets.experts(t), key);
+    for (const t of after) await this.store.setAdd(sets.experts(t), key);
+  }
+  /** People who listed any of these topics. */
+  async expertsOn(topics: readonly string[]): Promise<PersonRef[]> {
+    const found = new Set<string>();
+    for (const t of topics) for (const k of await this.store.setMembers(sets.experts(t))) found.add(k);
+    return [...found].map(parsePersonKey);
   }
 
   prompts(p: PersonRef): Promise<OpenPrompt[]> {
-    return this.store.get<OpenPrompt[]>(`prompts:${personKey(p)}`).then((v) => v ?? []);
+    return this.store.get<OpenPrompt[]>(keys.prompts(p)).then((v) => v ?? []);
   }
   savePrompts(p: PersonRef, prompts: OpenPrompt[]): Promise<void | boolean> {
-    const key = `prompts:${personKey(p)}`;
+    const key = keys.prompts(p);
     return prompts.length === 0 ? this.store.delete(key) : this.store.set(key, prompts);
   }
 
+  // --- threads, orphans and buttons ---
+
   threadBinding(thread: Place): Promise<ThreadBinding | undefined> {
-    return this.store.get<ThreadBinding>(`thread:${placeKey(thread)}`);
+    return this.store.get<ThreadBinding>(keys.thread(thread));
   }
   bindThread(thread: Place, b: ThreadBinding): Promise<void> {
-    return this.store.set(`thread:${placeKey(thread)}`, b);
+    return this.store.set(keys.thread(thread), b);
   }
-  action(key: string): Promise<ActionBinding | undefined> {
-    return this.store.get<ActionBinding>(`act:${key}`);
+  /** Keeps a message of a thread nobody knows yet; false when the thread already holds `max`. */
+  async keepOrphan(thread: Place, o: Orphan, max: number): Promise<boolean> {
+    const key = keys.orphans(thread);
+    const list = (await this.store.get<Orphan[]>(key)) ?? [];
+    if (list.length >= max) return false;
+    await this.store.set(key, [...list, o], ORPHAN_TTL_MS);
+    return true;
   }
-  saveAction(key: string, b: ActionBinding, ttlMs: number): Promise<void> {
-    return this.store.set(`act:${key}`, b, ttlMs);
+  /** The orphans of a thread, removed from the store as they are handed over. */
+  async takeOrphans(thread: Place): Promise<Orphan[]> {
+    const key = keys.orphans(thread);
+    const list = await this.store.get<Orphan[]>(key);
+    if (!list?.length) return [];
+    await this.store.delete(key);
+    return list;
   }
 
+  action(key: string): Promise<ActionBinding | undefined> {
+    return this.store.get<ActionBinding>(keys.action(key));
+  }
+  saveAction(key: string, b: ActionBinding): Promise<void> {
+    return this.store.set(keys.action(key), b, ACTION_TTL_MS);
+  }
+
+  // --- the outbox ---
+
   delivery(id: string): Promise<Delivery | undefined> {
-    return this.store.get<Delivery>(`delivery:${id}`);
+    return this.store.get<Delivery>(keys.delivery(id));
   }
   saveDelivery(d: Delivery, ttlMs?: number): Promise<void> {
-    return this.store.set(`delivery:${d.id}`, d, ttlMs);
+    return this.store.set(keys.delivery(d.id), d, ttlMs);
   }
   deliveryCard(id: string): Promise<Card | undefined> {
-    return this.store.get<Card>(`delivery-card:${id}`);
+    return this.store.get<Card>(keys.deliveryCard(id));
   }
-  /** Cards expire on their own: a delivery not sent within weeks has long failed or been sent. */
   saveDeliveryCard(id: string, card: Card): Promise<void> {
-    return this.store.set(`delivery-card:${id}`, card, 30 * 24 * 3600_000);
+    return this.store.set(keys.deliveryCard(id), card, DELIVERY_CARD_TTL_MS);
+  }
+  outboxIds(): Promise<string[]> {
+    return this.store.setMembers(sets.outbox);
+  }
+  inOutbox(deliveryId: string): Promise<void> {
+    return this.store.setAdd(sets.outbox, deliveryId);
+  }
+  outOfOutbox(deliveryId: string): Promise<void> {
+    return this.store.setRemove(sets.outbox, deliveryId);
+  }
+  claimDelivery(deliveryId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.store.acquire(keys.deliveryClaim(deliveryId), owner, ttlMs);
+  }
+  releaseDelivery(deliveryId: string, owner: string): Promise<void> {
+    return this.store.release(keys.deliveryClaim(deliveryId), owner);
   }
 
   /** Loads every id of a set, skipping ids whose document is gone. */
@@ -167,4 +374,8 @@ export class Repo {
     const found = await Promise.all(ids.map(load));
     return found.filter((x): x is Awaited<T> => x !== undefined) as T[];
   }
+}
+
+function dayOf(now: number): string {
+  return new Date(now).toISOString().slice(0, 10);
 }

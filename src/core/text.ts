@@ -1,3 +1,5 @@
+import type { Card } from '../ports/cards.js';
+
 /**
  * Cleaning what people type. Control characters (other than newline and tab), bidi overrides
  * and zero-width characters are removed before anything is stored: they hide text from
@@ -46,4 +48,9 @@ export function excerpt(text: string, max = 80): string {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+}
+
+/** A card of one sentence by feelers. */
+export function textCard(text: string): Card {
+  return { summary: text, blocks: [{ type: 'text', text }] };
 }

@@ -10,13 +10,13 @@ export class TickLock {
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly key: string,
+    private readonly tick: 'digest' | 'expiry',
     private readonly owner: string,
   ) {}
 
   async take(): Promise<boolean> {
     this.renewedAt = this.ctx.now();
-    return this.ctx.store.acquire(this.key, this.owner, this.ctx.settings.claimMs);
+    return this.ctx.repo.takeTick(this.tick, this.owner, this.ctx.settings.claimMs);
   }
 
   /** Extends the lock when a third of it is used; false if another instance has it now (stop). */
@@ -24,10 +24,10 @@ export class TickLock {
     const now = this.ctx.now();
     if (now - this.renewedAt < this.ctx.settings.claimMs / 3) return true;
     this.renewedAt = now;
-    return this.ctx.store.acquire(this.key, this.owner, this.ctx.settings.claimMs);
+    return this.ctx.repo.takeTick(this.tick, this.owner, this.ctx.settings.claimMs);
   }
 
   async release(): Promise<void> {
-    await this.ctx.store.release(this.key, this.owner);
+    await this.ctx.repo.releaseTick(this.tick, this.owner);
   }
 }

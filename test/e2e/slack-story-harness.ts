@@ -10,7 +10,7 @@ import { Engine } from '../../src/core/engine.js';
 import type { EventSink } from '../../src/ports/events.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
-import { sets } from '../../src/core/repo.js';
+import { sets } from '../../src/core/keys.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 import type { Store } from '../../src/ports/store.js';

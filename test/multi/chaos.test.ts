@@ -1,6 +1,6 @@
 import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sets } from '../../src/core/repo.js';
+import { sets } from '../../src/core/keys.js';
 import { FakeSlack, type StoredMessage } from '../fakes/slack/fake-web-api.js';
 import { SlackDriver, slackSignature } from '../fakes/slack/signed-driver.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
