@@ -20,7 +20,7 @@ import {
 } from 'discord.js';
 import { buttonsOf, systemClock, type AdapterHealth, type Card, type ChatAdapter, type ChatEvent, type Clock, type DeliveryLimits, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
 import { registerCommands } from './commands.js';
-import { footerFor, Sender, toDeliveryError, type BodyExtra } from './deliver.js';
+import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
 import { DISCORD_GLOBAL_PACE, pacedRequests, RollingPacer } from './pacer.js';
@@ -146,7 +146,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
   };
   const parseCtx = (): ParseContext => ({ ...ctx, botId: botId() });
   const desk = new InteractionDesk(parseCtx, log);
-  const sender = new Sender(() => client.rest, ownId);
+  const sender = new DiscordSender(() => client.rest, ownId);
 
   function rememberForms(card: Card): void {
     for (const b of buttonsOf(card)) if (b.form) desk.rememberForm(b.id, b.form);

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, webApi } from '@slack/bolt';
 import { FeelersError, systemClock, type AdapterHealth, type Card, type ChatAdapter, type Clock, type DeliveryLimits, type EventOutcome, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
 import { boltLogger } from './bolt-logger.js';
-import { SlackPoster, toDeliveryError } from './delivery.js';
+import { SlackSender, toDeliveryError } from './sender.js';
 import { SlackDirectory } from './directory.js';
 import { StoreInstallations } from './installations.js';
 import { parseInbound, parseUninstall, toChatEvent, type Inbound, type Uninstall } from './parse.js';
@@ -99,7 +99,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const single = installations ? undefined : new SingleWorkspace(new webApi.WebClient(config.botToken, clientOptions), config.botUserId);
   const workspaces: Workspaces = single ?? new InstalledWorkspaces(requireValue(installations), clientOptions, clock);
   const directory = new SlackDirectory(workspaces, clock, log, config.communityNames ?? {});
-  const poster = new SlackPoster({ workspaces, log });
+  const sender = new SlackSender({ workspaces, log });
   const receivers = buildReceivers({
     signingSecret: config.signingSecret,
     appToken: config.appToken,
@@ -304,11 +304,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     handler,
     routes: () => receivers.paths.map((p) => ({ ...p, handler })),
     post: (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> =>
-      guard('post', () => poster.post(to, card, opts.idempotencyKey, opts.maybeSent === true)),
-    update: (ref: MessageRef, card: Card): Promise<void> => guard('update', () => poster.update(ref, card)),
+      guard('post', () => sender.post(to, card, opts.idempotencyKey, opts.maybeSent === true)),
+    update: (ref: MessageRef, card: Card): Promise<void> => guard('update', () => sender.update(ref, card)),
     directMessage: (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
-      guard('dm', () => poster.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true)),
-    notice: (to: PersonRef, where: Place, text: string): Promise<void> => guard('notice', () => poster.notice(to, where, text)),
+      guard('dm', () => sender.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true)),
+    notice: (to: PersonRef, where: Place, text: string): Promise<void> => guard('notice', () => sender.notice(to, where, text)),
   };
 }
 
