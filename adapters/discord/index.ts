@@ -20,7 +20,7 @@ import {
 } from 'discord.js';
 import { buttonsOf, systemClock, type AdapterHealth, type Card, type ChatAdapter, type ChatEvent, type Clock, type DeliveryLimits, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
 import { registerCommands } from './commands.js';
-import { footerFor, Sender, toDeliveryError, type BodyExtra } from './deliver.js';
+import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
 import { DISCORD_GLOBAL_PACE, pacedRequests, RollingPacer } from './pacer.js';
@@ -92,14 +92,142 @@ function intentsFor(messageContent: boolean): GatewayIntentBits[] {
   ];
 }
 
-export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter {
-  const log = config.logger.child({ adapter: NETWORK });
-  // One pacer for every client this adapter makes: a restart must not reset the budget.
-  const pacer = new RollingPacer(DISCORD_GLOBAL_PACE, systemClock);
-  const makeRequest = pacedRequests(DefaultRestOptions.makeRequest, pacer);
-  const makeClient = (): Client => {
+export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapter {
+  return new DiscordAdapter(config);
+}
+
+/**
+ * The port's methods are arrow-function fields, not prototype methods: callers wrap an adapter
+ * by spreading it (`{ ...adapter, start }`), which copies own properties only, and each keeps
+ * this adapter as `this` wherever it is called from.
+ */
+export class DiscordAdapter implements ChatAdapter {
+  readonly network = NETWORK;
+  readonly limits: DeliveryLimits = DISCORD_LIMITS;
+  // Discord allows one gateway session per token and shard (main.ts leases it among instances).
+  readonly singleConnection = true;
+
+  private readonly config: DiscordAdapterConfig;
+  private readonly log: Logger;
+  private readonly makeRequest: typeof DefaultRestOptions.makeRequest;
+  // A destroyed discord.js Client is not reused: start() after stop() makes a new one.
+  private client: Client;
+  private destroyed = false;
+  private selfId: string | undefined;
+  private readonly dmCommunityOf = new Map<string, string>();
+  private readonly dmChannelOf = new Map<string, string>();
+  /** DM channel ids seen or opened: a card "in a thread" there becomes a reply (DMs have no threads). */
+  private readonly dmChannels = new Set<string>();
+  /** Channels known not to be DMs, so a standby (no gateway cache) asks Discord once per channel. */
+  private readonly guildChannels = new Set<string>();
+  private status: { connected: boolean; since?: number | undefined; lastError?: string | undefined } = { connected: false };
+  private readonly ctx: ParseContext;
+  private readonly desk: InteractionDesk;
+  private readonly sender: DiscordSender;
+
+  constructor(config: DiscordAdapterConfig) {
+    this.config = config;
+    this.log = config.logger.child({ adapter: NETWORK });
+    // One pacer for every client this adapter makes: a restart must not reset the budget.
+    const pacer = new RollingPacer(DISCORD_GLOBAL_PACE, systemClock);
+    this.makeRequest = pacedRequests(DefaultRestOptions.makeRequest, pacer);
+    this.client = this.makeClient();
+    this.ctx = {
+      botId: this.botId(),
+      dmCommunity: (userId) =>
+        this.dmCommunityOf.get(userId) ?? config.guildIds?.[0] ?? this.client.guilds.cache.firstKey() ?? DM_GUILD,
+      communityName: (guildId) => config.communityNames?.[guildId] ?? this.client.guilds.cache.get(guildId)?.name,
+    };
+    this.desk = new InteractionDesk(() => this.parseCtx(), this.log);
+    this.sender = new DiscordSender(() => this.client.rest, () => this.ownId());
+  }
+
+  readonly start = async (sink: EventSink): Promise<void> => {
+    if (this.destroyed) {
+      this.client = this.makeClient();
+      this.destroyed = false;
+    }
+    this.wire(sink);
+    await this.login();
+    const appId = this.client.application?.id ?? this.botId();
+    await registerCommands(this.client.rest, appId, this.config.guildIds);
+    this.status = { connected: true, since: Date.now() };
+    this.log.info({ guilds: this.client.guilds.cache.size, messageContent: this.config.messageContent ?? false }, 'discord: ready');
+    // The operator needs this link to add the bot to another server, with the permissions
+    // feelers uses and no more (see invite.ts for why each is there).
+    this.log.info({ inviteUrl: inviteUrl(appId) }, 'discord: invite the bot to a server with this link');
+  };
+
+  readonly stop = async (): Promise<void> => {
+    this.status = { ...this.status, connected: false };
+    this.destroyed = true;
+    await this.client.destroy();
+  };
+
+  readonly health = (): AdapterHealth => ({ ...this.status });
+
+  readonly post = async (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> => {
+    const channelId = to.thread ?? to.channel;
+    this.rememberForms(card);
+    try {
+      if (await this.isDm(to.channel)) return await this.postInDm(to, card, opts);
+      const sent = await this.sender.sendOnce(channelId, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
+      const first = sent[0];
+      if (!first) throw new Error('nothing was sent');
+      const thread = to.thread ?? (card.thread ? await this.startThread(channelId, first, card.thread.title) : undefined);
+      return { network: NETWORK, community: to.community, channel: to.channel, id: first.id, thread };
+    } catch (err) {
+      throw toDeliveryError(err, `post to ${channelId}`);
+    }
+  };
+
+  readonly update = async (ref: MessageRef, card: Card): Promise<void> => {
+    // A message posted inside a thread lives in the thread channel; a message that opened a
+    // thread (thread id = its own id) lives in the parent channel.
+    const channelId = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
+    this.rememberForms(card);
+    try {
+      await this.client.rest.patch(Routes.channelMessage(channelId, ref.id), { body: renderSingle(card) });
+    } catch (err) {
+      throw toDeliveryError(err, `update ${channelId}/${ref.id}`);
+    }
+  };
+
+  readonly directMessage = async (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> => {
+    this.rememberForms(card);
+    try {
+      const channel = await this.openDm(to.user);
+      if (to.community !== DM_GUILD) this.dmCommunityOf.set(to.user, to.community);
+      const sent = await this.sender.sendOnce(channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
+      const first = sent[0];
+      if (!first) throw new Error('nothing was sent');
+      return { network: NETWORK, community: to.community, channel, id: first.id };
+    } catch (err) {
+      throw toDeliveryError(err, `DM to ${to.user}`);
+    }
+  };
+
+  readonly recent = async (thread: Place, limit: number): Promise<ChatEvent[]> =>
+    readRecent(this.client, this.parseCtx(), thread, limit, {
+      messageContent: this.config.messageContent ?? false,
+      isDm: (channelId) => this.isDm(channelId),
+    });
+
+  readonly notice = async (to: PersonRef, where: Place, text: string): Promise<void> => {
+    try {
+      if (await this.desk.answer(to, where, text)) return;
+      const channel = await this.openDm(to.user);
+      await this.client.rest.post(Routes.channelMessages(channel), {
+        body: { content: clip(neutralise(text), 2000), allowed_mentions: { parse: [] } },
+      });
+    } catch (err) {
+      throw toDeliveryError(err, `notice to ${to.user}`);
+    }
+  };
+
+  private makeClient(): Client {
     const c = new Client({
-      intents: intentsFor(config.messageContent ?? false),
+      intents: intentsFor(this.config.messageContent ?? false),
       // Channel: DMs and threads not in cache would otherwise be dropped by discord.js.
       // Message: edits and deletions arrive for messages this process never cached.
       partials: [Partials.Channel, Partials.Message],
@@ -111,96 +239,83 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       rest: {
         version: '10',
         globalRequestsPerSecond: DISCORD_JS_GLOBAL_PER_SEC,
-        makeRequest,
-        ...(config.apiUrl ? { api: config.apiUrl } : {}),
+        makeRequest: this.makeRequest,
+        ...(this.config.apiUrl ? { api: this.config.apiUrl } : {}),
       },
     });
-    c.rest.setToken(config.token);
+    c.rest.setToken(this.config.token);
     return c;
-  };
-  // A destroyed discord.js Client is not reused: start() after stop() makes a new one.
-  let client = makeClient();
-  let destroyed = false;
+  }
 
-  const botId = (): string => client.user?.id ?? '';
-  let selfId: string | undefined;
+  private botId(): string {
+    return this.client.user?.id ?? '';
+  }
+
   /** The bot's id, also on a standby instance that never logged in (REST only). */
-  async function ownId(): Promise<string> {
-    if (client.user) return client.user.id;
-    selfId ??= ((await client.rest.get(Routes.user('@me'))) as APIUser).id;
-    return selfId;
-  }
-  const dmCommunityOf = new Map<string, string>();
-  const dmChannelOf = new Map<string, string>();
-  /** DM channel ids seen or opened: a card "in a thread" there becomes a reply (DMs have no threads). */
-  const dmChannels = new Set<string>();
-  /** Channels known not to be DMs, so a standby (no gateway cache) asks Discord once per channel. */
-  const guildChannels = new Set<string>();
-  let health: { connected: boolean; since?: number | undefined; lastError?: string | undefined } = { connected: false };
-
-  const ctx: ParseContext = {
-    botId: botId(),
-    dmCommunity: (userId) =>
-      dmCommunityOf.get(userId) ?? config.guildIds?.[0] ?? client.guilds.cache.firstKey() ?? DM_GUILD,
-    communityName: (guildId) => config.communityNames?.[guildId] ?? client.guilds.cache.get(guildId)?.name,
-  };
-  const parseCtx = (): ParseContext => ({ ...ctx, botId: botId() });
-  const desk = new InteractionDesk(parseCtx, log);
-  const sender = new Sender(() => client.rest, ownId);
-
-  function rememberForms(card: Card): void {
-    for (const b of buttonsOf(card)) if (b.form) desk.rememberForm(b.id, b.form);
+  private async ownId(): Promise<string> {
+    if (this.client.user) return this.client.user.id;
+    this.selfId ??= ((await this.client.rest.get(Routes.user('@me'))) as APIUser).id;
+    return this.selfId;
   }
 
-  async function deliver(event: ChatEvent, sink: EventSink): Promise<void> {
-    if ('direct' in event && event.direct) dmChannels.add(event.place.channel);
+  private parseCtx(): ParseContext {
+    return { ...this.ctx, botId: this.botId() };
+  }
+
+  private rememberForms(card: Card): void {
+    for (const b of buttonsOf(card)) if (b.form) this.desk.rememberForm(b.id, b.form);
+  }
+
+  private async deliver(event: ChatEvent, sink: EventSink): Promise<void> {
+    if ('direct' in event && event.direct) this.dmChannels.add(event.place.channel);
     if (event.place.community !== DM_GUILD && event.kind !== 'deleted' && !event.actor.isBot) {
-      if (!('direct' in event) || !event.direct) dmCommunityOf.set(event.actor.user, event.place.community);
+      if (!('direct' in event) || !event.direct) this.dmCommunityOf.set(event.actor.user, event.place.community);
     }
     await sink(event);
   }
 
   /** A thread seen before its parent (partial channel) gets fetched so its place is right. */
-  async function complete(m: Message | PartialMessage): Promise<void> {
-    if (m.channel.isThread() && !m.channel.parentId) await client.channels.fetch(m.channelId, { force: true });
+  private async complete(m: Message | PartialMessage): Promise<void> {
+    if (m.channel.isThread() && !m.channel.parentId) await this.client.channels.fetch(m.channelId, { force: true });
   }
 
-  function guard(what: string, fn: () => Promise<void>): void {
+  private guard(what: string, fn: () => Promise<void>): void {
     fn().catch((err: unknown) => {
-      health = { ...health, lastError: err instanceof Error ? err.message : String(err) };
-      log.error({ err, what }, 'discord: event failed');
+      this.status = { ...this.status, lastError: err instanceof Error ? err.message : String(err) };
+      this.log.error({ err, what }, 'discord: event failed');
     });
   }
 
-  function wire(sink: EventSink): void {
+  private wire(sink: EventSink): void {
+    const client = this.client;
     client.on(Events.MessageCreate, (m) =>
-      guard('messageCreate', async () => {
-        await complete(m);
-        await deliver(parseMessage(m, parseCtx()), sink);
+      this.guard('messageCreate', async () => {
+        await this.complete(m);
+        await this.deliver(parseMessage(m, this.parseCtx()), sink);
       }),
     );
     client.on(Events.MessageUpdate, (old, m) =>
-      guard('messageUpdate', async () => {
+      this.guard('messageUpdate', async () => {
         // Link unfurls and pins also fire updates; only a message with an edit time was edited.
         if (m.partial || m.editedTimestamp === null || (!old.partial && old.content === m.content)) return;
-        await complete(m);
-        await deliver(parseEdit(m, parseCtx()), sink);
+        await this.complete(m);
+        await this.deliver(parseEdit(m, this.parseCtx()), sink);
       }),
     );
-    client.on(Events.MessageDelete, (m) => guard('messageDelete', async () => deliver(parseDelete(m, parseCtx()), sink)));
-    client.on(Events.InteractionCreate, (i) => guard('interactionCreate', () => desk.handle(i, (e) => deliver(e, sink))));
-    client.on(Events.ShardDisconnect, () => (health = { ...health, connected: false }));
-    client.on(Events.ShardReconnecting, () => (health = { ...health, connected: false }));
-    client.on(Events.ShardResume, () => (health = { connected: true, since: Date.now(), lastError: health.lastError }));
-    client.on(Events.ShardReady, () => (health = { connected: true, since: Date.now(), lastError: health.lastError }));
-    client.on(Events.ShardError, (err) => (health = { ...health, lastError: err.message }));
+    client.on(Events.MessageDelete, (m) => this.guard('messageDelete', async () => this.deliver(parseDelete(m, this.parseCtx()), sink)));
+    client.on(Events.InteractionCreate, (i) => this.guard('interactionCreate', () => this.desk.handle(i, (e) => this.deliver(e, sink))));
+    client.on(Events.ShardDisconnect, () => (this.status = { ...this.status, connected: false }));
+    client.on(Events.ShardReconnecting, () => (this.status = { ...this.status, connected: false }));
+    client.on(Events.ShardResume, () => (this.status = { connected: true, since: Date.now(), lastError: this.status.lastError }));
+    client.on(Events.ShardReady, () => (this.status = { connected: true, since: Date.now(), lastError: this.status.lastError }));
+    client.on(Events.ShardError, (err) => (this.status = { ...this.status, lastError: err.message }));
   }
 
-  async function startThread(channelId: string, first: APIMessage, title: string): Promise<string | undefined> {
+  private async startThread(channelId: string, first: APIMessage, title: string): Promise<string | undefined> {
     // A thread started from a message has the message's id as its channel id.
     if (first.thread) return first.thread.id;
     try {
-      const thread = (await client.rest.post(Routes.threads(channelId, first.id), {
+      const thread = (await this.client.rest.post(Routes.threads(channelId, first.id), {
         body: { name: threadName(title), auto_archive_duration: THREAD_ARCHIVE_MINUTES },
       })) as APIChannel;
       return thread.id;
@@ -210,37 +325,37 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       // A retry gets the posted message back by its nonce (after a crash, by its footer) and
       // tries the thread again.
       if (mapped.kind !== 'gone') throw mapped;
-      log.warn({ err, channelId }, 'discord: could not start a thread; replies will only come as message replies');
+      this.log.warn({ err, channelId }, 'discord: could not start a thread; replies will only come as message replies');
       return undefined;
     }
   }
 
-  async function openDm(user: string): Promise<string> {
-    const known = dmChannelOf.get(user);
+  private async openDm(user: string): Promise<string> {
+    const known = this.dmChannelOf.get(user);
     if (known) return known;
-    const channel = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: user } })) as APIChannel;
-    dmChannelOf.set(user, channel.id);
-    dmChannels.add(channel.id);
+    const channel = (await this.client.rest.post(Routes.userChannels(), { body: { recipient_id: user } })) as APIChannel;
+    this.dmChannelOf.set(user, channel.id);
+    this.dmChannels.add(channel.id);
     return channel.id;
   }
 
   /** Guild channels and threads are cached from the gateway; only an unknown id costs a GET. */
-  async function isDm(channelId: string): Promise<boolean> {
-    if (dmChannels.has(channelId)) return true;
-    if (guildChannels.has(channelId)) return false;
+  private async isDm(channelId: string): Promise<boolean> {
+    if (this.dmChannels.has(channelId)) return true;
+    if (this.guildChannels.has(channelId)) return false;
     let known;
     try {
-      known = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
+      known = this.client.channels.cache.get(channelId) ?? (await this.client.channels.fetch(channelId));
     } catch {
       // Unknown or unreadable: the send itself will say why.
       return false;
     }
     // null: discord.js read a guild channel of a guild it has not cached (a standby instance).
     if (!known?.isDMBased()) {
-      guildChannels.add(channelId);
+      this.guildChannels.add(channelId);
       return false;
     }
-    dmChannels.add(channelId);
+    this.dmChannels.add(channelId);
     return true;
   }
 
@@ -249,109 +364,19 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
    * made by DM: there, the card's thread is its own message id, and a post into it is a reply
    * to that message (message_reference), which Discord shows linked to the card.
    */
-  async function postInDm(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
+  private async postInDm(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
     const extra: BodyExtra = to.thread ? { message_reference: { message_id: to.thread, fail_if_not_exists: false } } : {};
-    const sent = await sender.sendOnce(to.channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent, extra);
+    const sent = await this.sender.sendOnce(to.channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent, extra);
     const first = sent[0];
     if (!first) throw new Error('nothing was sent');
     return { network: NETWORK, community: to.community, channel: to.channel, id: first.id };
   }
 
-  async function login(): Promise<void> {
-    const history = config.startHistory ?? (config.state ? storeStartHistory(config.state) : undefined);
-    if (history) await guardStart(history, config.clock ?? systemClock, log);
-    const ready = once(client, Events.ClientReady);
-    await client.login(config.token);
+  private async login(): Promise<void> {
+    const history = this.config.startHistory ?? (this.config.state ? storeStartHistory(this.config.state) : undefined);
+    if (history) await guardStart(history, this.config.clock ?? systemClock, this.log);
+    const ready = once(this.client, Events.ClientReady);
+    await this.client.login(this.config.token);
     await ready;
   }
-
-  return {
-    network: NETWORK,
-    limits: DISCORD_LIMITS,
-    // Discord allows one gateway session per token and shard (main.ts leases it among instances).
-    singleConnection: true,
-
-    async start(sink) {
-      if (destroyed) {
-        client = makeClient();
-        destroyed = false;
-      }
-      wire(sink);
-      await login();
-      const appId = client.application?.id ?? botId();
-      await registerCommands(client.rest, appId, config.guildIds);
-      health = { connected: true, since: Date.now() };
-      log.info({ guilds: client.guilds.cache.size, messageContent: config.messageContent ?? false }, 'discord: ready');
-      // The operator needs this link to add the bot to another server, with the permissions
-      // feelers uses and no more (see invite.ts for why each is there).
-      log.info({ inviteUrl: inviteUrl(appId) }, 'discord: invite the bot to a server with this link');
-    },
-
-    async stop() {
-      health = { ...health, connected: false };
-      destroyed = true;
-      await client.destroy();
-    },
-
-    health(): AdapterHealth {
-      return { ...health };
-    },
-
-    async post(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
-      const channelId = to.thread ?? to.channel;
-      rememberForms(card);
-      try {
-        if (await isDm(to.channel)) return await postInDm(to, card, opts);
-        const sent = await sender.sendOnce(channelId, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
-        const first = sent[0];
-        if (!first) throw new Error('nothing was sent');
-        const thread = to.thread ?? (card.thread ? await startThread(channelId, first, card.thread.title) : undefined);
-        return { network: NETWORK, community: to.community, channel: to.channel, id: first.id, thread };
-      } catch (err) {
-        throw toDeliveryError(err, `post to ${channelId}`);
-      }
-    },
-
-    async update(ref: MessageRef, card: Card): Promise<void> {
-      // A message posted inside a thread lives in the thread channel; a message that opened a
-      // thread (thread id = its own id) lives in the parent channel.
-      const channelId = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
-      rememberForms(card);
-      try {
-        await client.rest.patch(Routes.channelMessage(channelId, ref.id), { body: renderSingle(card) });
-      } catch (err) {
-        throw toDeliveryError(err, `update ${channelId}/${ref.id}`);
-      }
-    },
-
-    async directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> {
-      rememberForms(card);
-      try {
-        const channel = await openDm(to.user);
-        if (to.community !== DM_GUILD) dmCommunityOf.set(to.user, to.community);
-        const sent = await sender.sendOnce(channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
-        const first = sent[0];
-        if (!first) throw new Error('nothing was sent');
-        return { network: NETWORK, community: to.community, channel, id: first.id };
-      } catch (err) {
-        throw toDeliveryError(err, `DM to ${to.user}`);
-      }
-    },
-
-    async recent(thread: Place, limit: number): Promise<ChatEvent[]> {
-      return readRecent(client, parseCtx(), thread, limit, { messageContent: config.messageContent ?? false, isDm });
-    },
-
-    async notice(to: PersonRef, where: Place, text: string): Promise<void> {
-      try {
-        if (await desk.answer(to, where, text)) return;
-        const channel = await openDm(to.user);
-        await client.rest.post(Routes.channelMessages(channel), {
-          body: { content: clip(neutralise(text), 2000), allowed_mentions: { parse: [] } },
-        });
-      } catch (err) {
-        throw toDeliveryError(err, `notice to ${to.user}`);
-      }
-    },
-  };
 }

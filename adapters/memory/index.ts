@@ -53,7 +53,16 @@ function render(card: Card): { card: Card; text: string } {
   return { card: clean, text: text === '' ? clean.summary : text };
 }
 
-class MemoryAdapter implements ChatAdapter {
+export function createMemoryAdapter(opts: MemoryAdapterOptions): MemoryAdapter {
+  return new MemoryAdapter(opts);
+}
+
+/**
+ * The port's methods are arrow-function fields, not prototype methods, as in every adapter:
+ * callers wrap an adapter by spreading it (`{ ...adapter, start }`), which copies own
+ * properties only, and each keeps this adapter as `this` wherever it is called from.
+ */
+export class MemoryAdapter implements ChatAdapter {
   readonly network: string;
   readonly limits: DeliveryLimits | undefined;
   private readonly world: MemoryWorld;
@@ -69,31 +78,31 @@ class MemoryAdapter implements ChatAdapter {
     this.botName = opts.botName ?? opts.world.botUser(opts.network).name;
   }
 
-  async start(sink: EventSink): Promise<void> {
+  readonly start = async (sink: EventSink): Promise<void> => {
     if (this.disconnect) throw new Error(`memory adapter ${this.network} is already started`);
     const ctx = { botUser: this.world.botUser(this.network).id, botName: this.botName };
     this.disconnect = this.world.connect(this.network, async (wire) => {
       await sink(parseWire(wire, ctx));
     });
     this.since = this.world.wallNow();
-  }
+  };
 
-  async stop(): Promise<void> {
+  readonly stop = async (): Promise<void> => {
     this.disconnect?.();
     this.disconnect = undefined;
-  }
+  };
 
-  async recent(thread: Place, limit: number): Promise<ChatEvent[]> {
+  readonly recent = async (thread: Place, limit: number): Promise<ChatEvent[]> => {
     this.ownNetwork(thread.network);
     const ctx = { botUser: this.world.botUser(this.network).id, botName: this.botName };
     return this.world.history(thread, limit).map((wire) => parseWire(wire, ctx));
-  }
+  };
 
-  health(): AdapterHealth {
+  readonly health = (): AdapterHealth => {
     return { connected: this.disconnect !== undefined, since: this.disconnect ? this.since : undefined, lastError: this.lastError };
-  }
+  };
 
-  async post(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
+  readonly post = async (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> => {
     this.ownNetwork(to.network);
     const { card: clean, text } = render(card);
     return this.call(() =>
@@ -106,14 +115,14 @@ class MemoryAdapter implements ChatAdapter {
         }),
       ),
     );
-  }
+  };
 
-  async update(ref: MessageRef, card: Card): Promise<void> {
+  readonly update = async (ref: MessageRef, card: Card): Promise<void> => {
     this.ownNetwork(ref.network);
     this.call(() => this.world.api.updateMessage(this.network, ref.id, render(card)));
-  }
+  };
 
-  async directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> {
+  readonly directMessage = async (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> => {
     this.ownNetwork(to.network);
     const { card: clean, text } = render(card);
     return this.call(() => {
@@ -122,12 +131,12 @@ class MemoryAdapter implements ChatAdapter {
         this.world.api.postMessage(this.network, dm, { text, card: clean, idempotencyKey: opts.idempotencyKey, opensThread: false }),
       );
     });
-  }
+  };
 
-  async notice(to: PersonRef, where: Place, text: string): Promise<void> {
+  readonly notice = async (to: PersonRef, where: Place, text: string): Promise<void> => {
     this.ownNetwork(to.network);
     this.call(() => this.world.api.notice(this.network, to, where, neutraliseMentions(text)));
-  }
+  };
 
   private call<T>(fn: () => T): T {
     try {
@@ -146,8 +155,4 @@ class MemoryAdapter implements ChatAdapter {
     this.lastError = err.message;
     throw err;
   }
-}
-
-export function createMemoryAdapter(opts: MemoryAdapterOptions): ChatAdapter {
-  return new MemoryAdapter(opts);
 }

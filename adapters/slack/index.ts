@@ -2,11 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, webApi } from '@slack/bolt';
 import { FeelersError, systemClock, type AdapterHealth, type Card, type ChatAdapter, type Clock, type DeliveryLimits, type EventOutcome, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
 import { boltLogger } from './bolt-logger.js';
-import { SlackPoster, toDeliveryError } from './delivery.js';
+import { SlackSender, toDeliveryError } from './sender.js';
 import { SlackDirectory } from './directory.js';
 import { StoreInstallations } from './installations.js';
 import { parseInbound, parseUninstall, toChatEvent, type Inbound, type Uninstall } from './parse.js';
-import { buildReceivers, type SlackOAuthConfig } from './receivers.js';
+import { buildReceivers, type Receivers, type SlackOAuthConfig } from './receivers.js';
 import { renderFormModal } from './render.js';
 import { InstalledWorkspaces, SingleWorkspace, type Workspaces } from './workspaces.js';
 
@@ -42,23 +42,6 @@ export interface SlackRoute {
   readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-export interface SlackAdapter extends ChatAdapter {
-  readonly network: 'slack';
-  readonly endpoint: string;
-  /**
-   * What to mount: `POST /slack/events` in HTTP mode, and with OAuth `GET /slack/install`
-   * (redirects to Slack's authorize page with the bot scopes and a signed state) and
-   * `GET /slack/oauth_redirect` (exchanges the code, stores the installation). Socket Mode
-   * without OAuth has none.
-   */
-  routes(): SlackRoute[];
-  /**
-   * node:http listener for every route above: verifies the signature (401, no side effect, on
-   * a forged or stale request), answers at once, and hands the event to the sink after.
-   */
-  handler(req: IncomingMessage, res: ServerResponse): void;
-}
-
 const WORKING = 'Working on it…';
 /** Slack wants an answer within 3 s; this leaves room for the network. */
 const ACK_BUDGET_MS = 2_500;
@@ -71,54 +54,193 @@ class RetryLater extends Error {
   }
 }
 
+/** Slack's limits, for the deliverer's token buckets. */
+const SLACK_LIMITS: DeliveryLimits = {
+  // chat.postMessage: about one message a second per channel, bursts allowed briefly.
+  channel: { ratePerSec: 1, burst: 1 },
+  // A few hundred a minute per workspace (300/min = 5/s), a short burst allowed. The
+  // deliverer paces the transmissions themselves (not only the start of each send), so the
+  // bursts reach Slack spaced as declared here.
+  community: { ratePerSec: 5, burst: 5 },
+  // The deliverer's default of 8 sends in flight: more only queues inside the Web API client,
+  // where waiting times vary and bunch the posts into 429s (bench/slack-fan-out).
+  // The Web API client's own work before a request leaves varies by tens of ms under load;
+  // a 429 costs a whole second (Retry-After), this margin 50 ms once per burst.
+  arrivalJitterMs: 50,
+};
+
 export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
-  const log = config.logger.child({ adapter: 'slack' });
-  const clock = config.clock ?? systemClock;
-  const endpoint = config.endpoint ?? '/slack/events';
-  const slackApiUrl = config.apiUrl ? config.apiUrl.replace(/\/?$/, '/') : undefined;
-  // No WebClient retries (and 429s thrown, not waited out): the deliverer owns retries and
-  // paces itself, and a client sleeping on Retry-After would hold an outbox claim meanwhile.
-  const clientOptions: webApi.WebClientOptions = {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-    timeout: 10_000,
-    logger: boltLogger(log.child({ part: 'web-api' })),
-  };
-  if (!config.oauth && !config.botToken) {
-    throw new FeelersError('config_invalid', 'slack adapter: a bot token or OAuth settings are needed');
-  }
-  if (!config.appToken && !config.signingSecret) {
-    // HTTP mode with no secret would answer every request from Slack with 401.
-    throw new FeelersError('config_invalid', 'slack adapter: HTTP mode needs the signing secret (or an app token for Socket Mode)');
-  }
-  if (config.oauth && config.botToken) {
-    log.warn({}, 'SLACK_BOT_TOKEN is ignored with OAuth: each workspace uses the token its install gave');
-  }
-  const installations = config.oauth ? new StoreInstallations(config.oauth.state, log) : undefined;
-  const single = installations ? undefined : new SingleWorkspace(new webApi.WebClient(config.botToken, clientOptions), config.botUserId);
-  const workspaces: Workspaces = single ?? new InstalledWorkspaces(requireValue(installations), clientOptions, clock);
-  const directory = new SlackDirectory(workspaces, clock, log, config.communityNames ?? {});
-  const poster = new SlackPoster({ workspaces, log });
-  const receivers = buildReceivers({
-    signingSecret: config.signingSecret,
-    appToken: config.appToken,
-    endpoint,
-    oauth: config.oauth && installations ? { ...config.oauth, installations } : undefined,
-    clientOptions,
-    socketPingTimeoutMs: config.socketPingTimeoutMs,
-    log,
-  });
-  let app: App | undefined;
-  let sink: EventSink | undefined;
-  let health: AdapterHealth = { connected: false };
+  return new SlackAdapter(config);
+}
 
-  const fail = (err: unknown, what: string): void => {
+/**
+ * Slack through Bolt: events over HTTP (signed POSTs) or Socket Mode, sends through the Web API.
+ *
+ * The port's methods (and `routes`, `handler`) are arrow-function fields, not prototype
+ * methods: callers wrap an adapter by spreading it (`{ ...adapter, start }`), which copies own
+ * properties only, and each keeps this adapter as `this` wherever it is called from.
+ */
+export class SlackAdapter implements ChatAdapter {
+  readonly network = 'slack' as const;
+  /** The path Slack posts events to in HTTP mode. */
+  readonly endpoint: string;
+  readonly limits: DeliveryLimits = SLACK_LIMITS;
+
+  private readonly config: SlackAdapterConfig;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly clientOptions: webApi.WebClientOptions;
+  private readonly installations: StoreInstallations | undefined;
+  private readonly single: SingleWorkspace | undefined;
+  private readonly workspaces: Workspaces;
+  private readonly directory: SlackDirectory;
+  private readonly sender: SlackSender;
+  private readonly receivers: Receivers;
+  private app: App | undefined;
+  private sink: EventSink | undefined;
+  private status: AdapterHealth = { connected: false };
+
+  constructor(config: SlackAdapterConfig) {
+    this.config = config;
+    const log = config.logger.child({ adapter: 'slack' });
+    this.log = log;
+    this.clock = config.clock ?? systemClock;
+    this.endpoint = config.endpoint ?? '/slack/events';
+    const slackApiUrl = config.apiUrl ? config.apiUrl.replace(/\/?$/, '/') : undefined;
+    // No WebClient retries (and 429s thrown, not waited out): the deliverer owns retries and
+    // paces itself, and a client sleeping on Retry-After would hold an outbox claim meanwhile.
+    this.clientOptions = {
+      ...(slackApiUrl ? { slackApiUrl } : {}),
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: 10_000,
+      logger: boltLogger(log.child({ part: 'web-api' })),
+    };
+    if (!config.oauth && !config.botToken) {
+      throw new FeelersError('config_invalid', 'slack adapter: a bot token or OAuth settings are needed');
+    }
+    if (!config.appToken && !config.signingSecret) {
+      // HTTP mode with no secret would answer every request from Slack with 401.
+      throw new FeelersError('config_invalid', 'slack adapter: HTTP mode needs the signing secret (or an app token for Socket Mode)');
+    }
+    if (config.oauth && config.botToken) {
+      log.warn({}, 'SLACK_BOT_TOKEN is ignored with OAuth: each workspace uses the token its install gave');
+    }
+    const installations = config.oauth ? new StoreInstallations(config.oauth.state, log) : undefined;
+    this.installations = installations;
+    this.single = installations ? undefined : new SingleWorkspace(new webApi.WebClient(config.botToken, this.clientOptions), config.botUserId);
+    this.workspaces = this.single ?? new InstalledWorkspaces(requireValue(installations), this.clientOptions, this.clock);
+    this.directory = new SlackDirectory(this.workspaces, this.clock, log, config.communityNames ?? {});
+    this.sender = new SlackSender({ workspaces: this.workspaces, log });
+    this.receivers = buildReceivers({
+      signingSecret: config.signingSecret,
+      appToken: config.appToken,
+      endpoint: this.endpoint,
+      oauth: config.oauth && installations ? { ...config.oauth, installations } : undefined,
+      clientOptions: this.clientOptions,
+      socketPingTimeoutMs: config.socketPingTimeoutMs,
+      log,
+    });
+  }
+
+  readonly start = async (next: EventSink): Promise<void> => {
+    this.sink = next;
+    const single = this.single;
+    if (single) await this.authTest(single);
+    // With one token, botId and botUserId given so Bolt does not run its own auth.test; with
+    // OAuth, Bolt's authorize reads each event's installation from the store.
+    const auth = single
+      ? { token: this.config.botToken, botId: single.self.botId, botUserId: single.self.userId }
+      : this.receivers.authorize
+        ? { authorize: this.receivers.authorize }
+        : {};
+    const app = new App({
+      ...auth,
+      receiver: this.receivers.app,
+      clientOptions: this.clientOptions,
+      logger: boltLogger(this.log.child({ part: 'bolt' })),
+      // Self-messages still reach the core marked isSelf: dropping them is a core rule.
+      ignoreSelf: false,
+    });
+    this.app = app;
+    app.use(async (args) => {
+      const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as Ack) : undefined;
+      const botUserId = typeof args.context.botUserId === 'string' ? args.context.botUserId : single?.self.userId;
+      await this.receive(args.body, ack, botUserId || undefined);
+    });
+    app.error(async (err) => {
+      // Bolt wraps what a middleware throws; a RetryLater must reach the receiver (a 500).
+      const original = (err as { original?: unknown }).original ?? err;
+      if (original instanceof RetryLater) throw original;
+      this.fail(err, 'bolt');
+      this.log.error({ err }, 'slack bolt error');
+    });
+    // In HTTP mode Bolt never listens: main.ts's server calls the receiver's listener.
+    if (this.config.appToken) await app.start();
+    this.status = { connected: true, since: this.clock.now() };
+  };
+
+  readonly stop = async (): Promise<void> => {
+    this.sink = undefined;
+    this.status = { ...this.status, connected: false };
+    if (this.config.appToken && this.app) await this.app.stop();
+  };
+
+  readonly health = (): AdapterHealth => this.status;
+
+  /**
+   * What to mount: `POST /slack/events` in HTTP mode, and with OAuth `GET /slack/install`
+   * (redirects to Slack's authorize page with the bot scopes and a signed state) and
+   * `GET /slack/oauth_redirect` (exchanges the code, stores the installation). Socket Mode
+   * without OAuth has none.
+   */
+  readonly routes = (): SlackRoute[] => this.receivers.paths.map((p) => ({ ...p, handler: this.handler }));
+
+  /**
+   * node:http listener for every route above: verifies the signature (401, no side effect, on
+   * a forged or stale request), answers at once, and hands the event to the sink after.
+   */
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const http = this.receivers.http;
+    if (!http || !this.sink) {
+      // Slack retries a 503; a request before start or after stop is not lost.
+      res.writeHead(503).end();
+      return;
+    }
+    try {
+      http.requestListener(req, res);
+    } catch (err) {
+      this.log.debug({ err, url: req.url }, 'slack handler: not a Slack path');
+      if (!res.headersSent) res.writeHead(404).end();
+    }
+  };
+
+  readonly post = (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> =>
+    this.guard('post', () => this.sender.post(to, card, opts.idempotencyKey, opts.maybeSent === true));
+
+  readonly update = (ref: MessageRef, card: Card): Promise<void> => this.guard('update', () => this.sender.update(ref, card));
+
+  readonly directMessage = (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
+    this.guard('dm', () => this.sender.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true));
+
+  readonly notice = (to: PersonRef, where: Place, text: string): Promise<void> =>
+    this.guard('notice', () => this.sender.notice(to, where, text));
+
+  private fail(err: unknown, what: string): void {
     const message = err instanceof Error ? err.message : String(err);
-    health = { ...health, lastError: `${what}: ${message}` };
-  };
+    this.status = { ...this.status, lastError: `${what}: ${message}` };
+  }
 
-  async function openForm(inbound: Extract<Inbound, { type: 'press' }>): Promise<void> {
+  private async guard<T>(what: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      this.fail(err, what);
+      throw toDeliveryError(err, `slack ${what}`);
+    }
+  }
+
+  private async openForm(inbound: Extract<Inbound, { type: 'press' }>): Promise<void> {
     if (!inbound.form || !inbound.triggerId) return;
     const view = renderFormModal(inbound.actionId, inbound.form, {
       team: inbound.team,
@@ -126,26 +248,26 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       thread: inbound.thread,
     });
     try {
-      const { client } = await workspaces.get(inbound.team);
+      const { client } = await this.workspaces.get(inbound.team);
       await client.views.open({ trigger_id: inbound.triggerId, view: view as never });
     } catch (err) {
-      fail(err, 'views.open');
-      log.warn({ err, actionId: inbound.actionId }, 'slack could not open the form');
+      this.fail(err, 'views.open');
+      this.log.warn({ err, actionId: inbound.actionId }, 'slack could not open the form');
     }
   }
 
-  async function uninstall(u: Uninstall): Promise<void> {
-    if (!installations) {
+  private async uninstall(u: Uninstall): Promise<void> {
+    if (!this.installations) {
       // One token: nothing to delete, but every call will now fail until someone reinstalls.
-      fail(new Error('the app was uninstalled or its token revoked'), 'slack');
-      log.error({ team: u.team }, 'slack: the app was uninstalled or its bot token revoked; reinstall it and set SLACK_BOT_TOKEN');
+      this.fail(new Error('the app was uninstalled or its token revoked'), 'slack');
+      this.log.error({ team: u.team }, 'slack: the app was uninstalled or its bot token revoked; reinstall it and set SLACK_BOT_TOKEN');
       return;
     }
     try {
-      await installations.deleteInstallation({ teamId: u.team, enterpriseId: u.enterprise, isEnterpriseInstall: u.isEnterpriseInstall });
-      if (u.team) workspaces.forget(u.team);
+      await this.installations.deleteInstallation({ teamId: u.team, enterpriseId: u.enterprise, isEnterpriseInstall: u.isEnterpriseInstall });
+      if (u.team) this.workspaces.forget(u.team);
     } catch (err) {
-      log.error({ err, team: u.team }, 'slack: could not remove an installation');
+      this.log.error({ err, team: u.team }, 'slack: could not remove an installation');
     }
   }
 
@@ -157,20 +279,21 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
    * gets a 500 and retries later. (HTTP mode sends the stored ack only when this returns:
    * the receiver runs with processBeforeResponse.)
    */
-  async function receive(body: unknown, ack: Ack | undefined, botUserId: string | undefined): Promise<void> {
+  private async receive(body: unknown, ack: Ack | undefined, botUserId: string | undefined): Promise<void> {
     const inbound = parseInbound(body, botUserId);
     const gone = inbound ? undefined : parseUninstall(body);
+    const sink = this.sink;
     if (!inbound || !sink) {
       await ack?.();
-      if (gone) await uninstall(gone);
+      if (gone) await this.uninstall(gone);
       return;
     }
     // trigger_id lives 3 s: the modal opens before any lookup, and the press is not an event.
     if (inbound.type === 'press' && inbound.form) {
       await ack?.();
-      return openForm(inbound);
+      return this.openForm(inbound);
     }
-    const work = toSink(inbound, body, sink);
+    const work = this.toSink(inbound, body, sink);
     // Wall time, whatever clock the adapter was given: Slack's 3 s are real.
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -184,132 +307,36 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     else await ack?.();
   }
 
-  async function toSink(inbound: Inbound, body: unknown, to: EventSink): Promise<EventOutcome | void> {
+  private async toSink(inbound: Inbound, body: unknown, to: EventSink): Promise<EventOutcome | void> {
     try {
       const botId = inbound.type === 'message' ? inbound.botId : undefined;
-      const { self } = await workspaces.get(inbound.team);
+      const { self } = await this.workspaces.get(inbound.team);
       const [actor, communityName] = await Promise.all([
-        directory.actor(inbound.team, inbound.user, self, botId),
-        directory.communityName(inbound.team),
+        this.directory.actor(inbound.team, inbound.user, self, botId),
+        this.directory.communityName(inbound.team),
       ]);
       const event = toChatEvent(inbound, { actor, communityName, raw: body });
       return event ? await to(event) : undefined;
     } catch (err) {
       // One bad event must not stop the others; the core answers users, this only logs.
-      log.error({ err, eventId: inbound.id, type: inbound.type }, 'slack event failed');
+      this.log.error({ err, eventId: inbound.id, type: inbound.type }, 'slack event failed');
       return undefined;
     }
   }
 
-  async function authTest(s: SingleWorkspace): Promise<void> {
+  private async authTest(s: SingleWorkspace): Promise<void> {
     try {
       const auth = await s.client.auth.test();
       if (!auth.user_id) throw new Error('auth.test returned no user_id');
       s.self = { userId: auth.user_id, botId: auth.bot_id };
     } catch (err) {
-      fail(err, 'auth.test');
+      this.fail(err, 'auth.test');
       throw new FeelersError('slack_auth_failed', `Slack rejected the bot token (auth.test): ${String(err)}`, {
         cause: err,
         userMessage: 'Check slack.botToken (SLACK_BOT_TOKEN): it must be a valid xoxb- token of an installed app.',
       });
     }
   }
-
-  async function start(next: EventSink): Promise<void> {
-    sink = next;
-    if (single) await authTest(single);
-    // With one token, botId and botUserId given so Bolt does not run its own auth.test; with
-    // OAuth, Bolt's authorize reads each event's installation from the store.
-    const auth = single
-      ? { token: config.botToken, botId: single.self.botId, botUserId: single.self.userId }
-      : receivers.authorize
-        ? { authorize: receivers.authorize }
-        : {};
-    app = new App({
-      ...auth,
-      receiver: receivers.app,
-      clientOptions,
-      logger: boltLogger(log.child({ part: 'bolt' })),
-      // Self-messages still reach the core marked isSelf: dropping them is a core rule.
-      ignoreSelf: false,
-    });
-    app.use(async (args) => {
-      const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as Ack) : undefined;
-      const botUserId = typeof args.context.botUserId === 'string' ? args.context.botUserId : single?.self.userId;
-      await receive(args.body, ack, botUserId || undefined);
-    });
-    app.error(async (err) => {
-      // Bolt wraps what a middleware throws; a RetryLater must reach the receiver (a 500).
-      const original = (err as { original?: unknown }).original ?? err;
-      if (original instanceof RetryLater) throw original;
-      fail(err, 'bolt');
-      log.error({ err }, 'slack bolt error');
-    });
-    // In HTTP mode Bolt never listens: main.ts's server calls the receiver's listener.
-    if (config.appToken) await app.start();
-    health = { connected: true, since: clock.now() };
-  }
-
-  async function stop(): Promise<void> {
-    sink = undefined;
-    health = { ...health, connected: false };
-    if (config.appToken && app) await app.stop();
-  }
-
-  function handler(req: IncomingMessage, res: ServerResponse): void {
-    const http = receivers.http;
-    if (!http || !sink) {
-      // Slack retries a 503; a request before start or after stop is not lost.
-      res.writeHead(503).end();
-      return;
-    }
-    try {
-      http.requestListener(req, res);
-    } catch (err) {
-      log.debug({ err, url: req.url }, 'slack handler: not a Slack path');
-      if (!res.headersSent) res.writeHead(404).end();
-    }
-  }
-
-  const guard = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
-    try {
-      return await f();
-    } catch (err) {
-      fail(err, what);
-      throw toDeliveryError(err, `slack ${what}`);
-    }
-  };
-
-  const limits: DeliveryLimits = {
-    // chat.postMessage: about one message a second per channel, bursts allowed briefly.
-    channel: { ratePerSec: 1, burst: 1 },
-    // A few hundred a minute per workspace (300/min = 5/s), a short burst allowed. The
-    // deliverer paces the transmissions themselves (not only the start of each send), so the
-    // bursts reach Slack spaced as declared here.
-    community: { ratePerSec: 5, burst: 5 },
-    // The deliverer's default of 8 sends in flight: more only queues inside the Web API client,
-    // where waiting times vary and bunch the posts into 429s (bench/slack-fan-out).
-    // The Web API client's own work before a request leaves varies by tens of ms under load;
-    // a 429 costs a whole second (Retry-After), this margin 50 ms once per burst.
-    arrivalJitterMs: 50,
-  };
-
-  return {
-    network: 'slack',
-    endpoint,
-    limits,
-    start,
-    stop,
-    health: () => health,
-    handler,
-    routes: () => receivers.paths.map((p) => ({ ...p, handler })),
-    post: (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> =>
-      guard('post', () => poster.post(to, card, opts.idempotencyKey, opts.maybeSent === true)),
-    update: (ref: MessageRef, card: Card): Promise<void> => guard('update', () => poster.update(ref, card)),
-    directMessage: (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
-      guard('dm', () => poster.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true)),
-    notice: (to: PersonRef, where: Place, text: string): Promise<void> => guard('notice', () => poster.notice(to, where, text)),
-  };
 }
 
 function requireValue<T>(v: T | undefined): T {

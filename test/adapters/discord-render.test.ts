@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FORM_SUFFIX, LIMITS, renderCard, renderSingle, threadName } from '../../adapters/discord/render.js';
 import { neutralise, ZWSP } from '../../adapters/discord/sanitize.js';
-import { nonceFor } from '../../adapters/discord/deliver.js';
+import { nonceFor } from '../../adapters/discord/sender.js';
 import { actionIdOf } from '../../adapters/discord/parse.js';
 import type { Card } from '../../src/ports/cards.js';
 import { MENTION_CORPUS, hasLiveMention, stringsIn } from '../fakes/discord/mention-corpus.js';

@@ -56,7 +56,7 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
   return new DeliveryError('transient', `${what}: ${message}`, { cause: err });
 }
 
-export interface PosterOptions {
+export interface SenderOptions {
   readonly workspaces: Workspaces;
   readonly log: Logger;
 }
@@ -67,11 +67,11 @@ export interface PosterOptions {
  * an answer) looks for that metadata before posting: conversations.history and .replies allow
  * apps outside the Marketplace about one call a minute, so every ordinary post skips them.
  */
-export class SlackPoster {
+export class SlackSender {
   private readonly sent = new Map<string, MessageRef>();
   private readonly dmChannels = new Map<string, string>();
 
-  constructor(private readonly o: PosterOptions) {}
+  constructor(private readonly o: SenderOptions) {}
 
   async post(to: Place, card: Card, key: string, maybeSent = false): Promise<MessageRef> {
     const ws = await this.o.workspaces.get(to.community);

@@ -50,7 +50,7 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
 /** Extra fields for every create of one send (a DM "thread" reply's message_reference). */
 export type BodyExtra = Readonly<Record<string, unknown>>;
 
-export class Sender {
+export class DiscordSender {
   constructor(
     private readonly restOf: () => REST,
     /** Async: a standby instance that never logged in asks Discord who it is. */
