@@ -1,4 +1,4 @@
-import { buttonsOf, type Button, type PersonRef, type Place } from '../../src/ports/index.js';
+import { buttonsOf, type PersonRef, type Place } from '../../src/ports/index.js';
 import { NetworkFaults, RateGate, type FaultSpec, type LimitSpec } from './world-faults.js';
 import {
   PlatformError,
@@ -17,6 +17,7 @@ import {
   type WireUser,
 } from './world-types.js';
 import { WorldApi } from './world-api.js';
+import { checkForm } from './world-forms.js';
 
 export type { FormInput, MemberSpec, StoredMessage, StoredNotice, WireEvent, WorldOptions, WorldStats } from './world-types.js';
 export type { FaultSpec, LimitSpec } from './world-faults.js';
@@ -191,7 +192,7 @@ export class MemoryWorld {
     const buttons = msg.card ? buttonsOf(msg.card) : [];
     const found = buttons.find((b) => b.id === button) ?? buttons.find((b) => b.label === button);
     if (!found) throw new Error(`press: message ${messageId} has no button "${button}"`);
-    const submitted = this.checkForm(person, found, form);
+    const submitted = checkForm(person, found, form, (p) => this.member(p).name);
     return { eventId: await this.emit(person, member, place, { type: 'action', actionId: found.id, form: submitted }) };
   }
 
@@ -348,27 +349,6 @@ export class MemoryWorld {
       throw new Error(`${person.user} cannot write in ${ch.dmOf}'s DM channel`);
     }
     return ch;
-  }
-
-  private checkForm(person: PersonRef, button: Button, form: FormInput | undefined): { text?: string; person?: { id: string; name: string } } | undefined {
-    if (!button.form) {
-      if (form !== undefined) throw new Error(`press: button ${button.id} opens no form`);
-      return undefined;
-    }
-    if (form === undefined) throw new Error(`press: button ${button.id} opens a form; pass its submission`);
-    if (button.form.kind === 'text') {
-      const text = 'text' in form ? form.text : undefined;
-      if (typeof text !== 'string') throw new Error(`press: form of ${button.id} wants { text }`);
-      const max = button.form.maxLength;
-      if (max !== undefined && text.length > max) throw new Error(`press: form text longer than ${max}`);
-      return { text };
-    }
-    const picked = 'person' in form ? form.person : undefined;
-    if (!picked) throw new Error(`press: form of ${button.id} wants { person }`);
-    if (picked.network !== person.network || picked.community !== person.community) {
-      throw new Error(`press: a person form picks members of ${person.community} only`);
-    }
-    return { person: { id: picked.user, name: this.member(picked).name } };
   }
 
   private async emit(
