@@ -33,28 +33,18 @@ export type Inbound =
     }
   | { type: 'edited'; id: string; team: string; user: string; channel: string; thread?: string | undefined; ts: string; text: string }
   | { type: 'deleted'; id: string; team: string; user: string; channel: string; thread?: string | undefined; ts: string }
-  | {
-      type: 'press';
-      id: string;
-      team: string;
-      user: string;
-      channel?: string | undefined;
-      thread?: string | undefined;
-      actionId: string;
-      triggerId?: string | undefined;
-      form?: Form | undefined;
-    }
-  | {
-      type: 'submit';
-      id: string;
-      team: string;
-      user: string;
-      channel?: string | undefined;
-      thread?: string | undefined;
-      actionId: string;
-      text?: string | undefined;
-      person?: string | undefined;
-    };
+  | (Interaction & { type: 'press'; triggerId?: string | undefined; form?: Form | undefined })
+  | (Interaction & { type: 'submit'; text?: string | undefined; person?: string | undefined });
+
+/** What a button press and a form submission share: who, where, and which button. */
+interface Interaction {
+  id: string;
+  team: string;
+  user: string;
+  channel?: string | undefined;
+  thread?: string | undefined;
+  actionId: string;
+}
 
 type Obj = Record<string, unknown>;
 
