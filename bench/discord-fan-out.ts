@@ -15,7 +15,7 @@
  * The machine is shared: figures are noisy; read the ratios, not the seconds.
  */
 import { REST, Routes, type APIMessage } from 'discord.js';
-import { DiscordStory } from '../test/fakes/discord/engine-harness.js';
+import { DiscordStory } from '../test/support/discord.js';
 import { FakeDiscord } from '../test/fakes/discord/fake-discord.js';
 import { check, result } from './setup.js';
 

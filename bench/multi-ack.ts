@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import { sets } from '../src/core/repo.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../test/fakes/slack/signed-driver.js';
-import { Cluster, flushDb, openInspector, SIGNING_SECRET, withDb } from '../test/multi/cluster.js';
+import { Cluster, flushDb, openInspector, SIGNING_SECRET, withDb } from '../test/support/cluster.js';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { check, int, result, sleep } from './setup.js';
 import { percentile, postSigned } from './slack-bed.js';

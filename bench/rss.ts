@@ -29,7 +29,7 @@ import type { Ask } from '../src/core/model.js';
 import { sets } from '../src/core/repo.js';
 import { createStore } from '../src/store/create-store.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
-import { Cluster, flushDb, ROOT, withDb } from '../test/multi/cluster.js';
+import { Cluster, flushDb, ROOT, withDb } from '../test/support/cluster.js';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { actor, benchSettings, check, commandEvent, int, messageEvent, result, since, sleep } from './setup.js';
 

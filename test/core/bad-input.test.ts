@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Story } from './harness.js';
+import type { Story } from '../support/core.js';
 import { ask, buttonId, copyOf, counts, handPress, startStory, type WorldCounts } from './helpers.js';
 
 const CRASH = 'something went wrong';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonLabels, type Story } from './harness.js';
+import { buttonLabels, type Story } from '../support/core.js';
 import { ask, copyOf, counts, digest, dmsWith, setTopics, startStory } from './helpers.js';
 
 let st: Story;

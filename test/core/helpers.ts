@@ -3,7 +3,7 @@ import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import type { ActionEvent, Actor } from '../../src/ports/events.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
-import { Story, type StoreKind } from './harness.js';
+import { Story, type StoreKind } from '../support/core.js';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;

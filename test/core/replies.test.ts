@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
-import type { Story } from './harness.js';
+import type { Story } from '../support/core.js';
 import { ask, digest, guildMember, HOUR, occurrences, startStory } from './helpers.js';
 
 let st: Story;

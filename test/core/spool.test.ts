@@ -4,7 +4,7 @@ import { Engine } from '../../src/core/engine.js';
 import { FeelersError } from '../../src/ports/errors.js';
 import type { Store } from '../../src/ports/store.js';
 import { SqliteSpool } from '../../src/store/sqlite-spool.js';
-import { Story } from './harness.js';
+import { Story } from '../support/core.js';
 
 /**
  * A store that can be taken down, as a Redis connection can: every call rejects with

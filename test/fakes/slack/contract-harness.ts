@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../../src/ports/places.js';
-import type { AdapterHarness, Delivered } from '../../contract/adapter-contract.js';
+import type { AdapterHarness, Delivered } from '../../support/contracts/adapter-contract.js';
 import { FakeSlack, type StoredMessage } from './fake-web-api.js';
 import { SlackDriver } from './signed-driver.js';
 import { SIGNING_SECRET } from './stack.js';
