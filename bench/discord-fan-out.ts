@@ -17,7 +17,7 @@
 import { REST, Routes, type APIMessage } from 'discord.js';
 import { DiscordStory } from '../test/support/discord.js';
 import { FakeDiscord } from '../test/fakes/discord/fake-discord.js';
-import { check, result } from './setup.js';
+import { check, result } from './measure.js';
 
 const GUILDS = Number(process.argv[2] ?? 50);
 const PER_GUILD = Number(process.argv[3] ?? 10);

@@ -4,10 +4,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createClient } from '@keyv/redis';
-import { Repo } from '../../src/core/repo.js';
-import type { Store } from '../../src/ports/store.js';
-import { createStore } from '../../src/store/create-store.js';
+import { sleep, until as waitUntil } from './wait.js';
+
+export { deliveryKey, shownText as shown, threadReply } from './slack.js';
+export { sleep };
+export { flushDb, openInspector, withDb } from './redis-server.js';
 
 /**
  * Several real feelers processes (`node --import tsx src/main.ts`) on one Redis, each with its
@@ -341,45 +342,11 @@ export class LoadBalancer {
   }
 }
 
-// ---- Redis, seen from the test --------------------------------------------------------------
-
-/** Empties one Redis database, so a test starts from nothing whatever ran before on it. */
-export async function flushDb(url: string): Promise<void> {
-  const client = createClient({ url });
-  await client.connect();
-  try {
-    await client.flushDb();
-  } finally {
-    await client.close();
-  }
-}
-
-/** The test's own view of the shared store, through the same key layout the engine uses. */
-export async function openInspector(url: string): Promise<{ store: Store; repo: Repo }> {
-  const store = await createStore(url);
-  return { store, repo: new Repo(store) };
-}
-
-/** A Redis URL with a database number (the part after the port). */
-export function withDb(url: string, db: number): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
 // ---- small helpers --------------------------------------------------------------------------
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Waits for a condition the system makes true; a hang is a failure with a message, not a timing check. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string | (() => string), ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(50);
-  }
+/** Waits for a condition the processes make true, checking every 50 ms (each check may cost a request). */
+export function until(cond: () => boolean | Promise<boolean>, what: string | (() => string), ms = 20_000): Promise<void> {
+  return waitUntil(cond, what, ms, 50);
 }
 
 export async function freePort(): Promise<number> {
@@ -403,35 +370,4 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-let tsSeq = 0;
-/** A person's message ts, above the fake's own sequence so it never equals one the bot got. */
-export function personTs(): string {
-  tsSeq += 1;
-  return `${Math.floor(Date.now() / 1000)}.${String(800_000 + tsSeq).padStart(6, '0')}`;
-}
-
-/** A Slack message event in a thread (a reply under a copy). */
-export function threadReply(channel: string, user: string, text: string, threadTs: string): Record<string, unknown> {
-  return { type: 'message', channel, channel_type: 'channel', user, text, ts: personTs(), thread_ts: threadTs };
-}
-
-/** The metadata key feelers stamps on each post (its outbox idempotency key). */
-export function deliveryKey(m: { metadata?: unknown }): string | undefined {
-  const meta = m.metadata as { event_payload?: { key?: unknown } } | undefined;
-  const key = meta?.event_payload?.key;
-  return typeof key === 'string' ? key : undefined;
-}
-
-/** All text a stored Slack message shows: fallback text and every string in its blocks. */
-export function shown(m: { text?: unknown; blocks?: unknown }): string {
-  const out: string[] = [typeof m.text === 'string' ? m.text : ''];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'object' && v !== null) Object.values(v).forEach(walk);
-  };
-  walk(m.blocks);
-  return out.join('\n');
 }

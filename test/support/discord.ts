@@ -1,24 +1,21 @@
 /**
- * The engine with two networks: the memory adapter (TrainingZone, network 'north') and the real
- * Discord adapter (discord.js) against the fake Discord (L&D Guild, channel ask-around).
+ * The Discord layer's set-up: the engine (./core.ts) with two networks, the memory adapter
+ * (TrainingZone, network 'north') and the real Discord adapter (discord.js) against the fake
+ * Discord (L&D Guild, channel ask-around). Used by the Discord stories and the Discord benchmark;
+ * the adapter alone, without the engine, is ./discord-adapter.ts.
  * The clock is real time plus an offset tests can move, because discord.js and the fake run on
  * real timers while digests and expiry read the engine's clock.
  */
-import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js';
-import type { StoredMessage as MemoryMessage } from '../../adapters/memory/world-types.js';
-import { createDiscordAdapter, type DiscordAdapterConfig } from '../../adapters/discord/index.js';
 import { actionIdOf } from '../../adapters/discord/parse.js';
 import type { Clock } from '../../src/ports/clock.js';
-import { Engine } from '../../src/core/engine.js';
-import type { ChatEvent } from '../../src/ports/events.js';
-import { silentLogger } from '../../src/ports/logger.js';
-import type { PersonRef, Place } from '../../src/ports/places.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
-import type { Store } from '../../src/ports/store.js';
-import { createStore } from '../../src/store/create-store.js';
+import type { ChatEvent } from '../../src/ports/events.js';
+import type { PersonRef, Place } from '../../src/ports/places.js';
 import { FakeDiscord, PERM, type FakeDiscordOptions, type Who } from '../fakes/discord/fake-discord.js';
 import type { StoredMessage } from '../fakes/discord/fake-state.js';
+import { EngineBed, trainingZone } from './core.js';
+import { adapterFor, TOKEN } from './discord-adapter.js';
 
 export const GUILD = '910000000000000001';
 export const ASK_AROUND = '910000000000000010';
@@ -59,29 +56,25 @@ export interface StoryOptions {
   extraChannels?: readonly (readonly [string, string])[];
 }
 
-export class DiscordStory {
-  readonly clock = new OffsetClock();
-  readonly world = new MemoryWorld({ clock: this.clock });
+export class DiscordStory extends EngineBed<OffsetClock> {
   /** Discord events the engine finished handling, in order. */
   readonly handled: ChatEvent[] = [];
   readonly anyAnswers: Place;
   readonly jane: PersonRef;
   readonly tess: PersonRef;
   readonly askAround: Place = { network: 'discord', community: GUILD, channel: ASK_AROUND };
-  engine!: Engine;
-  store!: Store;
   adapter!: ChatAdapter;
 
-  private constructor(readonly fake: FakeDiscord) {
-    const w = this.world;
-    w.addCommunity('north', { id: 'T1', name: 'TrainingZone' });
-    this.anyAnswers = w.addChannel('north', 'T1', { id: 'C-any', name: 'any-answers' });
-    this.jane = w.addMember('north', 'T1', { id: 'U-jane', name: 'Jane', handle: '@jane.tz', profileUrl: 'https://tz.example/jane' });
-    this.tess = w.addMember('north', 'T1', { id: 'U-tess', name: 'Tess', admin: true });
+  private constructor(
+    readonly fake: FakeDiscord,
+    private readonly opts: StoryOptions,
+  ) {
+    super(new OffsetClock(), { store: 'memory', settings: engineSettings(opts.settings ?? {}), adapters: ['north', 'discord'] });
+    ({ anyAnswers: this.anyAnswers, jane: this.jane, tzAdmin: this.tess } = trainingZone(this.world));
   }
 
   static async start(opts: StoryOptions = {}): Promise<DiscordStory> {
-    const fake = await FakeDiscord.start({ token: 'story-token', ...opts.fake });
+    const fake = await FakeDiscord.start({ token: TOKEN, ...opts.fake });
     fake.addGuild({
       id: GUILD,
       name: 'L&D Guild',
@@ -113,20 +106,14 @@ export class DiscordStory {
         members: [{ user: DUSERS.gita }],
       });
     }
-    const s = new DiscordStory(fake);
-    s.store = await createStore('memory://', { clock: s.clock });
-    await s.boot(opts);
-    return s;
+    return new DiscordStory(fake, opts).start();
   }
 
-  private async boot(opts: StoryOptions, over: Partial<DiscordAdapterConfig> = {}): Promise<void> {
-    const inner = createDiscordAdapter({
-      token: 'story-token',
-      apiUrl: this.fake.apiUrl,
-      guildIds: opts.globalCommands ? undefined : [GUILD, ...new Set((opts.extraChannels ?? []).map(([g]) => g))],
-      messageContent: opts.messageContent ?? false,
-      logger: silentLogger,
-      ...over,
+  protected override makeAdapter(network: string): ChatAdapter {
+    if (network !== 'discord') return super.makeAdapter(network);
+    const inner = adapterFor(this.fake, {
+      guildIds: this.opts.globalCommands ? undefined : [GUILD, ...new Set((this.opts.extraChannels ?? []).map(([g]) => g))],
+      messageContent: this.opts.messageContent ?? false,
     });
     // Records what the engine finished with, so a test waits on that rather than on time.
     this.adapter = {
@@ -140,24 +127,12 @@ export class DiscordStory {
           }
         }),
     };
-    this.engine = new Engine({
-      store: this.store,
-      adapters: [createMemoryAdapter({ world: this.world, network: 'north' }), this.adapter],
-      clock: this.clock,
-      settings: engineSettings(opts.settings ?? {}),
-    });
-    await this.engine.start();
+    return this.adapter;
   }
 
-  async close(): Promise<void> {
-    await this.engine.stop({ drainMs: 0 });
-    await this.store.close();
+  override async close(): Promise<void> {
+    await super.close();
     await this.fake.stop();
-  }
-
-  /** Let the outbox send what is due. */
-  async settle(): Promise<void> {
-    await this.engine.deliver();
   }
 
   /** Waits until the engine has handled a Discord event that matches, then drains the outbox. */
@@ -194,23 +169,6 @@ export class DiscordStory {
     const m = this.botMessages(channel).at(-1);
     if (!m) throw new Error(`no bot message in ${channel}`);
     return m;
-  }
-
-  /** The newest bot message in a memory place. */
-  lastMemory(place: Place): MemoryMessage {
-    const m = this.world.messagesIn(place).filter((x) => x.byBot).at(-1);
-    if (!m) throw new Error(`no bot message in ${JSON.stringify(place)}`);
-    return m;
-  }
-
-  lastMemoryDm(p: PersonRef): MemoryMessage {
-    const m = this.world.dmsTo(p).at(-1);
-    if (!m) throw new Error(`no DM to ${p.user}`);
-    return m;
-  }
-
-  memoryThread(m: MemoryMessage): Place {
-    return { network: m.network, community: m.community, channel: m.channel, thread: m.thread ?? m.id };
   }
 }
 

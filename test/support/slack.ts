@@ -1,22 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js';
-import type { StoredMessage as WorldMessage } from '../../adapters/memory/world-types.js';
+/**
+ * The Slack layer's set-up: the engine (./core.ts) between a real Slack adapter (real Bolt, HTTP
+ * mode, mounted on node:http at 127.0.0.1) talking to the loopback fake Slack, and the memory
+ * network "south" (L&D Guild). Used by the Slack stories and the Slack benchmarks. Every Slack
+ * input goes through the driver (or a benchmark's client) as a signed request; nothing calls the
+ * engine directly except the scheduler's ticks (digestTick, deliver), as main.ts's cron would.
+ */
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import { Engine } from '../../src/core/engine.js';
+import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
+import { sets } from '../../src/core/repo.js';
+import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 import type { EventSink } from '../../src/ports/events.js';
 import { silentLogger } from '../../src/ports/logger.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
-import { sets } from '../../src/core/repo.js';
-import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
-import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
-import type { Store } from '../../src/ports/store.js';
-import { createStore } from '../../src/store/create-store.js';
 import { FakeSlack, type FakeSlackOptions, type FakeUser, type RecordedCall } from '../fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../fakes/slack/signed-driver.js';
+import { mountOnHttp } from '../fakes/slack/stack.js';
+import { EngineBed, ldGuild, type StoreKind } from './core.js';
+import { until } from './wait.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret';
 export const TEAM = { id: 'T1', name: 'TrainingZone' };
@@ -30,82 +30,58 @@ export const SLACK_USERS: readonly FakeUser[] = [
 ];
 
 export interface SlackWorldOptions {
-  readonly store?: 'memory' | 'sqlite';
+  readonly store?: StoreKind;
   readonly settings?: EngineSettings;
+  /** Merged over TEAM and SLACK_USERS. */
   readonly fake?: FakeSlackOptions;
+  /** The deliverer's in-flight cap for the Slack network instead of the adapter's own (benchmarks: is a figure bound by it?). */
+  readonly concurrency?: number;
 }
 
-/**
- * The engine between a real Slack adapter (real Bolt, HTTP mode, mounted on node:http at
- * 127.0.0.1) talking to the loopback fake Slack, and the memory network "south" (L&D Guild).
- * Every Slack input goes through the driver as a signed request; nothing calls the engine
- * directly except the scheduler's ticks (digestTick, deliver), as main.ts's cron would.
- */
-export class SlackWorld {
-  readonly world = new MemoryWorld();
+export class SlackWorld extends EngineBed {
   readonly askAround: Place;
   readonly harold: PersonRef;
   readonly karyn: PersonRef;
   readonly guildAdmin: PersonRef;
   fake!: FakeSlack;
   adapter!: SlackAdapter;
-  engine!: Engine;
-  store!: Store;
   driver!: SlackDriver;
+  /** Where Slack sends signed requests: the adapter's endpoint on 127.0.0.1. */
+  url!: string;
   /** Events the Slack adapter handed the engine, and how many of them the engine finished. */
   received = 0;
   handled = 0;
-  private server: Server | undefined;
-  private dir: string | undefined;
+  private mounted: { close(): Promise<void> } | undefined;
 
   constructor(private readonly o: SlackWorldOptions = {}) {
-    const w = this.world;
-    w.addCommunity('south', { id: 'G1', name: 'L&D Guild' });
-    this.askAround = w.addChannel('south', 'G1', { id: 'C-ask', name: 'ask-around' });
-    this.harold = w.addMember('south', 'G1', { id: 'U-harold', name: 'Harold', handle: '@harold' });
-    this.karyn = w.addMember('south', 'G1', { id: 'U-karyn', name: 'Karyn' });
-    this.guildAdmin = w.addMember('south', 'G1', { id: 'U-gadmin', name: 'Gita', admin: true });
+    super(undefined, { store: o.store ?? 'memory', settings: o.settings ?? engineSettings(), adapters: ['slack', 'south'] });
+    ({ askAround: this.askAround, harold: this.harold, karyn: this.karyn, guildAdmin: this.guildAdmin } = ldGuild(this.world));
   }
 
-  async start(): Promise<this> {
+  override async start(): Promise<this> {
     this.fake = await FakeSlack.start({ team: TEAM, users: SLACK_USERS, ...this.o.fake });
-    if (this.o.store === 'sqlite') this.dir = mkdtempSync(join(tmpdir(), 'feelers-slack-e2e-'));
-    this.store = await createStore(this.dir ? `sqlite://${join(this.dir, 'feelers.sqlite')}` : 'memory://');
     this.adapter = createSlackAdapter({
       botToken: this.fake.botToken,
       signingSecret: SIGNING_SECRET,
       apiUrl: this.fake.apiUrl,
       logger: silentLogger,
     });
-    this.engine = new Engine({
-      store: this.store,
-      adapters: [this.tracked(this.adapter), createMemoryAdapter({ world: this.world, network: 'south' })],
-      settings: this.o.settings ?? engineSettings(),
-    });
-    await this.engine.start();
-    const adapter = this.adapter;
-    this.server = createServer((req, res) => {
-      if (req.method === 'POST' && (req.url ?? '').split('?')[0] === adapter.endpoint) adapter.handler(req, res);
-      else res.writeHead(404).end();
-    });
-    const server = this.server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${adapter.endpoint}`;
-    this.driver = new SlackDriver({ url, signingSecret: SIGNING_SECRET, teamId: TEAM.id });
-    await this.engine.deliver();
+    await super.start();
+    const mounted = await mountOnHttp(() => this.adapter);
+    this.mounted = mounted;
+    this.url = mounted.url;
+    this.driver = new SlackDriver({ url: this.url, signingSecret: SIGNING_SECRET, teamId: this.fake.team.id });
     return this;
   }
 
-  async close(): Promise<void> {
-    await this.engine.stop({ drainMs: 0 });
-    const server = this.server;
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+  protected override makeAdapter(network: string): ChatAdapter {
+    return network === 'slack' ? this.tracked(this.adapter) : super.makeAdapter(network);
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.mounted?.close();
     await this.fake.close();
-    await this.store.close();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /**
@@ -113,8 +89,10 @@ export class SlackWorld {
    * the engine; counting sink calls lets a test wait for the engine instead of sleeping.
    */
   private tracked(adapter: SlackAdapter): ChatAdapter {
+    const concurrency = this.o.concurrency ?? 0;
     return {
       ...adapter,
+      ...(concurrency > 0 ? { limits: { ...adapter.limits, concurrency } } : {}),
       start: (sink: EventSink) =>
         adapter.start(async (e) => {
           this.received += 1;
@@ -135,36 +113,13 @@ export class SlackWorld {
     return out;
   }
 
-  /** Lets the outbox send everything due. */
-  async settle(): Promise<void> {
-    await this.engine.deliver();
-  }
-
-  /**
-   * Delivers until the outbox is empty. A 429 or a backoff leaves deliveries due later, and
-   * `deliver()` returns rather than holding a pass open for them; this keeps calling it.
-   */
-  async drain(ms = 20_000): Promise<void> {
-    await until(
-      async () => {
-        await this.engine.deliver();
-        return (await this.store.setSize(sets.outbox)) === 0;
-      },
-      'the outbox to empty',
-      ms,
-    );
-  }
-
-  // ---- Slack side ---------------------------------------------------------------------------
-
   slash(user: string, channel: string, command: '/ask' | '/feelers', text: string) {
     return this.through(() => this.driver.command({ command, text, user, channel }));
   }
 
   /** A person's message event (thread reply when `threadTs`). */
   say(user: string, channel: string, text: string, threadTs?: string, extra: Record<string, unknown> = {}) {
-    // Above the fake's own sequence, so a person's ts never equals one the bot got.
-    const ts = `${Math.floor(Date.now() / 1000)}.${String(900_000 + ++tsSeq)}`;
+    const ts = personTs();
     const event = { type: 'message', channel, channel_type: 'channel', user, text, ts, ...(threadTs ? { thread_ts: threadTs } : {}), ...extra };
     return this.through(() => this.driver.event(event)).then((res) => ({ res, ts }));
   }
@@ -186,32 +141,6 @@ export class SlackWorld {
     return all[all.length - 1]?.text ?? '';
   }
 
-  // ---- memory side --------------------------------------------------------------------------
-
-  lastBotPost(place: Place): WorldMessage {
-    const posts = this.world.messagesIn(place).filter((m) => m.byBot);
-    const m = posts[posts.length - 1];
-    if (!m) throw new Error(`no bot message in ${place.channel}`);
-    return m;
-  }
-
-  lastDm(p: PersonRef): WorldMessage {
-    const dms = this.world.dmsTo(p);
-    const m = dms[dms.length - 1];
-    if (!m) throw new Error(`no DM to ${p.user}`);
-    return m;
-  }
-
-  threadOf(m: WorldMessage): Place {
-    return { network: m.network, community: m.community, channel: m.channel, thread: m.thread ?? m.id };
-  }
-
-  // ---- store --------------------------------------------------------------------------------
-
-  async openAskIds(): Promise<string[]> {
-    return this.store.setMembers(sets.openAsks);
-  }
-
   async replyTexts(askId: string): Promise<string[]> {
     const ids = await this.store.setMembers(sets.replies(askId));
     const replies = await Promise.all(ids.map((id) => this.engine.ctx.repo.reply(id)));
@@ -220,14 +149,21 @@ export class SlackWorld {
 }
 
 let tsSeq = 0;
+/** A person's message ts, above the fake's own sequence so it never equals one the bot got. */
+export function personTs(): string {
+  return `${Math.floor(Date.now() / 1000)}.${String(900_000 + ++tsSeq)}`;
+}
 
-/** Waits for a condition the system under test makes true; a hang is a failure, not a timing check. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
+/** A Slack message event in a thread (a reply under a copy). */
+export function threadReply(channel: string, user: string, text: string, threadTs: string): Record<string, unknown> {
+  return { type: 'message', channel, channel_type: 'channel', user, text, ts: personTs(), thread_ts: threadTs };
+}
+
+/** The metadata key feelers stamps on each post (its outbox idempotency key). */
+export function deliveryKey(m: { metadata?: unknown }): string | undefined {
+  const meta = m.metadata as { event_payload?: { key?: unknown } } | undefined;
+  const key = meta?.event_payload?.key;
+  return typeof key === 'string' ? key : undefined;
 }
 
 type SlackButton = { action_id: string; value: string; label: string };

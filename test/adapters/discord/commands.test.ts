@@ -110,8 +110,8 @@ describe('discord commands with the engine behind', () => {
     const self = story.fake.postMessage({ guild: GUILD, channel: card.id, user: story.fake.world.bot.id }, 'feelers echo');
     await story.handledId(hook, 'hookbot');
     await story.handledId(self, 'self');
-    const copy = story.lastMemory(story.anyAnswers);
-    await story.world.say(story.tess, story.memoryThread(copy), 'We pair each new trainer with a buddy.');
+    const copy = story.last(story.anyAnswers);
+    await story.world.say(story.tess, story.thread(copy), 'We pair each new trainer with a buddy.');
     story.clock.advance(10 * 60_000);
     await story.engine.digestTick();
     await story.settle();
@@ -128,7 +128,7 @@ describe('discord commands with the engine behind', () => {
     await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
     await story.world.command(story.jane, story.anyAnswers, 'ask', `Ping test ${MENTION_CORPUS.join(' ')}`);
     await story.settle();
-    const card = story.lastMemory(story.anyAnswers);
+    const card = story.last(story.anyAnswers);
     await story.fake.until(() => story.botMessages(ASK_AROUND)[0], 'the copy');
     // And an ask from Discord carrying the corpus, posted back as its own ask card.
     const ask = story.fake.slashCommand(story.who('harold'), 'ask', { options: { question: `Also ${MENTION_CORPUS.join(' ')}` } });
@@ -169,7 +169,7 @@ describe('discord commands with the engine behind', () => {
     await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
     await story.world.command(story.jane, story.anyAnswers, 'ask', 'Who has a good mentoring scheme?');
     await story.settle();
-    const card = story.lastMemory(story.anyAnswers);
+    const card = story.last(story.anyAnswers);
     const copy = await story.fake.until(() => story.botMessages(ASK_AROUND)[0], 'the copy');
     await story.fake.until(() => story.fake.world.channels.get(copy.id), 'the thread');
 
@@ -186,7 +186,7 @@ describe('discord commands with the engine behind', () => {
     story.clock.advance(10 * 60_000);
     await story.engine.digestTick();
     await story.settle();
-    const digest = story.lastMemory(story.memoryThread(card));
+    const digest = story.last(story.thread(card));
     expect(digest.text.split('Written while the bot was away.')).toHaveLength(2);
   });
 });

@@ -5,7 +5,7 @@
 import { FEELERS_SUBCOMMANDS } from '../../../adapters/discord/commands.js';
 import { actionIdOf } from '../../../adapters/discord/parse.js';
 import type { MessageRef, PersonRef, Place } from '../../../src/ports/places.js';
-import { adapterFor, G, GENERAL, startFake, USERS } from '../../fakes/discord/adapter-harness.js';
+import { adapterFor, G, GENERAL, startFake, USERS } from '../../support/discord-adapter.js';
 import type { FakeDiscord } from '../../fakes/discord/fake-discord.js';
 import type { StoredMessage } from '../../fakes/discord/fake-state.js';
 import { hasLiveMention } from '../../fakes/discord/mention-corpus.js';

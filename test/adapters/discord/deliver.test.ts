@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../../src/ports/cards.js';
 import { DeliveryError } from '../../../src/ports/errors.js';
 import type { MessageEvent } from '../../../src/ports/events.js';
-import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../../fakes/discord/adapter-harness.js';
+import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../../support/discord-adapter.js';
 import type { FakeDiscord } from '../../fakes/discord/fake-discord.js';
 import { MENTION_CORPUS, hasLiveMention, stringsIn } from '../../fakes/discord/mention-corpus.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChatEvent, CommandEvent, MessageEvent } from '../../../src/ports/events.js';
 import type { Logger } from '../../../src/ports/logger.js';
-import { G, GENERAL, USERS, startHarness, type Harness } from '../../fakes/discord/adapter-harness.js';
+import { G, GENERAL, USERS, startHarness, type Harness } from '../../support/discord-adapter.js';
 
 /** A logger that keeps every line, for what the adapter tells the operator at start. */
 function recordingLogger(lines: { obj: object; msg?: string | undefined }[]): Logger {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../../src/ports/cards.js';
 import type { ActionEvent, ChatEvent } from '../../../src/ports/events.js';
-import { G, GENERAL, USERS, startHarness, type Harness } from '../../fakes/discord/adapter-harness.js';
+import { G, GENERAL, USERS, startHarness, type Harness } from '../../support/discord-adapter.js';
 
 let h: Harness | undefined;
 

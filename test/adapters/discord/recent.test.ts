@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../../src/ports/cards.js';
 import type { ChatEvent, MessageEvent } from '../../../src/ports/events.js';
 import type { Place } from '../../../src/ports/places.js';
-import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../../fakes/discord/adapter-harness.js';
+import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../../support/discord-adapter.js';
 import { ASK_AROUND, DiscordStory, GUILD, shownText } from '../../support/discord.js';
 import type { FakeDiscord } from '../../fakes/discord/fake-discord.js';
 
@@ -146,7 +146,7 @@ describe('engine catch-up on Discord after a gap', () => {
     const s = story;
     await s.world.command(s.jane, s.anyAnswers, 'ask', 'Who has run a mentoring circle for new managers?');
     await s.settle();
-    const askCard = s.lastMemory(s.anyAnswers);
+    const askCard = s.last(s.anyAnswers);
     const copy = await s.fake.until(() => s.botMessages(ASK_AROUND)[0], 'the copy');
     const thread = await s.fake.until(() => s.fake.world.channels.get(copy.id), 'the thread on the copy');
 
@@ -167,7 +167,7 @@ describe('engine catch-up on Discord after a gap', () => {
     s.clock.advance(DIGEST_INTERVAL);
     expect(await s.engine.digestTick()).toEqual({ digests: 1 });
     await s.settle();
-    const digest = s.lastMemory(s.memoryThread(askCard)).text;
+    const digest = s.last(s.thread(askCard)).text;
     expect(occurrences(digest, 'we ran one at the city council')).toBe(1);
     expect(occurrences(digest, 'try the Mentoring Network')).toBe(1);
     expect(occurrences(digest, 'our HR team did this last year')).toBe(1);
@@ -176,7 +176,7 @@ describe('engine catch-up on Discord after a gap', () => {
     s.clock.advance(DIGEST_INTERVAL);
     expect(await s.engine.digestTick()).toEqual({ digests: 0 });
     await s.settle();
-    expect(s.lastMemory(s.memoryThread(askCard)).text).toBe(digest);
+    expect(s.last(s.thread(askCard)).text).toBe(digest);
     expect(shownText(copy)).toContain('mentoring circle');
   });
 });

@@ -26,7 +26,7 @@ async function connectedAndAsked(story: DiscordStory) {
   await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
   await story.world.command(story.jane, story.anyAnswers, 'ask', QUESTION);
   await story.settle();
-  const card = story.lastMemory(story.anyAnswers);
+  const card = story.last(story.anyAnswers);
   const copy = await story.fake.until(() => story.botMessages(ASK_AROUND)[0], 'the copy');
   return { card, copy };
 }
@@ -78,7 +78,7 @@ describe('discord story: the engine with the real Discord adapter and the memory
     story.clock.advance(DIGEST_INTERVAL);
     expect(await story.engine.digestTick()).toEqual({ digests: 1 });
     await story.settle();
-    const digest = story.lastMemory(story.memoryThread(card));
+    const digest = story.last(story.thread(card));
     expect(digest.text).toContain('The Open University runs learning circles.');
     expect(digest.text).toContain('Harold (L&D Guild)');
     expect(digest.text).toContain('Buurtzorg');
@@ -101,7 +101,7 @@ describe('discord story: the engine with the real Discord adapter and the memory
     // Harold shares: both sides get the other's contact.
     const share = story.fake.pressButton({ channel: haroldDm, user: DUSERS.harold.id }, request.id, customIdOf(request, 'Share my contact'));
     await story.handledId(share.id, 'Share');
-    expect(story.lastMemoryDm(story.jane).text).toContain('harold@guild.example');
+    expect(story.lastDm(story.jane).text).toContain('harold@guild.example');
     const toHarold = await story.fake.until(() => story.botMessages(haroldDm).find((m) => shownText(m).includes('jane@tz.example')), "Jane's contact for Harold");
     expect(shownText(toHarold)).toContain('https://tz.example/jane');
 
@@ -116,7 +116,7 @@ describe('discord story: the engine with the real Discord adapter and the memory
     const closed = story.fake.world.findMessage(ASK_AROUND, copy.id);
     expect(closed && shownText(closed)).toContain('Jane closed this question');
     expect(closed && labels(closed)).toEqual([]);
-    expect(story.lastMemory(story.memoryThread(card)).text).toContain('You closed this question');
+    expect(story.last(story.thread(card)).text).toContain('You closed this question');
     const toMariaClosed = await story.fake.until(() => story.botMessages(mariaDm).find((m) => shownText(m).includes('Jane closed the question you follow')), "Maria's close");
     expect(toMariaClosed).toBeDefined();
   });
@@ -143,7 +143,7 @@ describe('discord story: the engine with the real Discord adapter and the memory
     story.clock.advance(DIGEST_INTERVAL);
     expect(await story.engine.digestTick()).toEqual({ digests: 1 });
     await story.settle();
-    const digest = story.lastMemory(story.memoryThread(card));
+    const digest = story.last(story.thread(card));
     expect(digest.text).toContain('Learning circles at the OU.');
     expect(digest.text).toContain('Harold (L&D Guild)');
     expect(digest.text).not.toContain('words Discord hides');
@@ -160,9 +160,9 @@ describe('discord story: the engine with the real Discord adapter and the memory
     expect(shownText(askCard)).toContain('Who runs good mentoring schemes?');
     expect(story.fake.requestsTo('POST', /\/threads$/)).toHaveLength(0);
 
-    const copy = story.lastMemory(story.anyAnswers);
+    const copy = story.last(story.anyAnswers);
     expect(copy.text).toContain('Milo in L&D Guild asks:');
-    await story.world.say(story.tess, story.memoryThread(copy), 'Our mentoring circles pair new and old hands.');
+    await story.world.say(story.tess, story.thread(copy), 'Our mentoring circles pair new and old hands.');
     story.clock.advance(DIGEST_INTERVAL);
     expect(await story.engine.digestTick()).toEqual({ digests: 1 });
     await story.settle();

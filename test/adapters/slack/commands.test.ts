@@ -22,7 +22,7 @@ describe('slack commands, signed, with the engine behind', () => {
     expect(ok).toMatchObject({ status: 200, json: undefined });
     await s.settle();
     expect(s.posts(CANY)).toHaveLength(1);
-    expect(await s.openAskIds()).toHaveLength(1);
+    expect(await s.openAsks()).toHaveLength(1);
 
     await s.slash('UJANE', CANY, '/ask', '   ');
     expect(s.lastEphemeral('UJANE')).toContain('Write your question after the command, for example: /ask');
@@ -32,7 +32,7 @@ describe('slack commands, signed, with the engine behind', () => {
     );
     await s.settle();
     expect(s.posts(CANY)).toHaveLength(1);
-    expect(await s.openAskIds()).toHaveLength(1);
+    expect(await s.openAsks()).toHaveLength(1);
   });
 
   it('/feelers connect: an admin connects (with topics), anyone else is refused and nothing is stored', async () => {
@@ -94,7 +94,7 @@ describe('slack commands, signed, with the engine behind', () => {
     await s.settle();
     expect(s.received).toBe(0);
     expect(await s.engine.ctx.repo.ground(cany)).toBeUndefined();
-    expect(await s.openAskIds()).toEqual([]);
+    expect(await s.openAsks()).toEqual([]);
     expect(s.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
   });
 
@@ -107,7 +107,7 @@ describe('slack commands, signed, with the engine behind', () => {
       await s.world.command(s.karyn, s.askAround, 'ask', 'Who has run a mentoring scheme?');
       await s.settle();
       copyTs = s.botMessages(CANY)[0]!.ts;
-      askId = (await s.openAskIds())[0]!;
+      askId = (await s.openAsks())[0]!;
     });
 
     it('a retried event (X-Slack-Retry-Num) is processed once', async () => {
@@ -143,7 +143,7 @@ describe('slack commands, signed, with the engine behind', () => {
     await press('USAM');
     await s.settle();
     expect(s.lastEphemeral('USAM')).toContain('for someone else');
-    const [askId] = await s.openAskIds();
+    const [askId] = await s.openAsks();
     expect((await s.engine.ctx.repo.ask(askId!))?.state).toBe('open');
     expect(s.fake.callsTo('chat.update')).toEqual([]);
     expect(buttonsIn(s.fake.message(CANY, cardTs)?.blocks).map((b) => b.label)).toEqual(['Follow', 'Close']);
@@ -172,8 +172,8 @@ describe('slack: mention syntax in an ask never goes out live', () => {
     // Asked in Slack: the ask card carries the text; the Guild's copy gets a reply with it too.
     await s.slash('UJANE', CANY, '/ask', `Who can help ${corpus}?`);
     await s.settle();
-    const copy = s.lastBotPost(s.askAround);
-    await s.world.say(s.harold, s.threadOf(copy), `Reply ${corpus}`);
+    const copy = s.last(s.askAround);
+    await s.world.say(s.harold, s.thread(copy), `Reply ${corpus}`);
     // Asked in the Guild: the copy lands in Slack, and a Slack reply echoes the corpus.
     await s.world.command(s.karyn, s.askAround, 'ask', `Guild asks ${corpus}`);
     await s.settle();

@@ -34,7 +34,7 @@ describe('slack: fan-out to 20 channels through 429s', () => {
       expect(stored.map((m) => m.text.includes('Karyn in L&amp;D Guild asks')), channel).toEqual([true]);
     }
     // Every copy is known to the engine with the ts Slack gave it, so its thread replies count.
-    const [askId] = await s.openAskIds();
+    const [askId] = await s.openAsks();
     const copyIds = await s.store.setMembers(`copies:${askId!}`);
     const refs = await Promise.all(copyIds.map(async (id) => (await s.engine.ctx.repo.copy(id))?.ref));
     const byChannel = new Map(refs.flatMap((r) => (r ? [[r.channel, r.id] as const] : [])));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { button, buttonsIn, shownText, SlackWorld, until } from '../../support/slack.js';
+import { button, buttonsIn, shownText, SlackWorld } from '../../support/slack.js';
+import { until } from '../../support/wait.js';
 
 const QUESTION = 'Which organisations have a successful culture of collaborative learning? #learning';
 const CANY = 'CANY';
@@ -39,9 +40,9 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     const cardTs = s.botMessages(CANY)[0]!.ts;
 
     // The copy reached the memory network, attributed to the Slack workspace.
-    const copy = s.lastBotPost(s.askAround);
+    const copy = s.last(s.askAround);
     expect(copy.text).toContain('Jane in TrainingZone asks:');
-    await s.world.say(s.harold, s.threadOf(copy), 'Ask me about communities of practice.');
+    await s.world.say(s.harold, s.thread(copy), 'Ask me about communities of practice.');
 
     expect(await s.engine.digestTick()).toEqual({ digests: 1 });
     await s.settle();
@@ -83,14 +84,14 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
 
     await s.world.command(s.karyn, s.askAround, 'ask', 'Who has run a mentoring scheme across two companies?');
     await s.settle();
-    const card = s.lastBotPost(s.askAround);
+    const card = s.last(s.askAround);
     const copies = s.posts(CANY);
     expect(copies).toHaveLength(1);
     const copy = copies[0]!;
     expect(shownText(copy.args)).toContain('Karyn in L&amp;D Guild asks:');
     expect(buttonsIn(copy.args.blocks).map((b) => b.label)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
     const copyTs = s.botMessages(CANY)[0]!.ts;
-    const [askId] = await s.openAskIds();
+    const [askId] = await s.openAsks();
 
     // A thread reply under the copy (a message event with thread_ts) is collected.
     await s.say('USAM', CANY, 'We paired juniors across two firms for a year.', copyTs);
@@ -119,7 +120,7 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     // Both reach the asker's thread on the memory network in the next digest.
     expect(await s.engine.digestTick()).toEqual({ digests: 1 });
     await s.settle();
-    const digest = s.lastBotPost(s.threadOf(card));
+    const digest = s.last(s.thread(card));
     expect(digest.text).toContain('We paired juniors across two firms');
     expect(digest.text).toContain('guild-wide buddy system');
     expect(digest.text).toContain('TrainingZone');

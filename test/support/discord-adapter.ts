@@ -2,11 +2,11 @@
  * A fake Discord with one guild, and the real adapter (real discord.js) connected to it.
  * Roles: `mod` may manage channels, `admin` may manage the server; `jane` and `sam` are members.
  */
-import { createDiscordAdapter, type DiscordAdapterConfig } from '../../../adapters/discord/index.js';
-import type { ChatEvent } from '../../../src/ports/events.js';
-import { silentLogger } from '../../../src/ports/logger.js';
-import type { ChatAdapter } from '../../../src/ports/chat-adapter.js';
-import { FakeDiscord, PERM, type FakeDiscordOptions } from './fake-discord.js';
+import { createDiscordAdapter, type DiscordAdapterConfig } from '../../adapters/discord/index.js';
+import type { ChatEvent } from '../../src/ports/events.js';
+import { silentLogger } from '../../src/ports/logger.js';
+import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
+import { FakeDiscord, PERM, type FakeDiscordOptions } from '../fakes/discord/fake-discord.js';
 
 export const G = '900000000000000001';
 export const GENERAL = '900000000000000010';

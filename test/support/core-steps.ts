@@ -1,9 +1,10 @@
+/** The steps a test takes on a Story (./core.ts): ask, digest, press a button, count what the world shows. */
 import { afterEach } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import type { ActionEvent, Actor } from '../../src/ports/events.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
-import { Story, type StoreKind } from '../support/core.js';
+import { Story, type StoreKind } from './core.js';
 
 export const HOUR = 3600_000;
 export const DAY = 24 * HOUR;
