@@ -9,7 +9,8 @@
  * Run: npx tsx bench/digest-tick.ts [asks] [withReplies] [memory|sqlite|both]
  */
 import type { Place } from '../src/ports/places.js';
-import { actor, Bed, check, cpuMs, int, messageEvent, profiled, result, since, type StoreKind } from './setup.js';
+import { actor, Bed, messageEvent, type StoreKind } from '../test/support/core.js';
+import { check, cpuMs, int, profiled, result, since } from './measure.js';
 
 const ASKS = Number(process.argv[2] ?? 10_000);
 const WITH_REPLIES = Number(process.argv[3] ?? 1_000);
@@ -38,9 +39,9 @@ async function build(kind: StoreKind): Promise<Built> {
     const asker = actor({ ...HOME, user: `asker-${i % 50}` }, `Asker ${i % 50}`);
     await bed.ask(asker, HOME, `Question ${i}: who has moved a team from yearly reviews to continuous feedback?`);
     // Drain as we go, so the outbox never holds thousands of sends at once (as in production).
-    if (i % 500 === 499) await bed.settle();
+    if (i % 500 === 499) await bed.drain();
   }
-  await bed.settle();
+  await bed.drain();
   const askIds = await bed.openAsks();
   const built = performance.now();
   console.log(`  asks: ${int(askIds.length)} open, built in ${since(started).toFixed(1)} s`);

@@ -15,9 +15,9 @@
  * The machine is shared: figures are noisy; read the ratios, not the seconds.
  */
 import { REST, Routes, type APIMessage } from 'discord.js';
-import { DiscordStory } from '../test/fakes/discord/engine-harness.js';
+import { DiscordStory } from '../test/support/discord.js';
 import { FakeDiscord } from '../test/fakes/discord/fake-discord.js';
-import { check, result } from './setup.js';
+import { check, result } from './measure.js';
 
 const GUILDS = Number(process.argv[2] ?? 50);
 const PER_GUILD = Number(process.argv[3] ?? 10);

@@ -12,7 +12,9 @@
  */
 import type { Bucket, DeliveryLimits } from '../src/ports/chat-adapter.js';
 import type { Place } from '../src/ports/places.js';
-import { actor, Bed, check, int, profiled, result, since, sleep } from './setup.js';
+import { actor, Bed } from '../test/support/core.js';
+import { sleep } from '../test/support/wait.js';
+import { check, int, profiled, result, since } from './measure.js';
 
 const NETWORK = 'south';
 const COMMUNITY: Bucket = { ratePerSec: 5, burst: 5 };

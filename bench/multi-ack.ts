@@ -18,10 +18,10 @@ import { loadavg } from 'node:os';
 import { sets } from '../src/core/keys.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../test/fakes/slack/signed-driver.js';
-import { Cluster, flushDb, openInspector, SIGNING_SECRET, withDb } from '../test/multi/cluster.js';
+import { Cluster, flushDb, openInspector, SIGNING_SECRET, withDb } from '../test/support/cluster.js';
 import { startTestRedis } from '../test/support/redis-server.js';
-import { check, int, result, sleep } from './setup.js';
-import { percentile, postSigned } from './slack-bed.js';
+import { sleep } from '../test/support/wait.js';
+import { check, int, percentile, postSigned, result } from './measure.js';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 60);

@@ -9,7 +9,8 @@
  * Run: npx tsx bench/replies-ingest.ts [memoryReplies] [sqliteReplies]
  */
 import type { Place } from '../src/ports/places.js';
-import { actor, Bed, check, cpuMs, int, median, messageEvent, profiled, result, since, type StoreKind } from './setup.js';
+import { actor, Bed, messageEvent, type StoreKind } from '../test/support/core.js';
+import { check, cpuMs, int, median, profiled, result, since } from './measure.js';
 import type { MessageEvent } from '../src/ports/events.js';
 
 const ASKS = 300;
@@ -45,7 +46,7 @@ async function build(kind: StoreKind): Promise<{ bed: Bed; askIds: string[]; thr
     const asker = actor({ ...HOME, user: `asker-${i % 10}` }, `Asker ${i % 10}`);
     await bed.ask(asker, HOME, `Question number ${i}: which organisations have a real culture of collaborative learning?`);
   }
-  await bed.settle();
+  await bed.drain();
   const askIds = await bed.openAsks();
   const threads: Place[] = [];
   for (const id of askIds) threads.push(...(await bed.copyThreads(id)));

@@ -23,15 +23,15 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
-import { createMemoryAdapter, MemoryWorld } from '../adapters/memory/index.js';
-import { Engine } from '../src/core/engine.js';
 import type { Ask } from '../src/core/model.js';
 import { sets } from '../src/core/keys.js';
 import { createStore } from '../src/store/create-store.js';
 import { FakeSlack } from '../test/fakes/slack/fake-web-api.js';
-import { Cluster, flushDb, ROOT, withDb } from '../test/multi/cluster.js';
+import { Cluster, flushDb, ROOT, withDb } from '../test/support/cluster.js';
 import { startTestRedis } from '../test/support/redis-server.js';
-import { actor, benchSettings, check, commandEvent, int, messageEvent, result, since, sleep } from './setup.js';
+import { actor, Bed, messageEvent } from '../test/support/core.js';
+import { sleep } from '../test/support/wait.js';
+import { check, int, result, since } from './measure.js';
 
 const ASKS = Number(process.argv[2] ?? 100_000);
 const REPLIES = Number(process.argv[3] ?? 500_000);
@@ -155,26 +155,16 @@ async function atRest(): Promise<void> {
 async function longStream(): Promise<void> {
   const url = withDb(redis.url, 15);
   await flushDb(url);
-  const store = await createStore(url);
-  const world = new MemoryWorld();
-  world.addCommunity('south', { id: 'G1', name: 'Guild' });
-  const askPlace = world.addChannel('south', 'G1', { id: 'C-ask', name: 'ask' });
-  world.addChannel('south', 'G1', { id: 'C-ground', name: 'ground' });
-  const engine = new Engine({
-    store,
-    adapters: [createMemoryAdapter({ world, network: 'south' })],
-    settings: benchSettings([{ network: 'south', community: 'G1', channel: 'C-ground', topics: [] }]),
-  });
-  await engine.start();
+  const askPlace = { network: 'south', community: 'G1', channel: 'C-ask' };
+  const bed = await Bed.open({ store: { url }, channels: [{ ...askPlace, ground: false }, { network: 'south', community: 'G1', channel: 'C-ground', ground: true }] });
+  const { engine, store } = bed;
   try {
     const asker = actor({ network: 'south', community: 'G1', user: 'U-asker' }, 'Asker');
-    await engine.handle(commandEvent('rss:ask', asker, askPlace, 'Who has run a mentoring scheme across two companies?'));
-    await engine.deliver();
-    const [askId] = await store.setMembers(sets.openAsks);
-    const [copyId] = askId ? await store.setMembers(sets.copies(askId)) : [];
-    const ref = copyId ? (await engine.ctx.repo.copy(copyId))?.ref : undefined;
-    if (!askId || !ref) throw new Error('the copy was not delivered');
-    const thread = { network: ref.network, community: ref.community, channel: ref.channel, thread: ref.thread ?? ref.id };
+    await bed.ask(asker, askPlace, 'Who has run a mentoring scheme across two companies?');
+    await bed.drain();
+    const [askId] = await bed.openAsks();
+    const [thread] = askId ? await bed.copyThreads(askId) : [];
+    if (!askId || !thread) throw new Error('the copy was not delivered');
     const event = (i: number) =>
       messageEvent(`rss:reply:${i}`, actor({ network: 'south', community: 'G1', user: `U${i % 1_000}` }, `Person ${i % 1_000}`), thread, `Answer number ${i}, with a sentence or two of substance.`);
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -226,8 +216,7 @@ async function longStream(): Promise<void> {
     result(`RSS growth over ${int(REPLIES)} replies (from ${int(base?.at ?? 0)})`, mb(growth), `< ${FLAT_MB} MB (flat)`, growth / 1024 / 1024 < FLAT_MB);
     check('rss: replies stored = replies sent', stored === REPLIES, `stored ${int(stored)} / sent ${int(REPLIES)}`);
   } finally {
-    await engine.stop({ drainMs: 0 });
-    await store.close();
+    await bed.close();
   }
 }
 

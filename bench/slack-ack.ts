@@ -15,8 +15,10 @@
 import { Agent } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sets } from '../src/core/keys.js';
-import { check, int, result, sleep } from './setup.js';
-import { percentile, postSigned, SIGNING_SECRET, SlackBed } from './slack-bed.js';
+import { ASK_AROUND, benchSettings } from '../test/support/core.js';
+import { SIGNING_SECRET, SlackWorld } from '../test/support/slack.js';
+import { sleep } from '../test/support/wait.js';
+import { check, int, percentile, postSigned, result } from './measure.js';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 30);
@@ -25,15 +27,18 @@ const CHANNEL = 'CBENCH';
 const PEOPLE = 50;
 
 const users = Array.from({ length: PEOPLE }, (_, i) => ({ id: `UP${String(i).padStart(3, '0')}`, name: `person${i}`, realName: `Person ${i}` }));
-const bed = await SlackBed.open({
+const bed = await new SlackWorld({
   store: 'sqlite',
   fake: { team: { id: 'T1', name: 'TrainingZone' }, users },
-  slackGrounds: [{ network: 'slack', community: 'T1', channel: CHANNEL }],
-});
+  settings: benchSettings([ASK_AROUND, { network: 'slack', community: 'T1', channel: CHANNEL }]),
+  // SLACK_BENCH_CONCURRENCY overrides the deliverer's in-flight cap for the Slack network, to see
+  // whether a figure is bound by it.
+  concurrency: Number(process.env.SLACK_BENCH_CONCURRENCY ?? 0),
+}).start();
 
 // One ask from the Guild, copied into the Slack channel: the events answer that copy.
 await bed.world.command(bed.karyn, bed.askAround, 'ask', 'Who has run a mentoring scheme across two companies?');
-await bed.drain();
+await bed.drain(600_000);
 const copy = bed.fake.messagesIn(CHANNEL).find((m) => m.user === bed.fake.botUserId && !m.thread_ts);
 const [askId] = await bed.store.setMembers(sets.openAsks);
 if (!copy || !askId) throw new Error('the copy did not reach the Slack channel');

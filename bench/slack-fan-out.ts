@@ -24,8 +24,10 @@ import type { Place } from '../src/ports/places.js';
 import type { Bucket } from '../src/ports/chat-adapter.js';
 import { FakeSlack, type RecordedCall } from '../test/fakes/slack/fake-web-api.js';
 import type { RateLimits } from '../test/fakes/slack/token-buckets.js';
-import { check, int, result, sleep } from './setup.js';
-import { SlackBed } from './slack-bed.js';
+import { ASK_AROUND, benchSettings } from '../test/support/core.js';
+import { SlackWorld } from '../test/support/slack.js';
+import { sleep } from '../test/support/wait.js';
+import { check, int, result } from './measure.js';
 
 const CHANNEL: Bucket = { ratePerSec: 1, burst: 1 };
 const WORKSPACE: Bucket = { ratePerSec: 5, burst: 5 };
@@ -102,12 +104,19 @@ interface AdapterRun {
 }
 
 async function viaAdapter(c: Case, channels: Place[]): Promise<AdapterRun> {
-  const bed = await SlackBed.open({ store: STORE, fake: { team: { id: 'T000', name: 'Org' }, rateLimits: limits }, slackGrounds: channels });
+  const bed = await new SlackWorld({
+    store: STORE,
+    fake: { team: { id: 'T000', name: 'Org' }, rateLimits: limits },
+    settings: benchSettings([ASK_AROUND, ...channels]),
+    // SLACK_BENCH_CONCURRENCY overrides the deliverer's in-flight cap for the Slack network (on
+    // this machine, 8 beat 32: more in flight, more arrival jitter, more 429s).
+    concurrency: Number(process.env.SLACK_BENCH_CONCURRENCY ?? 0),
+  }).start();
   try {
     const t0 = performance.now();
     await bed.world.command(bed.karyn, bed.askAround, 'ask', 'Who has run a mentoring scheme across two companies? #mentoring');
     const intake = (performance.now() - t0) / 1000;
-    await bed.drain();
+    await bed.drain(600_000);
     const seconds = (performance.now() - t0) / 1000;
     const perChannel = new Map<string, number>();
     for (const p of channels) perChannel.set(p.channel, bed.fake.messagesIn(p.channel).filter((m) => !m.thread_ts).length);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Story } from './harness.js';
-import { ask, buttonId, copyOf, counts, handPress, startStory, type WorldCounts } from './helpers.js';
+import type { Story } from '../support/core.js';
+import { ask, buttonId, copyOf, counts, handPress, startStory, type WorldCounts } from '../support/core-steps.js';
 
 const CRASH = 'something went wrong';
 

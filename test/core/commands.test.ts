@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonLabels, type Story } from './harness.js';
-import { ask, copyOf, counts, digest, dmsWith, setTopics, startStory } from './helpers.js';
+import { buttonLabels, type Story } from '../support/core.js';
+import { ask, copyOf, counts, digest, dmsWith, setTopics, startStory } from '../support/core-steps.js';
 
 let st: Story;
 beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CommandEvent } from '../../src/ports/events.js';
 import type { PersonRef } from '../../src/ports/places.js';
-import type { Story } from './harness.js';
-import { ask, buttonId, copyOf, DAY, digest, guildMember, handPress, measure, storyPerTest } from './helpers.js';
+import type { Story } from '../support/core.js';
+import { ask, buttonId, copyOf, DAY, digest, guildMember, handPress, measure, storyPerTest } from '../support/core-steps.js';
 
 const started = storyPerTest();
 

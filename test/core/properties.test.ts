@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import type { ActionEvent } from '../../src/ports/events.js';
 import type { PersonRef } from '../../src/ports/places.js';
-import { Story } from './harness.js';
+import { Story } from '../support/core.js';
 
 const HAROLD_CONTACT = 'harold-private@guild.example';
 const JANE_CONTACT = 'jane-private@tz.example';

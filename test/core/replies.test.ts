@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
-import type { Story } from './harness.js';
-import { ask, digest, guildMember, HOUR, occurrences, startStory } from './helpers.js';
+import type { Story } from '../support/core.js';
+import { ask, digest, guildMember, HOUR, occurrences, startStory } from '../support/core-steps.js';
 
 let st: Story;
 let card: StoredMessage;

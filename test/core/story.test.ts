@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
-import { buttonLabels, Story, type StoreKind } from './harness.js';
+import { buttonLabels, Story, type StoreKind } from '../support/core.js';
 
 const QUESTION = 'Which organisations have a successful culture of collaborative learning? #learning';
 const DIGEST_INTERVAL = 10 * 60_000;

@@ -4,6 +4,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@keyv/redis';
+import { Repo } from '../../src/core/repo.js';
+import type { Store } from '../../src/ports/store.js';
+import { createStore } from '../../src/store/create-store.js';
 
 /**
  * A throwaway Redis for tests. `FEELERS_TEST_REDIS_URL` points the shared tests at an existing
@@ -184,4 +188,30 @@ function pingOnce(host: string, port: number): Promise<boolean> {
       resolve(reply.startsWith('+PONG'));
     });
   });
+}
+
+// ---- Redis, seen from the test --------------------------------------------------------------
+
+/** Empties one Redis database, so a test starts from nothing whatever ran before on it. */
+export async function flushDb(url: string): Promise<void> {
+  const client = createClient({ url });
+  await client.connect();
+  try {
+    await client.flushDb();
+  } finally {
+    await client.close();
+  }
+}
+
+/** The test's own view of the shared store, through the same key layout the engine uses. */
+export async function openInspector(url: string): Promise<{ store: Store; repo: Repo }> {
+  const store = await createStore(url);
+  return { store, repo: new Repo(store) };
+}
+
+/** A Redis URL with a database number (the part after the port). */
+export function withDb(url: string, db: number): string {
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
 }

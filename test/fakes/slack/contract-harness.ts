@@ -1,12 +1,10 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createSlackAdapter } from '../../../adapters/slack/index.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import type { MessageRef, PersonRef, Place } from '../../../src/ports/places.js';
-import type { AdapterHarness, Delivered } from '../../contract/adapter-contract.js';
+import type { AdapterHarness, Delivered } from '../../support/contracts/adapter-contract.js';
 import { FakeSlack, type StoredMessage } from './fake-web-api.js';
 import { SlackDriver } from './signed-driver.js';
-import { SIGNING_SECRET } from './stack.js';
+import { mountOnHttp, SIGNING_SECRET } from './stack.js';
 
 const TEAM = 'T1';
 const person = (user: string): PersonRef => ({ network: 'slack', community: TEAM, user });
@@ -44,13 +42,8 @@ export async function slackHarness(): Promise<AdapterHarness> {
     apiUrl: fake.apiUrl,
     logger: silentLogger,
   });
-  const server = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === adapter.endpoint) adapter.handler(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${adapter.endpoint}`;
-  const driver = new SlackDriver({ url, signingSecret: SIGNING_SECRET, teamId: TEAM });
+  const mounted = await mountOnHttp(() => adapter);
+  const driver = new SlackDriver({ url: mounted.url, signingSecret: SIGNING_SECRET, teamId: TEAM });
   const channel: Place = { network: 'slack', community: TEAM, channel: 'C0GENERAL' };
   const dmOf = (p: PersonRef): string => `D${p.user}`;
 
@@ -191,8 +184,7 @@ export async function slackHarness(): Promise<AdapterHarness> {
     isLiveMention: isSlackLiveMention,
     liveMentionSample: 'hi <!channel>',
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mounted.close();
       await fake.close();
     },
   };

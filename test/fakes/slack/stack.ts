@@ -24,6 +24,26 @@ export interface SlackStack {
   close(): Promise<void>;
 }
 
+/**
+ * Mounts the adapter's endpoint on a node:http server at 127.0.0.1, the way main.ts mounts it;
+ * `current` is read at each request, so a restarted adapter takes over the same URL.
+ */
+export async function mountOnHttp(current: () => SlackAdapter): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const adapter = current();
+    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === adapter.endpoint) adapter.handler(req, res);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${current().endpoint}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
 export async function startSlackStack(
   o: { fake?: FakeSlackOptions; adapter?: Partial<SlackAdapterConfig>; fakeInstance?: FakeSlack; sink?: EventSink } = {},
 ): Promise<SlackStack> {
@@ -42,13 +62,8 @@ export async function startSlackStack(
   };
   let adapter = createSlackAdapter(config());
   await adapter.start(sink);
-  const server: Server = createServer((req, res) => {
-    if (req.method === 'POST' && (req.url ?? '').split('?')[0] === adapter.endpoint) adapter.handler(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${adapter.endpoint}`;
-  const driver = new SlackDriver({ url, signingSecret: SIGNING_SECRET, teamId: fake.team.id });
+  const mounted = await mountOnHttp(() => adapter);
+  const driver = new SlackDriver({ url: mounted.url, signingSecret: SIGNING_SECRET, teamId: fake.team.id });
 
   async function waitForEvents(n: number, ms = 5000): Promise<ChatEvent[]> {
     const until = Date.now() + ms;
@@ -75,8 +90,7 @@ export async function startSlackStack(
     },
     async close() {
       await adapter.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mounted.close();
       if (!o.fakeInstance) await fake.close();
     },
   };

@@ -1,4 +1,0 @@
-import { MemoryStore } from '../../src/store/memory-store.js';
-import { runStoreContract } from './store-contract.js';
-
-runStoreContract('memory', async (clock) => new MemoryStore(clock));
