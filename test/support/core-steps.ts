@@ -138,3 +138,15 @@ export function storyPerTest(): (...args: Parameters<typeof startStory>) => Prom
     return s;
   };
 }
+
+export const QUESTION = 'Which organisations have a successful culture of collaborative learning? #learning';
+export const DIGEST_INTERVAL = 10 * 60_000;
+
+/** Both communities connected, Jane's question asked and out: the story's opening. */
+export async function askedAndCopiedOn(kind: StoreKind): Promise<{ s: Story; card: StoredMessage; copy: StoredMessage }> {
+  const s = await new Story(kind).start();
+  await s.connectBoth();
+  await s.world.command(s.jane, s.anyAnswers, 'ask', QUESTION);
+  await s.settle();
+  return { s, card: s.last(s.anyAnswers), copy: s.last(s.askAround) };
+}
