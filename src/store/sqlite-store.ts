@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return (await this.docs.get(key)) as T | undefined;
+    return await this.docs.get<T>(key);
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
