@@ -123,7 +123,8 @@ export class ExclusiveAdapter implements ChatAdapter {
         await this.inner.start(this.sink);
         this.active = true;
         log.info({ network: this.network }, 'this instance now holds the connection');
-        if (!starting) await this.opts.onActive?.().catch((err: unknown) => log.warn({ err }, 'catch-up after taking the connection failed'));
+        if (!starting)
+          await this.opts.onActive?.().catch((err: unknown) => log.warn({ err }, 'catch-up after taking the connection failed'));
       }
     } else if (this.active) {
       await this.resign('another instance holds the lease');

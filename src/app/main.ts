@@ -101,7 +101,10 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
     });
     const port = await http.listen(config.port, opts.host);
     undo.push(() => http.close());
-    logger.info({ port, store: store.kind, networks: adapters.map((a) => a.network), configFile: config.configFile ?? null }, 'feelers listening');
+    logger.info(
+      { port, store: store.kind, networks: adapters.map((a) => a.network), configFile: config.configFile ?? null },
+      'feelers listening',
+    );
 
     await engine.start();
     const started = engine;
@@ -176,7 +179,9 @@ export async function runMain(): Promise<void> {
   } catch (err) {
     // Bad configuration is the person's to fix: print the sentence that says how, not a stack.
     const e = asFeelersError(err);
-    process.stderr.write(`feelers could not start (${e.code}):\n${e instanceof FeelersError && e.code !== 'unexpected' ? e.message : String(err)}\n`);
+    process.stderr.write(
+      `feelers could not start (${e.code}):\n${e instanceof FeelersError && e.code !== 'unexpected' ? e.message : String(err)}\n`,
+    );
     process.exit(1);
   }
 

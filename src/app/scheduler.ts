@@ -55,10 +55,7 @@ export class Scheduler {
 
   start(): void {
     for (const task of this.tasks.values()) void task.start();
-    this.log.info(
-      { jobs: Object.fromEntries([...this.tasks].map(([n, t]) => [n, t.getPattern()])) },
-      'scheduler started (UTC)',
-    );
+    this.log.info({ jobs: Object.fromEntries([...this.tasks].map(([n, t]) => [n, t.getPattern()])) }, 'scheduler started (UTC)');
   }
 
   /** Run one job now, as a tick would (node-cron's manual execution). */
@@ -108,9 +105,7 @@ function cronLogger(log: Logger): CronLogger {
   return {
     info: (message) => log.info({}, message),
     warn: (message) => log.warn({}, message),
-    error: (message, err) =>
-      message instanceof Error ? log.error({ err: message }, 'node-cron error') : log.error({ err }, message),
-    debug: (message, err) =>
-      message instanceof Error ? log.debug({ err: message }, 'node-cron') : log.debug({ err }, message),
+    error: (message, err) => (message instanceof Error ? log.error({ err: message }, 'node-cron error') : log.error({ err }, message)),
+    debug: (message, err) => (message instanceof Error ? log.debug({ err: message }, 'node-cron') : log.debug({ err }, message)),
   };
 }

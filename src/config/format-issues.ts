@@ -79,7 +79,9 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v);
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  // Neither YAML nor the environment can hold these; name the kind rather than print code.
+  return `a ${typeof v}`;
 }
 
 /** The known key within edit distance 2 of what was typed, if exactly one is that close. */

@@ -49,7 +49,11 @@ function slackFrom(v: EnvInput): SlackConfig | undefined {
       (k) => v[k] !== undefined,
     );
     if (stray) {
-      throw missing('SLACK_BOT_TOKEN', `${stray} is set but SLACK_BOT_TOKEN is not`, 'SLACK_BOT_TOKEN=xoxb-... (or SLACK_CLIENT_ID for OAuth installs)');
+      throw missing(
+        'SLACK_BOT_TOKEN',
+        `${stray} is set but SLACK_BOT_TOKEN is not`,
+        'SLACK_BOT_TOKEN=xoxb-... (or SLACK_CLIENT_ID for OAuth installs)',
+      );
     }
     return undefined;
   }

@@ -43,7 +43,13 @@ const flag = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
 
 export const envSchema = z.object({
-  PORT: optional(z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.int().max(65535))),
+  PORT: optional(
+    z
+      .string()
+      .regex(/^\d{1,5}$/)
+      .transform(Number)
+      .pipe(z.int().max(65535)),
+  ),
   // The scheme is checked by the store factory, which knows which backends exist.
   FEELERS_STORE: optional(z.string().regex(/^[a-z][a-z0-9+.-]*:\/\//i)),
   FEELERS_CONFIG: optional(z.string()),
@@ -90,9 +96,7 @@ export const yamlSchema = z.strictObject({
     )
     .optional(),
   connect: z.strictObject({ allowAnyone: z.boolean().optional() }).optional(),
-  schedule: z
-    .strictObject({ digest: cron.optional(), expirySweep: cron.optional(), outboxRetry: cron.optional() })
-    .optional(),
+  schedule: z.strictObject({ digest: cron.optional(), expirySweep: cron.optional(), outboxRetry: cron.optional() }).optional(),
   limits: z
     .strictObject({
       asksPerDay: count(1).optional(),
@@ -131,8 +135,14 @@ export const yamlHints: Readonly<Record<string, Hint>> = {
   'communities[].network': { expected: 'a network name in lower case', example: 'network: slack' },
   'communities[].id': idHint('id', 'T0123ABCD'),
   'communities[].name': { expected: 'a display name', example: 'name: Acme Engineering' },
-  grounds: { expected: 'a list of { network, community, channel, topics }', example: 'grounds: [{ network: slack, community: "T0123ABCD", channel: "C0123ABCD", topics: [rust] }]' },
-  'grounds[]': { expected: 'a mapping with network, community, channel and topics', example: '- { network: discord, community: "123456789012345678", channel: "234567890123456789", topics: [] }' },
+  grounds: {
+    expected: 'a list of { network, community, channel, topics }',
+    example: 'grounds: [{ network: slack, community: "T0123ABCD", channel: "C0123ABCD", topics: [rust] }]',
+  },
+  'grounds[]': {
+    expected: 'a mapping with network, community, channel and topics',
+    example: '- { network: discord, community: "123456789012345678", channel: "234567890123456789", topics: [] }',
+  },
   'grounds[].network': { expected: 'a network name in lower case', example: 'network: discord' },
   'grounds[].community': idHint('community', '123456789012345678'),
   'grounds[].channel': idHint('channel', '234567890123456789'),

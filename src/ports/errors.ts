@@ -33,11 +33,7 @@ export class DeliveryError extends FeelersError {
   readonly kind: 'rate_limited' | 'gone' | 'transient';
   readonly retryAfterMs?: number | undefined;
 
-  constructor(
-    kind: 'rate_limited' | 'gone' | 'transient',
-    message: string,
-    opts: { cause?: unknown; retryAfterMs?: number } = {},
-  ) {
+  constructor(kind: 'rate_limited' | 'gone' | 'transient', message: string, opts: { cause?: unknown; retryAfterMs?: number } = {}) {
     super(`delivery_${kind}`, message, opts.cause === undefined ? {} : { cause: opts.cause });
     this.name = 'DeliveryError';
     this.kind = kind;

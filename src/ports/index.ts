@@ -25,13 +25,4 @@ export type {
   MessageEvent,
 } from './events.js';
 export { silentLogger, type Logger } from './logger.js';
-export {
-  channelOf,
-  personKey,
-  placeKey,
-  samePerson,
-  threadOf,
-  type MessageRef,
-  type PersonRef,
-  type Place,
-} from './places.js';
+export { channelOf, personKey, placeKey, samePerson, threadOf, type MessageRef, type PersonRef, type Place } from './places.js';

@@ -53,10 +53,7 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
 export function sqlitePath(url: string): string {
   const rest = url.trim().slice(SQLITE.length);
   if (rest === '' || rest.endsWith('/')) {
-    throw new FeelersError(
-      'store_url_unsupported',
-      `FEELERS_STORE=${JSON.stringify(url)} names no file after sqlite://. ${FIX}`,
-    );
+    throw new FeelersError('store_url_unsupported', `FEELERS_STORE=${JSON.stringify(url)} names no file after sqlite://. ${FIX}`);
   }
   if (rest === ':memory:') return rest;
   return isAbsolute(rest) ? rest : resolve(process.cwd(), rest);

@@ -9,7 +9,8 @@ import { FeelersError } from '../ports/errors.js';
  */
 export const serializeValueOnly: Serialize = (data) => JSON.stringify(data.value ?? null);
 
-export const deserializeValueOnly: Deserialize = (text) => ({ value: JSON.parse(text) });
+// What was stored is what the caller asked for: the Store is not a validator (its callers own their shapes).
+export const deserializeValueOnly: Deserialize = <Value>(text: string) => ({ value: JSON.parse(text) as Value });
 
 /**
  * A value with ttl `ttlMs` set at `now` is gone from `now + ttlMs` on (inclusive). A ttl that

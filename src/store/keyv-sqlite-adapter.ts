@@ -58,9 +58,7 @@ export class KeyvSqliteAdapter extends EventEmitter implements KeyvStoreAdapter 
       ),
       deleteMany: db.prepare<[string]>('DELETE FROM kv WHERE key IN (SELECT value FROM json_each(?))'),
       clear: db.prepare<[]>('DELETE FROM kv'),
-      sweep: db.prepare<[number, number]>(
-        'DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at <= ? LIMIT ?)',
-      ),
+      sweep: db.prepare<[number, number]>('DELETE FROM kv WHERE key IN (SELECT key FROM kv WHERE expires_at <= ? LIMIT ?)'),
     };
   }
 

@@ -3,14 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
 import type { Store } from '../ports/store.js';
-import {
-  SweepGate,
-  deadline,
-  deserializeValueOnly,
-  expiryFrom,
-  isExpired,
-  serializeValueOnly,
-} from './expiry.js';
+import { SweepGate, deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
 
 /** What keyv holds per document: the value and our own clock-based expiry, stored together. */
 interface Envelope {

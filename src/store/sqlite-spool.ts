@@ -21,7 +21,9 @@ export class SqliteSpool implements EventSpool {
     this.db.pragma('journal_mode = WAL');
     // FULL: an event is only "kept" once it is on disk; this file is written only while the store is down.
     this.db.pragma('synchronous = FULL');
-    this.db.exec('CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, past_dedupe INTEGER NOT NULL)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS spool (seq INTEGER PRIMARY KEY AUTOINCREMENT, event TEXT NOT NULL, past_dedupe INTEGER NOT NULL)',
+    );
     this.insert = this.db.prepare('INSERT INTO spool (event, past_dedupe) VALUES (?, ?)');
     this.select = this.db.prepare('SELECT seq, event, past_dedupe FROM spool ORDER BY seq LIMIT ?');
     this.del = this.db.prepare('DELETE FROM spool WHERE seq = ?');

@@ -67,7 +67,7 @@ export class SqliteStore implements Store {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return (await this.docs.get(key)) as T | undefined;
+    return await this.docs.get<T>(key);
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
@@ -246,9 +246,7 @@ function prepareStatements(db: Database): Statements {
     setMembers: db.prepare<[string], string>('SELECT member FROM set_members WHERE set_key = ?').pluck(),
     setHas: db.prepare<[string, string], number>('SELECT 1 FROM set_members WHERE set_key = ? AND member = ?').pluck(),
     setSize: db.prepare<[string], number>('SELECT count(*) FROM set_members WHERE set_key = ?').pluck(),
-    sweepLeases: db.prepare<[number, number]>(
-      'DELETE FROM leases WHERE key IN (SELECT key FROM leases WHERE expires_at <= ? LIMIT ?)',
-    ),
+    sweepLeases: db.prepare<[number, number]>('DELETE FROM leases WHERE key IN (SELECT key FROM leases WHERE expires_at <= ? LIMIT ?)'),
     sweepCounters: db.prepare<[number, number]>(
       'DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)',
     ),
