@@ -194,10 +194,11 @@ export function parseButton(i: ButtonInteraction, ctx: ParseContext): ActionEven
 }
 
 export function parseModal(i: ModalSubmitInteraction, ctx: ParseContext, fieldId: string): ActionEvent {
-  let text = '';
+  let text: string;
   try {
     text = i.fields.getTextInputValue(fieldId);
   } catch {
+    // A modal submitted without the field (an old form): an empty answer, refused by the core.
     text = '';
   }
   return { ...interactionBase(i, ctx), kind: 'action', actionId: actionIdOf(i.customId), form: { text } };

@@ -4,7 +4,7 @@
  * lease has not run out), Discord delivers nothing and never replays it to a new session, so
  * the new holder reads the threads it follows instead; the core's dedupe drops what it saw.
  */
-import type { Client, Collection, Message, TextBasedChannel } from 'discord.js';
+import type { Client, Collection, Message } from 'discord.js';
 import type { MessageEvent, Place } from '../../src/ports/index.js';
 import { parseMessage, type ParseContext } from './parse.js';
 
@@ -29,7 +29,7 @@ export async function readRecent(client: Client, ctx: ParseContext, thread: Plac
   const channelId = dm ? thread.channel : (thread.thread ?? thread.channel);
   const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
   if (!channel?.isTextBased()) throw new Error(`discord: channel ${channelId} is not a text channel this bot can read`);
-  const fetched: Collection<string, Message> = await (channel as TextBasedChannel).messages.fetch({
+  const fetched: Collection<string, Message> = await channel.messages.fetch({
     limit: Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit))),
     // The adapter keeps no message cache (see index.ts): a cached message would hide a replay.
     cache: false,

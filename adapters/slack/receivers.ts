@@ -78,7 +78,8 @@ export function buildReceivers(o: {
     ...(o.socketPingTimeoutMs ? { clientPingTimeout: o.socketPingTimeoutMs } : {}),
     installerOptions: { clientOptions: o.clientOptions },
   });
-  return { app, http, paths, authorize: http?.installer?.authorize };
+  const installer = http?.installer;
+  return { app, http, paths, authorize: installer ? installer.authorize.bind(installer) : undefined };
 }
 
 function oauthOptions(oauth: SlackOAuthConfig, clientOptions: webApi.WebClientOptions) {

@@ -103,7 +103,7 @@ export class Engine implements EngineApi {
     // networks that can; in the background, since reading many threads takes a while.
     this.caughtUp = Promise.all(
       [...this.adapters.values()]
-        .filter((a) => a.recent)
+        .filter((a) => a.recent !== undefined)
         .map((a) =>
           this.catchUp(a.network).catch((err: unknown) => {
             this.ctx.log.warn({ err, network: a.network }, 'catching up after start failed');

@@ -372,7 +372,7 @@ export class Repo {
   /** Loads every id of a set, skipping ids whose document is gone. */
   async loadAll<T>(ids: readonly string[], load: (id: string) => Promise<T | undefined>): Promise<T[]> {
     const found = await Promise.all(ids.map(load));
-    return found.filter((x): x is Awaited<T> => x !== undefined) as T[];
+    return found.filter((x): x is Awaited<T> => x !== undefined);
   }
 }
 

@@ -273,7 +273,7 @@ describe('config/feelers.example.yaml', () => {
   it('its commented examples are valid once uncommented', () => {
     const text = readFileSync(example, 'utf8')
       .replace(/^(communities|grounds): \[\]$/gm, '$1:')
-      .replace(/^# {2}(- |  )/gm, '  $1');
+      .replace(/^# {2}(- | {2})/gm, '  $1');
     writeDefaultYaml(text);
     const c = loadConfig({}, { cwd: dir });
     expect(c.engine.grounds).toHaveLength(2);

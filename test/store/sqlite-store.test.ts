@@ -73,16 +73,16 @@ describe('SqliteStore on a file', () => {
   });
 
   it('gives a key to exactly one of 50 callers racing through two stores on one file', async () => {
-    const stores = [openStore(), openStore()];
+    const stores = [openStore(), openStore()] as const;
     const won = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => stores[i % 2]?.acquire('lock', `owner-${i}`, 60_000)),
+      Array.from({ length: 50 }, (_, i) => turn(stores, i).acquire('lock', `owner-${i}`, 60_000)),
     );
     expect(won.filter((w) => w === true)).toHaveLength(1);
   });
 
   it('counts increments from two stores on one file together', async () => {
-    const stores = [openStore(), openStore()];
-    await Promise.all(Array.from({ length: 100 }, (_, i) => stores[i % 2]?.incr('c', 60_000)));
+    const stores = [openStore(), openStore()] as const;
+    await Promise.all(Array.from({ length: 100 }, (_, i) => turn(stores, i).incr('c', 60_000)));
     expect(await stores[0]?.incr('c', 60_000)).toBe(101);
   });
 
@@ -174,4 +174,9 @@ interface RaceResult {
 
 function isRaceResult(m: unknown): m is RaceResult {
   return typeof m === 'object' && m !== null && 'won' in m && 'counts' in m;
+}
+
+/** The i-th caller's connection: the two take turns. */
+function turn<T>(pair: readonly [T, T], i: number): T {
+  return i % 2 === 0 ? pair[0] : pair[1];
 }

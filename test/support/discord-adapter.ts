@@ -77,7 +77,7 @@ export async function startHarness(
     fake,
     adapter,
     events,
-    waitFor: waitFor as Harness['waitFor'],
+    waitFor,
     async stop() {
       await adapter.stop();
       await fake.stop();

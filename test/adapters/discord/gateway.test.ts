@@ -73,7 +73,7 @@ describe('discord adapter over the fake gateway', () => {
     const rec = h.fake.slashCommand({ guild: G, channel: GENERAL, user: USERS.jane.id }, 'ask', {
       options: { question: 'Who knows embedded Rust?' },
     });
-    const ev = (await h.waitFor((e) => e.kind === 'command', 'command')) as CommandEvent;
+    const ev = await h.waitFor((e): e is CommandEvent => e.kind === 'command', 'command');
     expect(ev).toMatchObject({
       id: `discord:${G}:${rec.id}`,
       name: 'ask',
@@ -94,7 +94,7 @@ describe('discord adapter over the fake gateway', () => {
       sub: 'connect',
       options: { topics: 'rust, embedded' },
     });
-    const ev = (await h.waitFor((e) => e.kind === 'command', 'command')) as CommandEvent;
+    const ev = await h.waitFor((e): e is CommandEvent => e.kind === 'command', 'command');
     expect(ev.name).toBe('feelers');
     expect(ev.text).toBe('connect rust, embedded');
     expect(ev.actor.rights).toEqual({ admin: false, manageChannel: true });
@@ -117,7 +117,7 @@ describe('discord adapter over the fake gateway', () => {
     await h.fake.until(() => !h?.fake.gateway.connected, 'disconnect');
     const id = h.fake.postMessage({ guild: G, channel: GENERAL, user: USERS.sam.id }, 'sent while away', { mentionsBot: true });
     const ev = await h.waitFor(isMessage('sent while away'), 'replayed message');
-    expect((ev as MessageEvent).messageId).toBe(id);
+    expect((ev).messageId).toBe(id);
     expect(h.fake.gateway.received.filter((f) => f.op === 6)).toHaveLength(1);
     expect(h.fake.gateway.received.filter((f) => f.op === 2)).toHaveLength(1);
     await h.fake.until(() => h?.adapter.health().connected, 'health back to connected');

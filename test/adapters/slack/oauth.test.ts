@@ -125,7 +125,7 @@ describe('slack adapter: many workspaces through OAuth', () => {
     expect(fake.teamOf('T1')?.botToken).not.toBe(fake.teamOf('T2')?.botToken);
     // A community's token never reaches another's channel (the fake would say channel_not_found).
     const err: unknown = await adapter.post(place('T2', 'C1'), card, { idempotencyKey: 'k4' }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: 'gone', message: expect.stringContaining('channel_not_found') });
+    expect(err).toMatchObject({ kind: 'gone', message: expect.stringContaining('channel_not_found') as unknown });
   });
 
   it('refuses a forged, foreign or cookie-less state with a 4xx and stores nothing', async () => {

@@ -188,7 +188,7 @@ export class FakeRest {
   }
 
   private createMessage(channel: FakeChannel, b: Json): Reply {
-    let headers: Record<string, string> = {};
+    let headers: Record<string, string>;
     if (this.enforceLimits) {
       const check = this.limiter.checkChannel(channel.id);
       if (check.reject) return check.reject;
