@@ -55,7 +55,9 @@ async function build(kind: StoreKind): Promise<Built> {
     if (!thread) throw new Error(`ask ${k * step} has no delivered copy`);
     for (let r = 0; r <= k % 3; r++) {
       const who = actor({ ...GROUND, user: `U${(k * 3 + r) % 2_000}` }, `Person ${r}`);
-      await bed.engine.handle(messageEvent(bed.nextEventId('reply'), who, thread, `Answer ${r} to ask ${k}: we did it in 2023, ask me how.`));
+      await bed.engine.handle(
+        messageEvent(bed.nextEventId('reply'), who, thread, `Answer ${r} to ask ${k}: we did it in 2023, ask me how.`),
+      );
       replies++;
     }
   }
@@ -101,7 +103,11 @@ async function bench(kind: StoreKind): Promise<void> {
     const target = kind === 'memory' ? `< ${TARGET_S} s` : 'info';
     result(`digest tick + drain (${kind})`, `${totalS.toFixed(3)} s`, target, kind === 'memory' ? totalS < TARGET_S : undefined);
     const posted = (await digestsPosted(bed, askIds)) - before;
-    check(`digests posted = asks with replies (${kind})`, posted === WITH_REPLIES && digests === WITH_REPLIES, `${int(posted)} posted, tick says ${int(digests)}, want ${int(WITH_REPLIES)}`);
+    check(
+      `digests posted = asks with replies (${kind})`,
+      posted === WITH_REPLIES && digests === WITH_REPLIES,
+      `${int(posted)} posted, tick says ${int(digests)}, want ${int(WITH_REPLIES)}`,
+    );
   } finally {
     await bed.close();
   }

@@ -90,7 +90,12 @@ async function plainLoop(channels: [string, string][]): Promise<{ seconds: numbe
     await Promise.all(
       channels.map(async ([, channel], i) => {
         const msg = (await rest.post(Routes.channelMessages(channel), {
-          body: { embeds: [{ description: 'Who runs the best peer-learning programme?' }], nonce: `n${i}`, enforce_nonce: true, allowed_mentions: { parse: [] } },
+          body: {
+            embeds: [{ description: 'Who runs the best peer-learning programme?' }],
+            nonce: `n${i}`,
+            enforce_nonce: true,
+            allowed_mentions: { parse: [] },
+          },
         })) as APIMessage;
         await rest.post(Routes.threads(channel, msg.id), { body: { name: 'peer learning', auto_archive_duration: 10080 } });
       }),
@@ -106,7 +111,9 @@ async function plainLoop(channels: [string, string][]): Promise<{ seconds: numbe
 async function main(): Promise<void> {
   const channels = channelsOf();
   const floor = floorSeconds(channels.length);
-  console.log(`Discord fan-out: ${channels.length} channels in ${GUILDS} guilds; floor ${floor.toFixed(1)} s (${channels.length * REQUESTS_PER_COPY} requests at ${GLOBAL_PER_SEC}/s)`);
+  console.log(
+    `Discord fan-out: ${channels.length} channels in ${GUILDS} guilds; floor ${floor.toFixed(1)} s (${channels.length * REQUESTS_PER_COPY} requests at ${GLOBAL_PER_SEC}/s)`,
+  );
   const engine = await throughEngine(channels);
   console.log(`engine: ${engine.seconds.toFixed(2)} s, ${engine.tooMany} x 429, ${engine.copies} channels with one copy`);
   const plain = await plainLoop(channels);
@@ -115,7 +122,12 @@ async function main(): Promise<void> {
   check('one message per channel (plain)', plain.copies === channels.length, `${plain.copies}/${channels.length}`);
   result('discord fan-out: engine time / floor', (engine.seconds / floor).toFixed(3), '<= 1.02', engine.seconds / floor <= 1.02);
   result('discord fan-out: 429s received by the engine', String(engine.tooMany), '0', engine.tooMany === 0);
-  result('discord fan-out: engine / plain discord.js', (engine.seconds / plain.seconds).toFixed(3), '<= 1.01', engine.seconds / plain.seconds <= 1.01);
+  result(
+    'discord fan-out: engine / plain discord.js',
+    (engine.seconds / plain.seconds).toFixed(3),
+    '<= 1.01',
+    engine.seconds / plain.seconds <= 1.01,
+  );
   result('discord fan-out: plain discord.js time / floor', (plain.seconds / floor).toFixed(3), 'info');
   result('discord fan-out: 429s received by the plain loop', String(plain.tooMany), 'info');
 }

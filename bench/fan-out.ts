@@ -114,12 +114,21 @@ async function run(c: Case): Promise<void> {
       `  floor ${floor.toFixed(2)} s, took ${elapsed.toFixed(3)} s (intake ${(intakeS * 1000).toFixed(0)} ms, ` +
         `${int(delivered)} copies, ${passes} deliver() call${passes === 1 ? '' : 's'})`,
     );
-    result(`fan-out time/floor, ${c.name}`, `${ratio.toFixed(3)} (${elapsed.toFixed(2)} s / ${floor.toFixed(2)} s)`, `<= ${TARGET_RATIO}`, ratio <= TARGET_RATIO);
+    result(
+      `fan-out time/floor, ${c.name}`,
+      `${ratio.toFixed(3)} (${elapsed.toFixed(2)} s / ${floor.toFixed(2)} s)`,
+      `<= ${TARGET_RATIO}`,
+      ratio <= TARGET_RATIO,
+    );
     const limited = bed.world.stats.rateLimited;
     result(`fan-out 429s received, ${c.name}`, int(limited), '0', limited === 0);
     const counts = postsPerChannel(bed);
     const wrong = grounds.filter((g) => counts.get(`${g.community}/${g.channel}`) !== 1);
-    check(`one copy per channel, ${c.name}`, wrong.length === 0, `${int(grounds.length - wrong.length)}/${int(grounds.length)} channels got exactly one`);
+    check(
+      `one copy per channel, ${c.name}`,
+      wrong.length === 0,
+      `${int(grounds.length - wrong.length)}/${int(grounds.length)} channels got exactly one`,
+    );
   } finally {
     await bed.close();
   }

@@ -30,11 +30,18 @@ const CHANNEL = 'CG1';
 const PEOPLE = 50;
 const DB = 13;
 
-const users = Array.from({ length: PEOPLE }, (_, i) => ({ id: `UP${String(i).padStart(3, '0')}`, name: `person${i}`, realName: `Person ${i}` }));
+const users = Array.from({ length: PEOPLE }, (_, i) => ({
+  id: `UP${String(i).padStart(3, '0')}`,
+  name: `person${i}`,
+  realName: `Person ${i}`,
+}));
 const redis = await startTestRedis();
 const url = withDb(redis.url, DB);
 await flushDb(url);
-const fake = await FakeSlack.start({ team: { id: 'T1', name: 'TrainingZone' }, users: [{ id: 'UJANE', name: 'jane', realName: 'Jane' }, ...users] });
+const fake = await FakeSlack.start({
+  team: { id: 'T1', name: 'TrainingZone' },
+  users: [{ id: 'UJANE', name: 'jane', realName: 'Jane' }, ...users],
+});
 const yaml = `
 grounds: [{ network: slack, community: "W1", channel: "${CHANNEL}" }]
 schedule: { digest: "*/10 * * * * *", outboxRetry: "*/5 * * * * *" }
@@ -72,7 +79,15 @@ try {
       type: 'event_callback',
       event_id: `EvMulti${i}`,
       event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'message', channel: CHANNEL, channel_type: 'channel', user: users[i % PEOPLE]!.id, text: `Answer ${i}`, ts: `1800000000.${String(i).padStart(6, '0')}`, thread_ts: copyTs },
+      event: {
+        type: 'message',
+        channel: CHANNEL,
+        channel_type: 'channel',
+        user: users[i % PEOPLE]!.id,
+        text: `Answer ${i}`,
+        ts: `1800000000.${String(i).padStart(6, '0')}`,
+        thread_ts: copyTs,
+      },
       authorizations: [{ team_id: 'W1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
     });
 
@@ -119,8 +134,12 @@ try {
   latencies.sort((a, b) => a - b);
   const p99 = percentile(latencies, 99);
   const measured = total - warm;
-  console.log(`multi ack: ${int(measured)} signed events (after ${int(warm)} warm-up) at ${RATE}/s over ${loadSeconds.toFixed(1)} s, alternating over 2 instances on one Redis`);
-  console.log(`load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)} on a shared machine: the generator shares the cores, so latency is noisy`);
+  console.log(
+    `multi ack: ${int(measured)} signed events (after ${int(warm)} warm-up) at ${RATE}/s over ${loadSeconds.toFixed(1)} s, alternating over 2 instances on one Redis`,
+  );
+  console.log(
+    `load average (1 min) before ${loadBefore.toFixed(2)}, after ${loadAfter.toFixed(2)} on a shared machine: the generator shares the cores, so latency is noisy`,
+  );
   result('multi ack latency p50', `${percentile(latencies, 50).toFixed(1)} ms`, 'info', undefined);
   result('multi ack latency p99', `${p99.toFixed(1)} ms`, `< ${TARGET_P99_MS} ms`, p99 < TARGET_P99_MS);
   result('multi ack max', `${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms`, 'info', undefined);

@@ -52,7 +52,11 @@ function compile(): { entry: string[]; dispose: () => void } | undefined {
   const out = mkdtempSync(join(tmpdir(), 'feelers-rss-build-'));
   const dispose = () => rmSync(out, { recursive: true, force: true });
   // Type errors elsewhere in a tree being edited do not stop tsc from emitting.
-  spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out, '--sourceMap', 'false'], { cwd: ROOT, stdio: 'ignore' });
+  spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out, '--sourceMap', 'false'],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
   const main = join(out, 'src', 'app', 'main.js');
   if (!existsSync(main)) {
     dispose();
@@ -102,7 +106,14 @@ async function writeAsks(url: string): Promise<void> {
 /** One instance on `url` for 30 s (three expiry sweeps over every ask), its RSS sampled each second. */
 async function measure(url: string, fake: FakeSlack, how: string, entry: string[] | undefined): Promise<void> {
   await writeAsks(url);
-  const cluster = await Cluster.start({ size: 1, storeUrl: url, slackApiUrl: fake.apiUrl, slackBotToken: fake.botToken, yaml: YAML, entry });
+  const cluster = await Cluster.start({
+    size: 1,
+    storeUrl: url,
+    slackApiUrl: fake.apiUrl,
+    slackBotToken: fake.botToken,
+    yaml: YAML,
+    entry,
+  });
   const inspect = await createStore(url);
   try {
     const startKb = cluster.rssKb(0) ?? NaN;
@@ -114,13 +125,24 @@ async function measure(url: string, fake: FakeSlack, how: string, entry: string[
       open = await inspect.setSize(sets.openAsks);
     }
     const peakKb = cluster.peakRssKb(0) ?? NaN;
-    console.log(`one instance (${how}) on ${int(ASKS)} asks: RSS ${(startKb / 1024).toFixed(0)} MB once healthy, ${((cluster.rssKb(0) ?? NaN) / 1024).toFixed(0)} MB after 30 s`);
+    console.log(
+      `one instance (${how}) on ${int(ASKS)} asks: RSS ${(startKb / 1024).toFixed(0)} MB once healthy, ${((cluster.rssKb(0) ?? NaN) / 1024).toFixed(0)} MB after 30 s`,
+    );
     const compiled = entry !== undefined;
     // The target is for what production runs (npm start: compiled); under tsx it is for comparison.
-    result(`RSS with ${int(ASKS)} asks on Redis, ${how} (max over 30 s of sweeps)`, `${(maxKb / 1024).toFixed(0)} MB`, compiled ? `< ${TARGET_REST_MB} MB` : 'info', compiled ? maxKb / 1024 < TARGET_REST_MB : undefined);
+    result(
+      `RSS with ${int(ASKS)} asks on Redis, ${how} (max over 30 s of sweeps)`,
+      `${(maxKb / 1024).toFixed(0)} MB`,
+      compiled ? `< ${TARGET_REST_MB} MB` : 'info',
+      compiled ? maxKb / 1024 < TARGET_REST_MB : undefined,
+    );
     // VmHWM also counts the start-up peak (under tsx, when every source file is transpiled).
     result(`peak RSS (VmHWM), ${how}`, `${(peakKb / 1024).toFixed(0)} MB`, 'info', undefined);
-    check(`rss: the expiry sweep walked the stored asks (${how})`, open === ASKS - OVERDUE, `open asks ${int(open)} (expected ${int(ASKS - OVERDUE)} after expiring ${OVERDUE})`);
+    check(
+      `rss: the expiry sweep walked the stored asks (${how})`,
+      open === ASKS - OVERDUE,
+      `open asks ${int(open)} (expected ${int(ASKS - OVERDUE)} after expiring ${OVERDUE})`,
+    );
   } finally {
     await inspect.close();
     await cluster.stop();
@@ -135,9 +157,19 @@ async function atRest(): Promise<void> {
     // The same instance on an empty store first: what the process costs before any data.
     const emptyUrl = withDb(redis.url, 15);
     await flushDb(emptyUrl);
-    for (const [how, entry] of [['under tsx', undefined], ['compiled', built?.entry]] as const) {
+    for (const [how, entry] of [
+      ['under tsx', undefined],
+      ['compiled', built?.entry],
+    ] as const) {
       if (how === 'compiled' && !entry) continue;
-      const idle = await Cluster.start({ size: 1, storeUrl: emptyUrl, slackApiUrl: fake.apiUrl, slackBotToken: fake.botToken, yaml: YAML, entry: entry ? [...entry] : undefined });
+      const idle = await Cluster.start({
+        size: 1,
+        storeUrl: emptyUrl,
+        slackApiUrl: fake.apiUrl,
+        slackBotToken: fake.botToken,
+        yaml: YAML,
+        entry: entry ? [...entry] : undefined,
+      });
       await sleep(10_000);
       const idleKb = idle.rssKb(0) ?? NaN;
       await idle.stop();
@@ -156,7 +188,13 @@ async function longStream(): Promise<void> {
   const url = withDb(redis.url, 15);
   await flushDb(url);
   const askPlace = { network: 'south', community: 'G1', channel: 'C-ask' };
-  const bed = await Bed.open({ store: { url }, channels: [{ ...askPlace, ground: false }, { network: 'south', community: 'G1', channel: 'C-ground', ground: true }] });
+  const bed = await Bed.open({
+    store: { url },
+    channels: [
+      { ...askPlace, ground: false },
+      { network: 'south', community: 'G1', channel: 'C-ground', ground: true },
+    ],
+  });
   const { engine, store } = bed;
   try {
     const asker = actor({ network: 'south', community: 'G1', user: 'U-asker' }, 'Asker');
@@ -166,13 +204,20 @@ async function longStream(): Promise<void> {
     const [thread] = askId ? await bed.copyThreads(askId) : [];
     if (!askId || !thread) throw new Error('the copy was not delivered');
     const event = (i: number) =>
-      messageEvent(`rss:reply:${i}`, actor({ network: 'south', community: 'G1', user: `U${i % 1_000}` }, `Person ${i % 1_000}`), thread, `Answer number ${i}, with a sentence or two of substance.`);
+      messageEvent(
+        `rss:reply:${i}`,
+        actor({ network: 'south', community: 'G1', user: `U${i % 1_000}` }, `Person ${i % 1_000}`),
+        thread,
+        `Answer number ${i}, with a sentence or two of substance.`,
+      );
     const gc = (globalThis as { gc?: () => void }).gc;
     const sample = (): number => {
       gc?.();
       return process.memoryUsage().rss;
     };
-    console.log(`\n${int(REPLIES)} reply events into engine.handle on Redis${gc ? ' (RSS after a full GC)' : ' (no --expose-gc: RSS includes garbage)'}`);
+    console.log(
+      `\n${int(REPLIES)} reply events into engine.handle on Redis${gc ? ' (RSS after a full GC)' : ' (no --expose-gc: RSS includes garbage)'}`,
+    );
 
     const seqN = Math.min(10_000, REPLIES);
     let t0 = performance.now();
@@ -213,7 +258,12 @@ async function longStream(): Promise<void> {
     const growth = base ? last - base.rss : NaN;
     result('replies ingested/s (redis, one at a time)', `${int(seqRate)}/s`, 'info', undefined);
     result(`replies ingested/s (redis, ${IN_FLIGHT} in flight)`, `${int(parRate)}/s`, 'info', undefined);
-    result(`RSS growth over ${int(REPLIES)} replies (from ${int(base?.at ?? 0)})`, mb(growth), `< ${FLAT_MB} MB (flat)`, growth / 1024 / 1024 < FLAT_MB);
+    result(
+      `RSS growth over ${int(REPLIES)} replies (from ${int(base?.at ?? 0)})`,
+      mb(growth),
+      `< ${FLAT_MB} MB (flat)`,
+      growth / 1024 / 1024 < FLAT_MB,
+    );
     check('rss: replies stored = replies sent', stored === REPLIES, `stored ${int(stored)} / sent ${int(REPLIES)}`);
   } finally {
     await bed.close();

@@ -26,7 +26,11 @@ const TARGET_P99_MS = 50;
 const CHANNEL = 'CBENCH';
 const PEOPLE = 50;
 
-const users = Array.from({ length: PEOPLE }, (_, i) => ({ id: `UP${String(i).padStart(3, '0')}`, name: `person${i}`, realName: `Person ${i}` }));
+const users = Array.from({ length: PEOPLE }, (_, i) => ({
+  id: `UP${String(i).padStart(3, '0')}`,
+  name: `person${i}`,
+  realName: `Person ${i}`,
+}));
 const bed = await new SlackWorld({
   store: 'sqlite',
   fake: { team: { id: 'T1', name: 'TrainingZone' }, users },
@@ -112,14 +116,20 @@ latencies.sort((a, b) => a - b);
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 const measured = total - warm;
-console.log(`slack ack: ${int(measured)} signed events (after ${int(warm)} warm-up) at ${RATE}/s over ${loadSeconds.toFixed(1)} s, engine on SQLite behind the handler`);
+console.log(
+  `slack ack: ${int(measured)} signed events (after ${int(warm)} warm-up) at ${RATE}/s over ${loadSeconds.toFixed(1)} s, engine on SQLite behind the handler`,
+);
 result('slack ack latency p50', `${p50.toFixed(1)} ms`, 'info', undefined);
 result('slack ack latency p99', `${p99.toFixed(1)} ms`, `< ${TARGET_P99_MS} ms`, p99 < TARGET_P99_MS);
 result('slack ack max', `${(latencies[latencies.length - 1] ?? NaN).toFixed(1)} ms`, 'info', undefined);
 result('slack ack event-loop delay p99', `${(loop.percentile(99) / 1e6).toFixed(1)} ms`, 'info', undefined);
 result('slack ack requests sent', int(measured), `${int(measured)}`, latencies.length + failed === measured);
 check('slack ack non-2xx answers', non2xx === 0 && failed === 0, `${non2xx} non-2xx, ${failed} connection errors`);
-check('slack ack every event processed', stored === total, `replies stored ${int(stored)} / events sent ${int(total)} (engine finished ${int(bed.handled)})`);
+check(
+  'slack ack every event processed',
+  stored === total,
+  `replies stored ${int(stored)} / events sent ${int(total)} (engine finished ${int(bed.handled)})`,
+);
 
 agent.destroy();
 await bed.close();

@@ -60,7 +60,8 @@ function channelsOf(c: Case): Place[] {
   const out: Place[] = [];
   for (let w = 0; w < c.workspaces; w++) {
     const team = `T${String(w).padStart(3, '0')}`;
-    for (let j = 0; j < c.channelsPerWorkspace; j++) out.push({ network: 'slack', community: team, channel: `C${team.slice(1)}X${String(j).padStart(3, '0')}` });
+    for (let j = 0; j < c.channelsPerWorkspace; j++)
+      out.push({ network: 'slack', community: team, channel: `C${team.slice(1)}X${String(j).padStart(3, '0')}` });
   }
   return out;
 }
@@ -121,7 +122,11 @@ async function viaAdapter(c: Case, channels: Place[]): Promise<AdapterRun> {
     const perChannel = new Map<string, number>();
     for (const p of channels) perChannel.set(p.channel, bed.fake.messagesIn(p.channel).filter((m) => !m.thread_ts).length);
     const exact = [...perChannel.values()].every((n) => n === 1);
-    check(`slack fan-out ${c.key}: exactly one copy per channel`, exact, `${[...perChannel.values()].filter((n) => n === 1).length} / ${channels.length} channels`);
+    check(
+      `slack fan-out ${c.key}: exactly one copy per channel`,
+      exact,
+      `${[...perChannel.values()].filter((n) => n === 1).length} / ${channels.length} channels`,
+    );
     const sample = bed.fake.callsTo('chat.postMessage').find((x) => perChannel.has(String(x.args.channel)));
     if (!sample) throw new Error('no copy was posted');
     const declared = { workspace: bed.adapter.limits?.community ?? WORKSPACE, channel: bed.adapter.limits?.channel ?? CHANNEL };
@@ -144,7 +149,11 @@ async function viaPlainLoop(channels: Place[], run: AdapterRun): Promise<{ secon
   // is the one that never pays a 429's whole-second Retry-After.
   const { workspace: WS, channel: CH } = run.declared;
   const fake = await FakeSlack.start({ team: { id: 'T000', name: 'Org' }, rateLimits: limits });
-  const client = new webApi.WebClient(fake.botToken, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+  const client = new webApi.WebClient(fake.botToken, {
+    slackApiUrl: fake.apiUrl,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
   // Tolerance cut by the same 20 ms arrival-jitter margin the engine's limiter uses, so neither
   // side is handed an unfair edge; it is paid once per window of sends, not once per send.
   const margin = 20;
@@ -199,7 +208,10 @@ for (const c of CASES) {
   for (let i = 0; i < c.runs; i++) {
     const a = await viaAdapter(c, channels);
     const p = await viaPlainLoop(channels, a);
-    if (c.runs > 1) console.log(`  run ${i + 1}: adapter ${a.seconds.toFixed(2)} s (intake ${a.intake.toFixed(2)} s, ${a.r429} 429s), plain loop ${p.seconds.toFixed(2)} s`);
+    if (c.runs > 1)
+      console.log(
+        `  run ${i + 1}: adapter ${a.seconds.toFixed(2)} s (intake ${a.intake.toFixed(2)} s, ${a.r429} 429s), plain loop ${p.seconds.toFixed(2)} s`,
+      );
     // 429s count from every run: one is a miss however fast the run was.
     if (!adapter || a.seconds < adapter.seconds) adapter = { ...a, r429: Math.max(a.r429, adapter?.r429 ?? 0) };
     else adapter = { ...adapter, r429: Math.max(adapter.r429, a.r429) };
@@ -207,10 +219,25 @@ for (const c of CASES) {
   }
   if (!adapter || !plain) throw new Error('no run');
   const over = (s: number): number => s / Math.max(floor, 1e-9);
-  result(`slack fan-out ${c.key} adapter time`, `${adapter.seconds.toFixed(2)} s (intake ${adapter.intake.toFixed(2)} s)`, 'info', undefined);
-  result(`slack fan-out ${c.key} adapter time / floor`, over(adapter.seconds).toFixed(3), `<= ${TARGET_RATIO}`, over(adapter.seconds) <= TARGET_RATIO);
+  result(
+    `slack fan-out ${c.key} adapter time`,
+    `${adapter.seconds.toFixed(2)} s (intake ${adapter.intake.toFixed(2)} s)`,
+    'info',
+    undefined,
+  );
+  result(
+    `slack fan-out ${c.key} adapter time / floor`,
+    over(adapter.seconds).toFixed(3),
+    `<= ${TARGET_RATIO}`,
+    over(adapter.seconds) <= TARGET_RATIO,
+  );
   result(`slack fan-out ${c.key} adapter 429s`, int(adapter.r429), '0', adapter.r429 === 0);
-  result(`slack fan-out ${c.key} plain loop time / floor`, `${over(plain.seconds).toFixed(3)} (${plain.seconds.toFixed(2)} s, ${int(plain.r429)} 429s)`, 'info', undefined);
+  result(
+    `slack fan-out ${c.key} plain loop time / floor`,
+    `${over(plain.seconds).toFixed(3)} (${plain.seconds.toFixed(2)} s, ${int(plain.r429)} 429s)`,
+    'info',
+    undefined,
+  );
   // Without the intake (the engine writing every copy to the outbox before the first send).
   const posting = (adapter.seconds - adapter.intake) / plain.seconds;
   result(`slack fan-out ${c.key} adapter posting only / plain loop`, posting.toFixed(3), 'info', undefined);

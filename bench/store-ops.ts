@@ -54,7 +54,9 @@ async function run(name: string, store: Store, inFlight = 1): Promise<void> {
   const perSecond = replies / seconds;
   console.log(
     `${name.padEnd(7)} ${Math.round(perSecond).toLocaleString('en').padStart(9)} replies/s` +
-      `  ${Math.round(perSecond * OPS_PER_REPLY).toLocaleString('en').padStart(10)} ops/s` +
+      `  ${Math.round(perSecond * OPS_PER_REPLY)
+        .toLocaleString('en')
+        .padStart(10)} ops/s` +
       `  (${replies.toLocaleString('en')} replies in ${seconds.toFixed(2)} s)`,
   );
   await store.close();

@@ -2,7 +2,13 @@
  * Slash command definitions and their registration. Guild commands update at once, global ones
  * can take a while to reach every server, so tests and single-server installs set `guildIds`.
  */
-import { ApplicationCommandOptionType, InteractionContextType, Routes, type REST, type RESTPutAPIApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  InteractionContextType,
+  Routes,
+  type REST,
+  type RESTPutAPIApplicationCommandsJSONBody,
+} from 'discord.js';
 
 export interface SubcommandDef {
   readonly name: string;

@@ -18,7 +18,23 @@ import {
   type Message,
   type PartialMessage,
 } from 'discord.js';
-import { buttonsOf, systemClock, type AdapterHealth, type Card, type ChatAdapter, type ChatEvent, type Clock, type DeliveryLimits, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
+import {
+  buttonsOf,
+  systemClock,
+  type AdapterHealth,
+  type Card,
+  type ChatAdapter,
+  type ChatEvent,
+  type Clock,
+  type DeliveryLimits,
+  type EventSink,
+  type Logger,
+  type MessageRef,
+  type PersonRef,
+  type Place,
+  type SendOptions,
+  type AdapterState,
+} from '../../src/ports/index.js';
 import { registerCommands } from './commands.js';
 import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
@@ -134,12 +150,14 @@ export class DiscordAdapter implements ChatAdapter {
     this.client = this.makeClient();
     this.ctx = {
       botId: this.botId(),
-      dmCommunity: (userId) =>
-        this.dmCommunityOf.get(userId) ?? config.guildIds?.[0] ?? this.client.guilds.cache.firstKey() ?? DM_GUILD,
+      dmCommunity: (userId) => this.dmCommunityOf.get(userId) ?? config.guildIds?.[0] ?? this.client.guilds.cache.firstKey() ?? DM_GUILD,
       communityName: (guildId) => config.communityNames?.[guildId] ?? this.client.guilds.cache.get(guildId)?.name,
     };
     this.desk = new InteractionDesk(() => this.parseCtx(), this.log);
-    this.sender = new DiscordSender(() => this.client.rest, () => this.ownId());
+    this.sender = new DiscordSender(
+      () => this.client.rest,
+      () => this.ownId(),
+    );
   }
 
   readonly start = async (sink: EventSink): Promise<void> => {
@@ -171,7 +189,12 @@ export class DiscordAdapter implements ChatAdapter {
     this.rememberForms(card);
     try {
       if (await this.isDm(to.channel)) return await this.postInDm(to, card, opts);
-      const sent = await this.sender.sendOnce(channelId, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
+      const sent = await this.sender.sendOnce(
+        channelId,
+        renderCard(card, footerFor(opts.idempotencyKey)),
+        opts.idempotencyKey,
+        opts.maybeSent,
+      );
       const first = sent[0];
       if (!first) throw new Error('nothing was sent');
       const thread = to.thread ?? (card.thread ? await this.startThread(channelId, first, card.thread.title) : undefined);
@@ -198,7 +221,12 @@ export class DiscordAdapter implements ChatAdapter {
     try {
       const channel = await this.openDm(to.user);
       if (to.community !== DM_GUILD) this.dmCommunityOf.set(to.user, to.community);
-      const sent = await this.sender.sendOnce(channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent);
+      const sent = await this.sender.sendOnce(
+        channel,
+        renderCard(card, footerFor(opts.idempotencyKey)),
+        opts.idempotencyKey,
+        opts.maybeSent,
+      );
       const first = sent[0];
       if (!first) throw new Error('nothing was sent');
       return { network: NETWORK, community: to.community, channel, id: first.id };
@@ -366,7 +394,13 @@ export class DiscordAdapter implements ChatAdapter {
    */
   private async postInDm(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
     const extra: BodyExtra = to.thread ? { message_reference: { message_id: to.thread, fail_if_not_exists: false } } : {};
-    const sent = await this.sender.sendOnce(to.channel, renderCard(card, footerFor(opts.idempotencyKey)), opts.idempotencyKey, opts.maybeSent, extra);
+    const sent = await this.sender.sendOnce(
+      to.channel,
+      renderCard(card, footerFor(opts.idempotencyKey)),
+      opts.idempotencyKey,
+      opts.maybeSent,
+      extra,
+    );
     const first = sent[0];
     if (!first) throw new Error('nothing was sent');
     return { network: NETWORK, community: to.community, channel: to.channel, id: first.id };

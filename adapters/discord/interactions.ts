@@ -19,7 +19,16 @@ import {
   type ModalSubmitInteraction,
   type UserSelectMenuInteraction,
 } from 'discord.js';
-import { personKey, placeKey, type ChatEvent, type EventSink, type Form, type Logger, type PersonRef, type Place } from '../../src/ports/index.js';
+import {
+  personKey,
+  placeKey,
+  type ChatEvent,
+  type EventSink,
+  type Form,
+  type Logger,
+  type PersonRef,
+  type Place,
+} from '../../src/ports/index.js';
 import { actionIdOf, parseButton, parseCommand, parseModal, parseUserSelect, type ParseContext } from './parse.js';
 import { FORM_SUFFIX } from './render.js';
 import { clip, neutralise } from './sanitize.js';

@@ -31,7 +31,13 @@ export interface ParseContext {
   communityName(guildId: string): string | undefined;
 }
 
-export function placeOf(guildId: string | null, channel: TextBasedChannel | null, channelId: string, ctx: ParseContext, userId: string): Place {
+export function placeOf(
+  guildId: string | null,
+  channel: TextBasedChannel | null,
+  channelId: string,
+  ctx: ParseContext,
+  userId: string,
+): Place {
   if (!guildId) return { network: NETWORK, community: ctx.dmCommunity(userId), channel: channelId };
   if (channel?.isThread() && channel.parentId) {
     return { network: NETWORK, community: guildId, channel: channel.parentId, thread: channel.id };
@@ -85,13 +91,15 @@ function eventId(guildId: string | null, id: string, suffix = ''): string {
 }
 
 function stripBotMention(text: string, botId: string): string {
-  return text.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(new RegExp(`<@!?${botId}>`, 'g'), ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function parseMessage(message: Message, ctx: ParseContext): MessageEvent {
   const place = placeOf(message.guildId, message.channel, message.channelId, ctx, message.author.id);
-  const mentionsBot =
-    message.mentions.users.has(ctx.botId) || new RegExp(`<@!?${ctx.botId}>`).test(message.content);
+  const mentionsBot = message.mentions.users.has(ctx.botId) || new RegExp(`<@!?${ctx.botId}>`).test(message.content);
   const reference = message.reference;
   const replyTo =
     // A forward also carries a reference, but it is not an answer to that message.

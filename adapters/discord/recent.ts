@@ -23,7 +23,13 @@ export interface RecentOptions {
  * are the live ones (`discord:<guild>:<message id>`). Bot and self messages come back flagged;
  * the core drops them, as it does live.
  */
-export async function readRecent(client: Client, ctx: ParseContext, thread: Place, limit: number, opts: RecentOptions): Promise<MessageEvent[]> {
+export async function readRecent(
+  client: Client,
+  ctx: ParseContext,
+  thread: Place,
+  limit: number,
+  opts: RecentOptions,
+): Promise<MessageEvent[]> {
   const dm = await opts.isDm(thread.channel);
   // DMs have no threads: a card's "thread" there is the replies to the card (see postInDm).
   const channelId = dm ? thread.channel : (thread.thread ?? thread.channel);

@@ -4,13 +4,7 @@
  * through `neutralise`, and every body carries `allowed_mentions: {parse: []}`: Discord parses
  * mentions on creates AND on edits, so both use these bodies.
  */
-import {
-  ButtonStyle,
-  ComponentType,
-  type APIActionRowComponent,
-  type APIButtonComponentWithCustomId,
-  type APIEmbed,
-} from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed } from 'discord.js';
 import type { Block, Button, Card } from '../../src/ports/index.js';
 import { clip, neutralise } from './sanitize.js';
 
@@ -134,10 +128,11 @@ function packEmbeds(embeds: APIEmbed[], footer?: (part: number) => string): APIE
     size += len;
   }
   if (cur.length > 0) groups.push(cur);
-  if (footer) groups.forEach((g, i) => {
-    const lastEmbed = g[g.length - 1];
-    if (lastEmbed) lastEmbed.footer = { text: clip(footer(i), LIMITS.footer) };
-  });
+  if (footer)
+    groups.forEach((g, i) => {
+      const lastEmbed = g[g.length - 1];
+      if (lastEmbed) lastEmbed.footer = { text: clip(footer(i), LIMITS.footer) };
+    });
   return groups;
 }
 

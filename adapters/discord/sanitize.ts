@@ -16,7 +16,8 @@
 const AT_LIKE = /[@\uFF20\uFE6B]/g;
 const LT_LIKE = /[<\uFF1C\uFE64]/g;
 /** Invisible format characters: soft hyphen, joiners, bidi marks, word joiner, BOM, fillers. */
-const INVISIBLE = '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0';
+const INVISIBLE =
+  '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0';
 // The class holds combining and variation marks on purpose: each is dropped on its own.
 // eslint-disable-next-line no-misleading-character-class
 const MARK_THEN_INVISIBLES = new RegExp(`([@<])[${INVISIBLE}]*`, 'g');
@@ -24,10 +25,7 @@ const MARK_THEN_INVISIBLES = new RegExp(`([@<])[${INVISIBLE}]*`, 'g');
 export const ZWSP = '\u200B';
 
 export function neutralise(text: string): string {
-  return text
-    .replace(AT_LIKE, '@')
-    .replace(LT_LIKE, '<')
-    .replace(MARK_THEN_INVISIBLES, `$1${ZWSP}`);
+  return text.replace(AT_LIKE, '@').replace(LT_LIKE, '<').replace(MARK_THEN_INVISIBLES, `$1${ZWSP}`);
 }
 
 /** Cuts to `max` UTF-16 units without splitting a surrogate pair, marking the cut with an ellipsis. */

@@ -1,4 +1,17 @@
-import { DeliveryError, cardToText, type AdapterHealth, type Card, type ChatAdapter, type ChatEvent, type DeliveryLimits, type EventSink, type MessageRef, type PersonRef, type Place, type SendOptions } from '../../src/ports/index.js';
+import {
+  DeliveryError,
+  cardToText,
+  type AdapterHealth,
+  type Card,
+  type ChatAdapter,
+  type ChatEvent,
+  type DeliveryLimits,
+  type EventSink,
+  type MessageRef,
+  type PersonRef,
+  type Place,
+  type SendOptions,
+} from '../../src/ports/index.js';
 import { parseWire } from './parse.js';
 import { neutraliseMentions, sanitizeCard } from './sanitize.js';
 import { PlatformError, type StoredMessage } from './world-types.js';

@@ -14,11 +14,7 @@ export class WorldApi {
    * Post as the bot in a channel, thread or DM channel. A key seen before on this network returns
    * the message it made and posts nothing: the measure (nonce, metadata) each real adapter takes.
    */
-  postMessage(
-    network: string,
-    to: Place,
-    msg: { text: string; card: Card; idempotencyKey: string; opensThread: boolean },
-  ): StoredMessage {
+  postMessage(network: string, to: Place, msg: { text: string; card: Card; idempotencyKey: string; opensThread: boolean }): StoredMessage {
     return this.guard(() => {
       const w = this.world;
       const net = w.net(network);

@@ -111,8 +111,7 @@ export type WireEvent =
       readonly type: 'action';
       readonly actionId: string;
       readonly form?:
-        | { readonly text?: string | undefined; readonly person?: { readonly id: string; readonly name: string } | undefined }
-        | undefined;
+        { readonly text?: string | undefined; readonly person?: { readonly id: string; readonly name: string } | undefined } | undefined;
     })
   | (WireBase & { readonly type: 'edited'; readonly messageId: string; readonly text: string })
   | (WireBase & { readonly type: 'deleted'; readonly messageId: string });

@@ -1,6 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, webApi } from '@slack/bolt';
-import { FeelersError, systemClock, type AdapterHealth, type Card, type ChatAdapter, type Clock, type DeliveryLimits, type EventOutcome, type EventSink, type Logger, type MessageRef, type PersonRef, type Place, type SendOptions, type AdapterState } from '../../src/ports/index.js';
+import {
+  FeelersError,
+  systemClock,
+  type AdapterHealth,
+  type Card,
+  type ChatAdapter,
+  type Clock,
+  type DeliveryLimits,
+  type EventOutcome,
+  type EventSink,
+  type Logger,
+  type MessageRef,
+  type PersonRef,
+  type Place,
+  type SendOptions,
+  type AdapterState,
+} from '../../src/ports/index.js';
 import { boltLogger } from './bolt-logger.js';
 import { SlackSender, toDeliveryError } from './sender.js';
 import { SlackDirectory } from './directory.js';
@@ -128,7 +144,9 @@ export class SlackAdapter implements ChatAdapter {
     }
     const installations = config.oauth ? new StoreInstallations(config.oauth.state, log) : undefined;
     this.installations = installations;
-    this.single = installations ? undefined : new SingleWorkspace(new webApi.WebClient(config.botToken, this.clientOptions), config.botUserId);
+    this.single = installations
+      ? undefined
+      : new SingleWorkspace(new webApi.WebClient(config.botToken, this.clientOptions), config.botUserId);
     this.workspaces = this.single ?? new InstalledWorkspaces(requireValue(installations), this.clientOptions, this.clock);
     this.directory = new SlackDirectory(this.workspaces, this.clock, log, config.communityNames ?? {});
     this.sender = new SlackSender({ workspaces: this.workspaces, log });
@@ -264,7 +282,11 @@ export class SlackAdapter implements ChatAdapter {
       return;
     }
     try {
-      await this.installations.deleteInstallation({ teamId: u.team, enterpriseId: u.enterprise, isEnterpriseInstall: u.isEnterpriseInstall });
+      await this.installations.deleteInstallation({
+        teamId: u.team,
+        enterpriseId: u.enterprise,
+        isEnterpriseInstall: u.isEnterpriseInstall,
+      });
       if (u.team) this.workspaces.forget(u.team);
     } catch (err) {
       this.log.error({ err, team: u.team }, 'slack: could not remove an installation');

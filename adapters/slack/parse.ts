@@ -64,7 +64,10 @@ function str(o: unknown, key: string): string | undefined {
 
 /** Interactions carry no event id and are not retried; a digest of their stable fields is. */
 function digest(...parts: (string | undefined)[]): string {
-  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 24);
+  return createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('\u0000'))
+    .digest('hex')
+    .slice(0, 24);
 }
 
 /** Slack's message markup (`<@U1|jane>`, `<#C1|general>`, `<url|label>`, entities) as plain text. */

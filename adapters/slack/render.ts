@@ -117,9 +117,7 @@ export const FORM_ACTION_ID = 'value';
 
 /** Modal limits: title and submit 24 characters, label 2,000, placeholder 150. */
 export function renderFormModal(actionId: string, form: Form, origin: FormOrigin): SlackBlock {
-  const placeholder = form.placeholder
-    ? { placeholder: { type: 'plain_text', text: escapeWithin(form.placeholder, 150) } }
-    : {};
+  const placeholder = form.placeholder ? { placeholder: { type: 'plain_text', text: escapeWithin(form.placeholder, 150) } } : {};
   const element: SlackBlock =
     form.kind === 'person'
       ? { type: 'users_select', action_id: FORM_ACTION_ID, ...placeholder }

@@ -28,13 +28,6 @@ export const BOT_SCOPES = [
 ] as const;
 
 /** The bot events the adapter maps (plus the two that remove an installation). */
-export const BOT_EVENTS = [
-  'app_mention',
-  'message.channels',
-  'message.groups',
-  'message.im',
-  'app_uninstalled',
-  'tokens_revoked',
-] as const;
+export const BOT_EVENTS = ['app_mention', 'message.channels', 'message.groups', 'message.im', 'app_uninstalled', 'tokens_revoked'] as const;
 
 export const SLASH_COMMANDS = ['/ask', '/feelers'] as const;

@@ -89,12 +89,7 @@ export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
 }
 
 /** A copy: in a ground's channel, or by DM to an expert (prod) or a referred person. */
-export function copyCard(
-  ask: Ask,
-  kind: CopyKind,
-  keys: CopyKeys,
-  via: readonly Author[] = [],
-): Card {
+export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly Author[] = []): Card {
   const who = `${ask.asker.name} in ${ask.asker.communityName}`;
   const blocks: Block[] = [];
   if (kind === 'referral' && via[0]) {

@@ -69,7 +69,8 @@ async function contact(ctx: Ctx, e: CommandEvent, raw: string): Promise<string> 
     await ctx.repo.saveProfile(p);
     return 'Your contact is removed.';
   }
-  if (raw.length > MAX_CONTACT) throw new UserError('contact_too_long', `Keep your contact under ${MAX_CONTACT} characters (it is ${raw.length}).`);
+  if (raw.length > MAX_CONTACT)
+    throw new UserError('contact_too_long', `Keep your contact under ${MAX_CONTACT} characters (it is ${raw.length}).`);
   p.contact = raw;
   await ctx.repo.saveProfile(p);
   return 'Saved. Your contact is private: it is shared only with someone you agree to be introduced to.';

@@ -40,7 +40,10 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
     // The DM never arrived: their next DM to the bot is not an answer to it, and it does
     // not count against their week's share of unsolicited messages.
     const prompts = await repo.prompts(t.person);
-    await repo.savePrompts(t.person, prompts.filter((p) => p.copyId !== copyId));
+    await repo.savePrompts(
+      t.person,
+      prompts.filter((p) => p.copyId !== copyId),
+    );
     const profile = await repo.profile(t.person);
     if (profile && profile.unsolicited.length) {
       profile.unsolicited = profile.unsolicited.slice(0, -1);
@@ -48,7 +51,8 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
     }
     const referrer = copy?.kind === 'referral' ? copy.via?.[0] : undefined;
     if (referrer) {
-      const text = "feelers couldn't deliver your referral: the person doesn't accept direct messages from feelers. You could tell them about the question yourself.";
+      const text =
+        "feelers couldn't deliver your referral: the person doesn't accept direct messages from feelers. You could tell them about the question yourself.";
       await ctx.outbox.dm(referrer, textCard(text), { kind: 'notify', askId: d.purpose.askId });
       ctx.outbox.kick();
     }

@@ -113,7 +113,9 @@ async function itemsFor(ctx: Ctx, ask: Ask, fresh: Fresh, withButtons: boolean):
     items.push({ kind: 'reply', reply, buttons });
   }
   for (const offer of fresh.offers) {
-    const keys = withButtons ? await ctx.buttons.bindAll({ askId: ask.id, offerId: offer.id, only }, ['accept-offer', 'decline-offer'] as const) : undefined;
+    const keys = withButtons
+      ? await ctx.buttons.bindAll({ askId: ask.id, offerId: offer.id, only }, ['accept-offer', 'decline-offer'] as const)
+      : undefined;
     const buttons: Button[] = keys
       ? [
           { id: keys['accept-offer'], label: 'Accept intro', style: 'primary' },

@@ -119,7 +119,8 @@ export class Engine implements EngineApi {
   }
 
   async stop(opts: { drainMs?: number } = {}): Promise<void> {
-    for (const a of this.adapters.values()) await a.stop().catch((err: unknown) => this.ctx.log.warn({ err, network: a.network }, 'adapter stop failed'));
+    for (const a of this.adapters.values())
+      await a.stop().catch((err: unknown) => this.ctx.log.warn({ err, network: a.network }, 'adapter stop failed'));
     await this.deliverer.stop(opts.drainMs ?? 10_000);
   }
 
@@ -195,7 +196,11 @@ export class Engine implements EngineApi {
         outcome = 'error';
         const e = asFeelersError(err);
         log.error({ err: e, code: e.code, event: event.id, kind: event.kind, network: event.place.network }, 'event failed');
-        await this.ctx.notices.send(event.actor, event.place, 'Sorry, something went wrong on our side. Nothing you wrote was lost; please try again in a minute.');
+        await this.ctx.notices.send(
+          event.actor,
+          event.place,
+          'Sorry, something went wrong on our side. Nothing you wrote was lost; please try again in a minute.',
+        );
       }
       // Answered: a retry would only repeat the same answer.
       await repo.markDone(event.id).catch(() => undefined);
@@ -280,11 +285,16 @@ export class Engine implements EngineApi {
       await this.deps.store.ping();
       parts.store = { ok: true, detail: this.deps.store.kind };
     } catch (err) {
-      parts.store = { ok: false, detail: `${this.deps.store.kind} store does not answer: ${err instanceof Error ? err.message : String(err)}` };
+      parts.store = {
+        ok: false,
+        detail: `${this.deps.store.kind} store does not answer: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
     for (const a of this.adapters.values()) {
       const h = a.health();
-      parts[`adapter:${a.network}`] = h.connected ? { ok: true, ...(h.role ? { detail: h.role } : {}) } : { ok: false, detail: h.lastError ?? 'not connected' };
+      parts[`adapter:${a.network}`] = h.connected
+        ? { ok: true, ...(h.role ? { detail: h.role } : {}) }
+        : { ok: false, detail: h.lastError ?? 'not connected' };
     }
     return { ok: Object.values(parts).every((p) => p.ok), parts };
   }

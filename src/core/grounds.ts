@@ -28,7 +28,10 @@ export async function seedGrounds(ctx: Ctx): Promise<void> {
 function mayManage(ctx: Ctx, e: CommandEvent): void {
   if (ctx.settings.connect.allowAnyone) return;
   if (e.actor.rights.admin || e.actor.rights.manageChannel) return;
-  throw new UserError('not_allowed', 'Only admins and people who can manage this channel can connect or disconnect it. Ask one of them to run the command here.');
+  throw new UserError(
+    'not_allowed',
+    'Only admins and people who can manage this channel can connect or disconnect it. Ask one of them to run the command here.',
+  );
 }
 
 function inChannel(e: CommandEvent): void {
@@ -54,7 +57,9 @@ export async function connect(ctx: Ctx, e: CommandEvent, args: string): Promise<
   };
   await ctx.repo.saveGround(ground);
   await ctx.repo.markGroundRemovedByChat(place, false);
-  const what = topics.length ? `questions tagged ${topics.map((t) => `#${t}`).join(' ')}` : 'every question from the other connected communities';
+  const what = topics.length
+    ? `questions tagged ${topics.map((t) => `#${t}`).join(' ')}`
+    : 'every question from the other connected communities';
   return `${existing ? 'Updated' : 'Connected'}: this channel now receives ${what}. People here can answer in each copy's thread.`;
 }
 

@@ -66,7 +66,10 @@ export async function createAsk(
 
   const grounds = await chooseGrounds(ctx, ask);
   const experts = await chooseExperts(ctx, ask);
-  const keys = { follow: await ctx.buttons.bind({ op: 'follow', askId: ask.id }), close: await ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }) };
+  const keys = {
+    follow: await ctx.buttons.bind({ op: 'follow', askId: ask.id }),
+    close: await ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
+  };
   const reach = {
     channels: grounds.length,
     communities: new Set(grounds.map((g) => `${g.place.network}:${g.place.community}`)).size,

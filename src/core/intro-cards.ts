@@ -30,7 +30,8 @@ export function introRequestCard(ask: Ask, asker: Author, reply: Reply | undefin
 export function contactCard(ask: Ask, other: ContactCard): Card {
   const lines: string[] = [];
   if (other.text) lines.push(other.text);
-  if (other.handle) lines.push(`${other.network === 'slack' ? 'Slack' : other.network === 'discord' ? 'Discord' : other.network}: ${other.handle}`);
+  if (other.handle)
+    lines.push(`${other.network === 'slack' ? 'Slack' : other.network === 'discord' ? 'Discord' : other.network}: ${other.handle}`);
   if (other.profileUrl) lines.push(other.profileUrl);
   if (!lines.length) lines.push(`No contact details were set; you can find ${other.name} in ${other.communityName}.`);
   return {

@@ -15,8 +15,10 @@ import { textCard } from './text.js';
 /** The asker pressed Request intro on a reply: the responder is asked first. */
 export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: Actor): Promise<string> {
   const reply = await ctx.repo.reply(replyId);
-  if (!reply || reply.deleted || reply.retracted) throw new UserError('reply_gone', 'That reply was withdrawn, so an introduction is not possible.');
-  if (reply.anonymous) throw new UserError('person_gone', 'The person who wrote that reply has left feelers, so an introduction is not possible.');
+  if (!reply || reply.deleted || reply.retracted)
+    throw new UserError('reply_gone', 'That reply was withdrawn, so an introduction is not possible.');
+  if (reply.anonymous)
+    throw new UserError('person_gone', 'The person who wrote that reply has left feelers, so an introduction is not possible.');
   const existing = await ctx.repo.introWith(ask.id, reply.author);
   if (existing) {
     const intro = await ctx.repo.intro(existing);
@@ -88,7 +90,12 @@ export async function acceptOffer(ctx: Ctx, ask: Ask, offerId: string, asker: Ac
   if (!offer || offer.decided) return 'That offer has already been answered.';
   offer.decided = 'accepted';
   await ctx.repo.saveOffer(offer);
-  const intro = await newIntro(ctx, ask, asker, { direction: 'offered', responder: offer.helper, offerId, responderContact: offer.contact });
+  const intro = await newIntro(ctx, ask, asker, {
+    direction: 'offered',
+    responder: offer.helper,
+    offerId,
+    responderContact: offer.contact,
+  });
   await release(ctx, ask, intro);
   return `Done: I've sent you ${offer.helper.name}'s contact, and they have yours.`;
 }
@@ -100,7 +107,9 @@ export async function declineOffer(ctx: Ctx, ask: Ask, offerId: string): Promise
   await ctx.repo.saveOffer(offer);
   await ctx.outbox.dm(
     offer.helper,
-    textCard(`${ask.asker.name} thanks you for offering to help with "${ask.text.slice(0, 80)}", and won't need an introduction this time. Nothing was shared.`),
+    textCard(
+      `${ask.asker.name} thanks you for offering to help with "${ask.text.slice(0, 80)}", and won't need an introduction this time. Nothing was shared.`,
+    ),
     { kind: 'notify', askId: ask.id },
   );
   ctx.outbox.kick();

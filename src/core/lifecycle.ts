@@ -94,7 +94,12 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
         const only = personKey(ask.asker);
         const keys = await ctx.buttons.bindAll({ askId: ask.id, only }, ['extend', 'close'] as const);
         const days = ctx.settings.expiry.days;
-        await ctx.outbox.dm(ask.asker, expiryWarningCard(ask, days, keys), { kind: 'notify', askId: ask.id }, stableId('warn', ask.id, String(ask.expiresAt)));
+        await ctx.outbox.dm(
+          ask.asker,
+          expiryWarningCard(ask, days, keys),
+          { kind: 'notify', askId: ask.id },
+          stableId('warn', ask.id, String(ask.expiresAt)),
+        );
         warned++;
       }
     }

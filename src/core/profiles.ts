@@ -17,7 +17,16 @@ export async function profileFor(ctx: Ctx, who: PersonRef & { name: string }, co
     found.communityName = communityName;
     return found;
   }
-  return { network: who.network, community: who.community, user: who.user, name: who.name, communityName, topics: [], optedOut: false, unsolicited: [] };
+  return {
+    network: who.network,
+    community: who.community,
+    user: who.user,
+    name: who.name,
+    communityName,
+    topics: [],
+    optedOut: false,
+    unsolicited: [],
+  };
 }
 
 /** Unsolicited DMs a person got in the last week. */

@@ -181,7 +181,14 @@ const MAX_ORPHANS = 50;
 
 async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
   if (!cleanText(e.text)) return;
-  const orphan = { eventId: e.id, actor: e.actor, communityName: e.communityName, text: e.text, messageId: e.messageId, channel: e.place.channel };
+  const orphan = {
+    eventId: e.id,
+    actor: e.actor,
+    communityName: e.communityName,
+    text: e.text,
+    messageId: e.messageId,
+    channel: e.place.channel,
+  };
   await ctx.repo.keepOrphan(e.place, orphan, MAX_ORPHANS);
 }
 

@@ -24,8 +24,6 @@ export interface BucketClaim {
   readonly bucket: Bucket;
 }
 
-
-
 /**
  * Token buckets keyed by scope (network, community, channel). `tryTake` takes one token from
  * every bucket of a send, or none: a send blocked on its channel must not spend its

@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, REDACTED, redactPaths } from '../../src/app/create-logger.js';
 
-function capture(level: 'info' | 'debug' | 'warn' = 'info'): { lines: () => Record<string, unknown>[]; text: () => string; log: ReturnType<typeof createLogger> } {
+function capture(level: 'info' | 'debug' | 'warn' = 'info'): {
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+  log: ReturnType<typeof createLogger>;
+} {
   let out = '';
   const log = createLogger({ level, destination: { write: (s: string) => void (out += s) } });
   return {
     log,
     text: () => out,
-    lines: () => out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      out
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }
 
@@ -26,7 +35,18 @@ describe('createLogger', () => {
       'configured',
     );
     const out = text();
-    for (const secret of ['tok-top-1', 'xoxb-nested-2', 'sig-3', 'cs-4', 'sec-5', 'auth-6', 'ck-7', 'sc-8', 'jane@example.test-9', 'deep-10']) {
+    for (const secret of [
+      'tok-top-1',
+      'xoxb-nested-2',
+      'sig-3',
+      'cs-4',
+      'sec-5',
+      'auth-6',
+      'ck-7',
+      'sc-8',
+      'jane@example.test-9',
+      'deep-10',
+    ]) {
       expect(out).not.toContain(secret);
     }
     const [line] = lines();

@@ -84,10 +84,7 @@ describe('startFeelers', () => {
       ctx.http.mount('POST', '/slack/events', (_req, res) => res.end('ack'));
       return fake;
     };
-    app = await start(
-      { ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'shh' },
-      { registry: new Map([['slack', slack]]) },
-    );
+    app = await start({ ...baseEnv, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'shh' }, { registry: new Map([['slack', slack]]) });
     expect(calls).toEqual([expect.objectContaining({ botToken: 'xoxb-test', signingSecret: 'shh' })]);
     expect(logs).not.toContain('No chat network is connected');
     // Secrets handed to the adapter never reach the logs.
@@ -103,7 +100,11 @@ describe('startFeelers', () => {
 });
 
 describe('the process entry', () => {
-  function run(env: Record<string, string>): { done: Promise<{ code: number | null; stderr: string; stdout: string }>; kill: () => void; stdout: () => string } {
+  function run(env: Record<string, string>): {
+    done: Promise<{ code: number | null; stderr: string; stdout: string }>;
+    kill: () => void;
+    stdout: () => string;
+  } {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/app/main.ts')], {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...env },

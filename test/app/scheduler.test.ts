@@ -113,9 +113,9 @@ describe('Scheduler', () => {
   });
 
   it('refuses an expression that is not cron', () => {
-    expect(() => new Scheduler({ engine: countingEngine(), schedule: { ...schedule, digest: '*/10 * *' }, logger: recordingLogger() })).toThrow(
-      /schedule\.digest/,
-    );
+    expect(
+      () => new Scheduler({ engine: countingEngine(), schedule: { ...schedule, digest: '*/10 * *' }, logger: recordingLogger() }),
+    ).toThrow(/schedule\.digest/);
   });
 
   it('reads schedules in UTC, with seconds allowed', () => {

@@ -147,9 +147,7 @@ describe('errors name the key, the file and the fix', () => {
 
   it('an unknown key, with the likely spelling', () => {
     writeDefaultYaml('limits:\n  askPerDay: 5\n');
-    expect(errorOf({})).toBe(
-      'limits.askPerDay in config/feelers.yaml: unknown setting (typos are not ignored). Did you mean asksPerDay?',
-    );
+    expect(errorOf({})).toBe('limits.askPerDay in config/feelers.yaml: unknown setting (typos are not ignored). Did you mean asksPerDay?');
   });
 
   it('an unknown top-level key lists what is known', () => {

@@ -15,7 +15,16 @@ describe('/feelers help', () => {
   it.each(['help', ''])('lists the commands (/feelers %s)', async (text) => {
     await feelers(st.karyn, text);
     const help = st.lastNotice(st.karyn);
-    for (const c of ['/ask', '/feelers connect', '/feelers disconnect', '/feelers topics', '/feelers contact', '/feelers optout', 'optin', '/feelers forget-me']) {
+    for (const c of [
+      '/ask',
+      '/feelers connect',
+      '/feelers disconnect',
+      '/feelers topics',
+      '/feelers contact',
+      '/feelers optout',
+      'optin',
+      '/feelers forget-me',
+    ]) {
       expect(help).toContain(c);
     }
   });
@@ -56,7 +65,9 @@ describe('/feelers contact', () => {
     await feelers(st.harold, 'contact');
     expect(st.lastNotice(st.harold)).toContain('harold@guild.example, Tue-Thu');
     // Only Harold's own notices carry it.
-    const elsewhere = [...st.world.messages.values()].map((m) => m.text).concat(st.world.notices.filter((n) => n.user !== 'U-harold').map((n) => n.text));
+    const elsewhere = [...st.world.messages.values()]
+      .map((m) => m.text)
+      .concat(st.world.notices.filter((n) => n.user !== 'U-harold').map((n) => n.text));
     expect(elsewhere.join('\n')).not.toContain('harold@guild.example');
 
     await feelers(st.harold, 'contact clear');

@@ -82,8 +82,15 @@ describe('a digest tick that died half-way', () => {
       s.clock.advance(3 * 60_000);
       await s.engine.digestTick();
       await s.engine.deliver();
-      const digests = s.world.messagesIn(s.thread(card)).filter((m) => m.byBot).map((m) => m.text).join('\n');
-      const toMaria = s.world.dmsTo(s.maria).map((m) => m.text).join('\n');
+      const digests = s.world
+        .messagesIn(s.thread(card))
+        .filter((m) => m.byBot)
+        .map((m) => m.text)
+        .join('\n');
+      const toMaria = s.world
+        .dmsTo(s.maria)
+        .map((m) => m.text)
+        .join('\n');
       for (const text of [digests, toMaria]) {
         expect(text.split('First, before the tick.'), `death after ${calls} calls`).toHaveLength(2);
         expect(text.split('Second, after the death.'), `death after ${calls} calls`).toHaveLength(2);
@@ -111,7 +118,11 @@ describe('an ask closed after a digest tick died half-way', () => {
       await s.world.say(s.karyn, s.thread(copy), 'Second, after the death.');
       await s.world.press(s.jane, card.id, 'Close');
       await s.engine.deliver();
-      const thread = s.world.messagesIn(s.thread(card)).filter((m) => m.byBot).map((m) => m.text).join('\n');
+      const thread = s.world
+        .messagesIn(s.thread(card))
+        .filter((m) => m.byBot)
+        .map((m) => m.text)
+        .join('\n');
       expect(thread.split('First, before the tick.'), `death after ${calls} calls`).toHaveLength(2);
       expect(thread.split('Second, after the death.'), `death after ${calls} calls`).toHaveLength(2);
       await s.close();
@@ -143,19 +154,57 @@ class FlakyStore implements Store {
     if (this.budget <= 0) throw new FeelersError('store_unavailable', 'test store is down');
     this.budget--;
   }
-  get<T>(key: string) { this.gate(); return this.inner.get<T>(key); }
-  set<T>(key: string, value: T, ttlMs?: number) { this.gate(); return this.inner.set(key, value, ttlMs); }
-  delete(key: string) { this.gate(); return this.inner.delete(key); }
-  acquire(key: string, owner: string, ttlMs: number) { this.gate(); return this.inner.acquire(key, owner, ttlMs); }
-  release(key: string, owner: string) { this.gate(); return this.inner.release(key, owner); }
-  incr(key: string, ttlMs: number, by?: number) { this.gate(); return this.inner.incr(key, ttlMs, by); }
-  setAdd(set: string, ...m: string[]) { this.gate(); return this.inner.setAdd(set, ...m); }
-  setRemove(set: string, ...m: string[]) { this.gate(); return this.inner.setRemove(set, ...m); }
-  setMembers(set: string) { this.gate(); return this.inner.setMembers(set); }
-  setHas(set: string, m: string) { this.gate(); return this.inner.setHas(set, m); }
-  setSize(set: string) { this.gate(); return this.inner.setSize(set); }
-  ping() { this.gate(); return this.inner.ping(); }
-  close() { return this.inner.close(); }
+  get<T>(key: string) {
+    this.gate();
+    return this.inner.get<T>(key);
+  }
+  set<T>(key: string, value: T, ttlMs?: number) {
+    this.gate();
+    return this.inner.set(key, value, ttlMs);
+  }
+  delete(key: string) {
+    this.gate();
+    return this.inner.delete(key);
+  }
+  acquire(key: string, owner: string, ttlMs: number) {
+    this.gate();
+    return this.inner.acquire(key, owner, ttlMs);
+  }
+  release(key: string, owner: string) {
+    this.gate();
+    return this.inner.release(key, owner);
+  }
+  incr(key: string, ttlMs: number, by?: number) {
+    this.gate();
+    return this.inner.incr(key, ttlMs, by);
+  }
+  setAdd(set: string, ...m: string[]) {
+    this.gate();
+    return this.inner.setAdd(set, ...m);
+  }
+  setRemove(set: string, ...m: string[]) {
+    this.gate();
+    return this.inner.setRemove(set, ...m);
+  }
+  setMembers(set: string) {
+    this.gate();
+    return this.inner.setMembers(set);
+  }
+  setHas(set: string, m: string) {
+    this.gate();
+    return this.inner.setHas(set, m);
+  }
+  setSize(set: string) {
+    this.gate();
+    return this.inner.setSize(set);
+  }
+  ping() {
+    this.gate();
+    return this.inner.ping();
+  }
+  close() {
+    return this.inner.close();
+  }
 }
 
 async function storyWithSpool() {

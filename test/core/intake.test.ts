@@ -32,7 +32,12 @@ describe('asks per person per day', () => {
     await st.connectBoth();
     await ask(st, st.jane, st.anyAnswers, 'Jane once?');
     await ask(st, st.tzAdmin, st.anyAnswers, 'Tess once?');
-    expect(st.botPosts(st.askAround).map((m) => m.text).join('\n')).toMatch(/Jane once\?[\s\S]*Tess once\?/);
+    expect(
+      st
+        .botPosts(st.askAround)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toMatch(/Jane once\?[\s\S]*Tess once\?/);
   });
 
   it('takes its limit from the settings', async () => {

@@ -24,7 +24,9 @@ function visibleButtons(s: Story, who: PersonRef): { message: StoredMessage; lab
   return [...s.world.messages.values()]
     .filter((m) => m.byBot && !m.deleted && m.network === who.network && m.community === who.community)
     .filter((m) => !m.direct || m.channel === s.world.dmPlace(who).channel)
-    .flatMap((m) => (m.card?.blocks ?? []).flatMap((b) => (b.type === 'buttons' ? b.buttons.map((x) => ({ message: m, label: x.label })) : [])));
+    .flatMap((m) =>
+      (m.card?.blocks ?? []).flatMap((b) => (b.type === 'buttons' ? b.buttons.map((x) => ({ message: m, label: x.label })) : [])),
+    );
 }
 
 type Step =
@@ -33,8 +35,16 @@ type Step =
   | { kind: 'tick' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('reply' as const), who: fc.constantFrom('harold' as const, 'karyn' as const, 'sam' as const), n: fc.nat(99) }),
-  fc.record({ kind: fc.constant('press' as const), who: fc.constantFrom('jane' as const, 'harold' as const, 'karyn' as const, 'tzAdmin' as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant('reply' as const),
+    who: fc.constantFrom('harold' as const, 'karyn' as const, 'sam' as const),
+    n: fc.nat(99),
+  }),
+  fc.record({
+    kind: fc.constant('press' as const),
+    who: fc.constantFrom('jane' as const, 'harold' as const, 'karyn' as const, 'tzAdmin' as const),
+    pick: fc.nat(),
+  }),
   fc.constant({ kind: 'tick' as const }),
 );
 
@@ -52,7 +62,12 @@ async function run(s: Story, copy: StoredMessage, st: Step): Promise<string | un
     const options = visibleButtons(s, who);
     const choice = options[st.pick % Math.max(1, options.length)];
     if (!choice) return undefined;
-    const form = choice.label === 'I know someone' ? { person: s.sam } : choice.label === 'Answer' ? { text: `form answer ${unique} from ${st.who}` } : undefined;
+    const form =
+      choice.label === 'I know someone'
+        ? { person: s.sam }
+        : choice.label === 'Answer'
+          ? { text: `form answer ${unique} from ${st.who}` }
+          : undefined;
     await s.world.press(who, choice.message.id, choice.label, form).catch(() => undefined);
     await s.settle();
     return `${st.who}:${choice.label}`;
@@ -62,7 +77,7 @@ async function run(s: Story, copy: StoredMessage, st: Step): Promise<string | un
 }
 
 describe('properties', () => {
-  it("a contact reaches nobody before its owner consented, and then only the other side of the intro", async () => {
+  it('a contact reaches nobody before its owner consented, and then only the other side of the intro', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
         const { s, copy } = await setUp();
@@ -118,7 +133,9 @@ describe('properties', () => {
       })();
       // Every button that is meant for one person only.
       const guarded = [card, digest, request, warning].flatMap((m) =>
-        (m.card?.blocks ?? []).flatMap((b) => (b.type === 'buttons' ? b.buttons.filter((x) => x.label !== 'Follow').map((x) => ({ m, id: x.id })) : [])),
+        (m.card?.blocks ?? []).flatMap((b) =>
+          b.type === 'buttons' ? b.buttons.filter((x) => x.label !== 'Follow').map((x) => ({ m, id: x.id })) : [],
+        ),
       );
       expect(guarded.length).toBeGreaterThanOrEqual(7);
       const cast: PersonRef[] = [s.tzAdmin, s.karyn, s.maria, s.sam, s.guildAdmin, s.harold, s.jane];

@@ -95,7 +95,10 @@ describe('a restart in the middle of a fan-out', () => {
     await b.deliver();
 
     for (const g of grounds) {
-      expect(world.messagesIn(g).filter((m) => m.byBot), `copies in ${g.channel}`).toHaveLength(1);
+      expect(
+        world.messagesIn(g).filter((m) => m.byBot),
+        `copies in ${g.channel}`,
+      ).toHaveLength(1);
     }
     expect(world.messagesIn(origin).filter((m) => m.byBot)).toHaveLength(1);
 

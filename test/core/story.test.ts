@@ -28,7 +28,6 @@ describe.each<StoreKind>(['memory', 'sqlite'])('the life of an ask (%s store)', 
   });
 });
 
-
 /** A restart needs a store that outlives the process: the SQLite file. */
 describe('the life of an ask across a restart (sqlite store)', () => {
   let s: Story;

@@ -45,9 +45,7 @@ describe('RedisStore on a shared server', () => {
 
   it('gives a key to exactly one of 50 callers racing through two connections', async () => {
     const stores = [await openStore(), await openStore()] as const;
-    const won = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => turn(stores, i).acquire('lock', `owner-${i}`, 60_000)),
-    );
+    const won = await Promise.all(Array.from({ length: 50 }, (_, i) => turn(stores, i).acquire('lock', `owner-${i}`, 60_000)));
     expect(won.filter((w) => w === true)).toHaveLength(1);
   });
 

@@ -74,9 +74,7 @@ describe('SqliteStore on a file', () => {
 
   it('gives a key to exactly one of 50 callers racing through two stores on one file', async () => {
     const stores = [openStore(), openStore()] as const;
-    const won = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => turn(stores, i).acquire('lock', `owner-${i}`, 60_000)),
-    );
+    const won = await Promise.all(Array.from({ length: 50 }, (_, i) => turn(stores, i).acquire('lock', `owner-${i}`, 60_000)));
     expect(won.filter((w) => w === true)).toHaveLength(1);
   });
 
@@ -106,9 +104,7 @@ describe('SqliteStore on a file', () => {
     const rows = (): number[] => {
       const raw = new BetterSqlite3(file, { readonly: true });
       try {
-        return ['leases', 'counters', 'kv'].map(
-          (t) => raw.prepare<[], number>(`SELECT count(*) FROM ${t}`).pluck().get() ?? -1,
-        );
+        return ['leases', 'counters', 'kv'].map((t) => raw.prepare<[], number>(`SELECT count(*) FROM ${t}`).pluck().get() ?? -1);
       } finally {
         raw.close();
       }

@@ -86,7 +86,14 @@ export class Cluster {
     const cluster = new Cluster(o, dir, configPath);
     try {
       for (let i = 0; i < o.size; i++) {
-        cluster.instances.push({ index: i, port: await freePort(), spool: join(dir, `spool-${i}.sqlite`), child: undefined, output: '', pids: [] });
+        cluster.instances.push({
+          index: i,
+          port: await freePort(),
+          spool: join(dir, `spool-${i}.sqlite`),
+          child: undefined,
+          output: '',
+          pids: [],
+        });
       }
       // Started one after the other: on two shared cores, parallel tsx start-ups only slow each other.
       for (let i = 0; i < o.size; i++) await cluster.startOne(i);

@@ -66,7 +66,12 @@ export function dmsWith(s: Story, p: PersonRef, piece: string): StoredMessage[] 
 }
 
 /** Adds a member to L&D Guild (network "south", community G1). */
-export function guildMember(s: Story, id: string, name: string, extra: { admin?: boolean; isBot?: boolean; manages?: string[] } = {}): PersonRef {
+export function guildMember(
+  s: Story,
+  id: string,
+  name: string,
+  extra: { admin?: boolean; isBot?: boolean; manages?: string[] } = {},
+): PersonRef {
   return s.world.addMember('south', 'G1', { id, name, ...extra });
 }
 

@@ -197,7 +197,14 @@ export class Story extends EngineBed<ManualClock> {
     super(new ManualClock(), { store: storeKind, settings, adapters: ['north', 'south'] });
     ({ anyAnswers: this.anyAnswers, jane: this.jane, tzAdmin: this.tzAdmin } = trainingZone(this.world));
     const guild = ldGuild(this.world);
-    ({ askAround: this.askAround, harold: this.harold, karyn: this.karyn, sam: this.sam, maria: this.maria, guildAdmin: this.guildAdmin } = guild);
+    ({
+      askAround: this.askAround,
+      harold: this.harold,
+      karyn: this.karyn,
+      sam: this.sam,
+      maria: this.maria,
+      guildAdmin: this.guildAdmin,
+    } = guild);
   }
 
   async connectBoth(): Promise<void> {
@@ -231,7 +238,12 @@ export class Bed extends EngineBed {
 
   static async open(o: BedOptions): Promise<Bed> {
     const networks = [...new Set(o.channels.map((c) => c.network))];
-    const bed = new Bed(undefined, { store: o.store, settings: benchSettings(o.channels.filter((c) => c.ground)), adapters: networks, limits: o.limits });
+    const bed = new Bed(undefined, {
+      store: o.store,
+      settings: benchSettings(o.channels.filter((c) => c.ground)),
+      adapters: networks,
+      limits: o.limits,
+    });
     const communities = new Set<string>();
     for (const c of o.channels) {
       const key = `${c.network}\u0000${c.community}`;
@@ -281,5 +293,15 @@ export function commandEvent(id: string, who: Actor, place: Place, text: string)
 
 /** A person's message in a thread, as an adapter would hand it over. */
 export function messageEvent(id: string, who: Actor, place: Place, text: string): MessageEvent {
-  return { id, kind: 'message', messageId: `msg-${id}`, text, direct: false, mentionsBot: false, actor: who, place, communityName: `Community ${place.community}` };
+  return {
+    id,
+    kind: 'message',
+    messageId: `msg-${id}`,
+    text,
+    direct: false,
+    mentionsBot: false,
+    actor: who,
+    place,
+    communityName: `Community ${place.community}`,
+  };
 }

@@ -71,8 +71,7 @@ export async function startHarness(
     events.push(e);
     await opts.sink?.(e);
   });
-  const waitFor = (pred: (e: ChatEvent) => boolean, what: string): Promise<ChatEvent> =>
-    fake.until(() => events.find(pred), what);
+  const waitFor = (pred: (e: ChatEvent) => boolean, what: string): Promise<ChatEvent> => fake.until(() => events.find(pred), what);
   return {
     fake,
     adapter,

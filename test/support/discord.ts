@@ -176,7 +176,10 @@ export class DiscordStory extends EngineBed<OffsetClock> {
 export function shownText(m: StoredMessage): string {
   const parts: string[] = [m.content];
   for (const e of m.embeds as { description?: string; title?: string }[]) parts.push(e.title ?? '', e.description ?? '');
-  return parts.filter((p) => p.length > 0).join('\n').replace(/\u200b/g, '');
+  return parts
+    .filter((p) => p.length > 0)
+    .join('\n')
+    .replace(/\u200b/g, '');
 }
 
 export function labels(m: StoredMessage): string[] {

@@ -120,7 +120,16 @@ export class SlackWorld extends EngineBed {
   /** A person's message event (thread reply when `threadTs`). */
   say(user: string, channel: string, text: string, threadTs?: string, extra: Record<string, unknown> = {}) {
     const ts = personTs();
-    const event = { type: 'message', channel, channel_type: 'channel', user, text, ts, ...(threadTs ? { thread_ts: threadTs } : {}), ...extra };
+    const event = {
+      type: 'message',
+      channel,
+      channel_type: 'channel',
+      user,
+      text,
+      ts,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      ...extra,
+    };
     return this.through(() => this.driver.event(event)).then((res) => ({ res, ts }));
   }
 
@@ -176,7 +185,11 @@ export function buttonsIn(blocks: unknown): SlackButton[] {
     if (b.type !== 'actions' || !Array.isArray(b.elements)) continue;
     for (const el of b.elements as { type?: unknown; action_id?: unknown; value?: unknown; text?: { text?: unknown } }[]) {
       if (el.type === 'button' && typeof el.action_id === 'string') {
-        out.push({ action_id: el.action_id, value: typeof el.value === 'string' ? el.value : el.action_id, label: String(el.text?.text ?? '') });
+        out.push({
+          action_id: el.action_id,
+          value: typeof el.value === 'string' ? el.value : el.action_id,
+          label: String(el.text?.text ?? ''),
+        });
       }
     }
   }

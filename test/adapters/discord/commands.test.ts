@@ -21,13 +21,21 @@ async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<st
   return String(f['content'] ?? '').replace(/\u200b/g, '');
 }
 
-async function feelers(story: DiscordStory, who: DName, sub: string, options: Record<string, string> = {}, channel = ASK_AROUND): Promise<string> {
+async function feelers(
+  story: DiscordStory,
+  who: DName,
+  sub: string,
+  options: Record<string, string> = {},
+  channel = ASK_AROUND,
+): Promise<string> {
   return answerOf(story, story.fake.slashCommand(story.who(who, channel), 'feelers', { sub, options }));
 }
 
 /** Every create and edit of a message the bot sent, with its body. */
 function writes(story: DiscordStory) {
-  return story.fake.requests.filter((r) => (r.method === 'POST' || r.method === 'PATCH') && /^\/channels\/\d+\/messages(\/\d+)?$/.test(r.path));
+  return story.fake.requests.filter(
+    (r) => (r.method === 'POST' || r.method === 'PATCH') && /^\/channels\/\d+\/messages(\/\d+)?$/.test(r.path),
+  );
 }
 
 describe('discord commands with the engine behind', () => {
@@ -49,7 +57,7 @@ describe('discord commands with the engine behind', () => {
     expect(story.botMessages(ASK_AROUND)).toHaveLength(1);
   });
 
-  it('registers exactly the engine\'s /feelers subcommands', async () => {
+  it("registers exactly the engine's /feelers subcommands", async () => {
     s = await DiscordStory.start();
     const feelersDef = s.fake.world.commands.get(GUILD)?.find((c) => c['name'] === 'feelers');
     const subs = (feelersDef?.['options'] as { name: string }[]).map((o) => o.name);
@@ -85,7 +93,9 @@ describe('discord commands with the engine behind', () => {
     expect(await answerOf(story, connect)).toContain('not in a direct message');
     const ev = story.handled.find((e) => e.id.endsWith(`:${connect.id}`));
     expect(ev).toMatchObject({ kind: 'command', direct: true, place: { channel: dm } });
-    const ask = story.fake.slashCommand({ channel: dm, user: DUSERS.gita.id }, 'ask', { options: { question: 'Any good onboarding guides?' } });
+    const ask = story.fake.slashCommand({ channel: dm, user: DUSERS.gita.id }, 'ask', {
+      options: { question: 'Any good onboarding guides?' },
+    });
     await story.handledId(ask.id, '/ask in a DM');
     const card = await story.fake.until(() => story.botMessages(dm).find((m) => labels(m).includes('Close')), 'ask card in the DM');
     expect(shownText(card)).toContain('Any good onboarding guides?');
@@ -142,7 +152,8 @@ describe('discord commands with the engine behind', () => {
       expect(w.body).toMatchObject({ allowed_mentions: { parse: [] } });
       for (const text of stringsIn(w.body)) expect(hasLiveMention(text), text).toBe(false);
     }
-    for (const t of story.fake.requestsTo('POST', /\/threads$/)) for (const text of stringsIn(t.body)) expect(hasLiveMention(text)).toBe(false);
+    for (const t of story.fake.requestsTo('POST', /\/threads$/))
+      for (const text of stringsIn(t.body)) expect(hasLiveMention(text)).toBe(false);
   });
 
   it('a 429 on message create during a fan-out to 10 channels still leaves exactly one copy per channel', async () => {
@@ -151,14 +162,19 @@ describe('discord commands with the engine behind', () => {
     const story = s;
     await feelers(story, 'gita', 'connect');
     for (const [g, c] of extra) await feelers(story, 'gita', 'connect', {}, c).then((t) => expect(t, g).toContain('Connected'));
-    for (const [, c] of extra.slice(0, 3)) story.fake.inject({ method: 'POST', path: `/channels/${c}/messages`, status: 429, retryAfter: 0.2 });
+    for (const [, c] of extra.slice(0, 3))
+      story.fake.inject({ method: 'POST', path: `/channels/${c}/messages`, status: 429, retryAfter: 0.2 });
     story.fake.inject({ method: 'POST', path: `/channels/${ASK_AROUND}/messages`, status: 429, retryAfter: 0.1, global: true });
     await story.world.command(story.jane, story.anyAnswers, 'ask', 'Best onboarding checklist you have seen?');
     await story.settle();
     const channels = [ASK_AROUND, ...extra.map(([, c]) => c)];
     await story.fake.until(() => channels.every((c) => story.botMessages(c).length >= 1), 'a copy everywhere');
     await story.settle();
-    for (const c of channels) expect(story.botMessages(c).filter((m) => !m.viaInteraction), c).toHaveLength(1);
+    for (const c of channels)
+      expect(
+        story.botMessages(c).filter((m) => !m.viaInteraction),
+        c,
+      ).toHaveLength(1);
     expect(story.fake.requests.filter((r) => r.status === 429).length).toBe(4);
   });
 

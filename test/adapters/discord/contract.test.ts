@@ -87,7 +87,11 @@ async function discordHarness(): Promise<AdapterHarness> {
       const m = channel ? fake.world.findMessage(channel, ref.id) : undefined;
       return m ? shown(m) : undefined;
     },
-    dmsTo: async (p) => fake.world.messagesIn(fake.dmChannel(p.user).id).filter((m) => m.author.id === fake.world.bot.id).map(shown),
+    dmsTo: async (p) =>
+      fake.world
+        .messagesIn(fake.dmChannel(p.user).id)
+        .filter((m) => m.author.id === fake.world.bot.id)
+        .map(shown),
     noticesTo: async (p) => {
       const dms = fake.world.messagesIn(fake.dmChannel(p.user).id).filter((m) => m.author.id === fake.world.bot.id);
       const ephemeral = [...fake.rest.interactions.values()]

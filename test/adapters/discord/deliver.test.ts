@@ -145,9 +145,9 @@ describe('discord adapter delivery against the fake REST API', () => {
     h = await startHarness({ fake: { echoOwnMessages: false } });
     h.fake.inject({ method: 'POST', path: new RegExp(`^/channels/${GENERAL}/messages$`), status: 403, code: 50013 });
     await expect(h.adapter.post(general, card('x'), { idempotencyKey: 'e1' })).rejects.toMatchObject({ kind: 'gone' });
-    await expect(
-      h.adapter.post({ ...general, channel: '42' }, card('x'), { idempotencyKey: 'e2' }),
-    ).rejects.toMatchObject({ kind: 'gone' });
+    await expect(h.adapter.post({ ...general, channel: '42' }, card('x'), { idempotencyKey: 'e2' })).rejects.toMatchObject({
+      kind: 'gone',
+    });
     h.fake.inject({ method: 'POST', path: new RegExp(`^/channels/${GENERAL}/messages$`), status: 502, times: 10 });
     const err = await h.adapter.post(general, card('x'), { idempotencyKey: 'e3' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);

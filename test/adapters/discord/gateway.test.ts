@@ -23,7 +23,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-const isMessage = (text: string) => (e: ChatEvent): e is MessageEvent => e.kind === 'message' && e.text === text;
+const isMessage =
+  (text: string) =>
+  (e: ChatEvent): e is MessageEvent =>
+    e.kind === 'message' && e.text === text;
 
 describe('discord adapter over the fake gateway', () => {
   it('reaches ready, identifies without the privileged intent, and registers guild commands', async () => {
@@ -117,7 +120,7 @@ describe('discord adapter over the fake gateway', () => {
     await h.fake.until(() => !h?.fake.gateway.connected, 'disconnect');
     const id = h.fake.postMessage({ guild: G, channel: GENERAL, user: USERS.sam.id }, 'sent while away', { mentionsBot: true });
     const ev = await h.waitFor(isMessage('sent while away'), 'replayed message');
-    expect((ev).messageId).toBe(id);
+    expect(ev.messageId).toBe(id);
     expect(h.fake.gateway.received.filter((f) => f.op === 6)).toHaveLength(1);
     expect(h.fake.gateway.received.filter((f) => f.op === 2)).toHaveLength(1);
     await h.fake.until(() => h?.adapter.health().connected, 'health back to connected');

@@ -11,7 +11,10 @@ afterEach(async () => {
 });
 
 const general = { network: 'discord', community: G, channel: GENERAL };
-const isAction = (id: string) => (e: ChatEvent): e is ActionEvent => e.kind === 'action' && e.actionId === id;
+const isAction =
+  (id: string) =>
+  (e: ChatEvent): e is ActionEvent =>
+    e.kind === 'action' && e.actionId === id;
 
 const buttonsCard: Card = {
   summary: 'A question',
@@ -89,7 +92,10 @@ describe('discord interactions', () => {
     const msg = await postCard(h);
     const press = h.fake.pressButton({ guild: G, channel: GENERAL, user: USERS.jane.id }, msg, 'refer1~p');
     await h.fake.until(() => press.responses.length > 0, 'first response');
-    const first = press.responses[0] as { type: number; data: { flags: number; components: { components: { type: number; custom_id: string }[] }[] } };
+    const first = press.responses[0] as {
+      type: number;
+      data: { flags: number; components: { components: { type: number; custom_id: string }[] }[] };
+    };
     expect(first.type).toBe(4);
     expect(first.data.flags & 64).toBe(64);
     expect(first.data.components[0]?.components[0]).toMatchObject({ type: 5, custom_id: 'refer1~p' });

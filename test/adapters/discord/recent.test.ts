@@ -31,7 +31,10 @@ function card(text: string, more: Partial<Card> = {}): Card {
   return { summary: text, blocks: [{ type: 'text', text }], ...more };
 }
 
-const isText = (text: string) => (e: ChatEvent): e is MessageEvent => e.kind === 'message' && e.text === text;
+const isText =
+  (text: string) =>
+  (e: ChatEvent): e is MessageEvent =>
+    e.kind === 'message' && e.text === text;
 const messages = (events: readonly ChatEvent[]): MessageEvent[] => events.filter((e): e is MessageEvent => e.kind === 'message');
 
 function occurrences(haystack: string, needle: string): number {
@@ -40,7 +43,9 @@ function occurrences(haystack: string, needle: string): number {
 
 /** The adapter posts a card with a thread in #general; returns the thread's place. */
 async function threadIn(harness: Harness): Promise<Place> {
-  const ref = await harness.adapter.post(general, card('Who knows embedded Rust?', { thread: { title: 'embedded Rust' } }), { idempotencyKey: 'k-thread' });
+  const ref = await harness.adapter.post(general, card('Who knows embedded Rust?', { thread: { title: 'embedded Rust' } }), {
+    idempotencyKey: 'k-thread',
+  });
   if (!ref.thread) throw new Error('no thread started');
   return { ...general, thread: ref.thread };
 }
@@ -68,13 +73,22 @@ describe('discord recent(): the latest messages of a thread, as the live gateway
     const last3 = await h.adapter.recent!(thread, 3);
     expect(last3.map((e) => e.id)).toEqual(gap.map((id) => `discord:${G}:${id}`));
     expect(messages(last3).map((e) => e.text)).toEqual(['First in the gap.', 'Second in the gap.', 'Third in the gap.']);
-    expect(messages(last3).every((e) => e.place.thread === threadId && e.place.channel === GENERAL && e.actor.user === USERS.sam.id)).toBe(true);
+    expect(messages(last3).every((e) => e.place.thread === threadId && e.place.channel === GENERAL && e.actor.user === USERS.sam.id)).toBe(
+      true,
+    );
 
     const all = messages(await h.adapter.recent!(thread, 50));
     expect(all).toHaveLength(5);
     const again = all.find((e) => e.messageId === liveId);
     // The same event the gateway delivered: same id (so the core's dedupe drops it), same place and text.
-    expect(again).toMatchObject({ id: live.id, kind: 'message', place: live.place, text: live.text, messageId: live.messageId, direct: false });
+    expect(again).toMatchObject({
+      id: live.id,
+      kind: 'message',
+      place: live.place,
+      text: live.text,
+      messageId: live.messageId,
+      direct: false,
+    });
     expect(again?.actor).toMatchObject({ user: live.actor.user, community: live.actor.community, isBot: false, isSelf: false });
     const note = all[1];
     expect(note?.actor).toMatchObject({ isBot: true, isSelf: true });
@@ -101,7 +115,7 @@ describe('discord recent(): the latest messages of a thread, as the live gateway
     expect(read[0]?.id).toBe(liveBlank.id);
   });
 
-  it('blanks other people\'s text itself when the app has the intent but is not configured for it', async () => {
+  it("blanks other people's text itself when the app has the intent but is not configured for it", async () => {
     h = await startHarness({ fake: { messageContentGranted: true } });
     const thread = await threadIn(h);
     h.fake.postMessage({ guild: G, channel: thread.thread ?? '', user: USERS.sam.id }, 'Readable through REST.', { dispatch: false });
@@ -116,19 +130,26 @@ describe('discord recent(): the latest messages of a thread, as the live gateway
     fake = await startFake();
     const standby = adapterFor(fake);
     const help: Place = { network: 'discord', community: G, channel: HELP };
-    const ref = await standby.post(help, card('Copy from a standby.', { thread: { title: 'standby copy' } }), { idempotencyKey: 'k-standby' });
+    const ref = await standby.post(help, card('Copy from a standby.', { thread: { title: 'standby copy' } }), {
+      idempotencyKey: 'k-standby',
+    });
     expect(ref.thread).toBe(ref.id);
     expect(fake.world.channels.get(ref.id)?.parent_id).toBe(HELP);
 
     // After the nonce window, a resend of a maybe-sent post finds it by its footer: that needs
     // the bot's own id, which a standby learns from REST rather than from the gateway's READY.
     fake.rest.forgetNonces();
-    const again = await standby.post(help, card('Copy from a standby.', { thread: { title: 'standby copy' } }), { idempotencyKey: 'k-standby', maybeSent: true });
+    const again = await standby.post(help, card('Copy from a standby.', { thread: { title: 'standby copy' } }), {
+      idempotencyKey: 'k-standby',
+      maybeSent: true,
+    });
     expect(again.id).toBe(ref.id);
     expect(fake.world.messagesIn(HELP).filter((m) => m.author.id === fake!.world.bot.id)).toHaveLength(1);
     await standby.update(ref, card('Copy from a standby, edited.'));
     expect(JSON.stringify(fake.world.findMessage(HELP, ref.id)?.embeds)).toContain('edited');
-    const dm = await standby.directMessage({ network: 'discord', community: G, user: USERS.jane.id }, card('A DM from a standby.'), { idempotencyKey: 'k-dm' });
+    const dm = await standby.directMessage({ network: 'discord', community: G, user: USERS.jane.id }, card('A DM from a standby.'), {
+      idempotencyKey: 'k-dm',
+    });
     expect(fake.world.findMessage(dm.channel, dm.id)).toBeDefined();
     // Two posts to the same channel: whether it is a DM was asked once.
     expect(fake.requestsTo('GET', new RegExp(`^/channels/${HELP}$`))).toHaveLength(1);

@@ -23,8 +23,26 @@ describe('discord sanitize', () => {
 
   it('no string built from mention pieces survives as a live mention', () => {
     const piece = fc.constantFrom(
-      '@', '\uFF20', '\uFE6B', '<', '\uFF1C', '\uFE64', '>', '&', '!', '#', 'everyone', 'here', '123456789012345678',
-      '\u200B', '\u200C', '\u2060', '\u00AD', '\uFEFF', ' ', 'x',
+      '@',
+      '\uFF20',
+      '\uFE6B',
+      '<',
+      '\uFF1C',
+      '\uFE64',
+      '>',
+      '&',
+      '!',
+      '#',
+      'everyone',
+      'here',
+      '123456789012345678',
+      '\u200B',
+      '\u200C',
+      '\u2060',
+      '\u00AD',
+      '\uFEFF',
+      ' ',
+      'x',
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (parts) => {
@@ -57,7 +75,12 @@ describe('discord render', () => {
     const long = Array.from({ length: 400 }, (_, i) => `line ${i} ${'x'.repeat(60)}`).join('\n');
     const card: Card = {
       summary: 's',
-      blocks: [{ type: 'text', text: long }, { type: 'divider' }, { type: 'text', text: long }, { type: 'buttons', buttons: [{ id: 'a', label: 'A' }] }],
+      blocks: [
+        { type: 'text', text: long },
+        { type: 'divider' },
+        { type: 'text', text: long },
+        { type: 'buttons', buttons: [{ id: 'a', label: 'A' }] },
+      ],
     };
     const msgs = renderCard(card, (n) => `feelers · ${nonceFor('k', n)}`);
     expect(msgs.length).toBeGreaterThan(1);
@@ -80,7 +103,10 @@ describe('discord render', () => {
     const all = MENTION_CORPUS.join(' ');
     const card: Card = {
       summary: all,
-      blocks: [{ type: 'quote', text: all, by: all }, { type: 'buttons', buttons: [{ id: 'x', label: all }] }],
+      blocks: [
+        { type: 'quote', text: all, by: all },
+        { type: 'buttons', buttons: [{ id: 'x', label: all }] },
+      ],
     };
     const edit = renderSingle(card);
     for (const s of stringsIn(edit)) expect(hasLiveMention(s)).toBe(false);

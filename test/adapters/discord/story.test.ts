@@ -16,7 +16,8 @@ afterEach(async () => {
   s = undefined;
 });
 
-const isNotice = (text: string) => (r: { followUps: Record<string, unknown>[] }) => r.followUps.some((f) => String(f['content'] ?? '').includes(text));
+const isNotice = (text: string) => (r: { followUps: Record<string, unknown>[] }) =>
+  r.followUps.some((f) => String(f['content'] ?? '').includes(text));
 
 /** Connect both sides and ask on memory; returns the ask card (memory) and the copy (Discord). */
 async function connectedAndAsked(story: DiscordStory) {
@@ -62,10 +63,16 @@ describe('discord story: the engine with the real Discord adapter and the memory
     const press = story.fake.pressButton(story.who('karyn'), copy.id, customIdOf(copy, 'I know someone'));
     await story.fake.until(() => press.responses[0], 'the user select');
     expect(press.responses[0]).toMatchObject({ type: 4, data: { flags: 64 } });
-    const selectId = (press.responses[0] as { data: { components: { components: { custom_id: string }[] }[] } }).data.components[0]?.components[0]?.custom_id ?? '';
+    const selectId =
+      (press.responses[0] as { data: { components: { components: { custom_id: string }[] }[] } }).data.components[0]?.components[0]
+        ?.custom_id ?? '';
     const pick = story.fake.selectUser(story.who('karyn'), copy.id, selectId, DUSERS.sam.id);
     await story.handledId(pick.id, 'the pick');
-    expect(story.fake.requestsTo('POST', /^\/users\/@me\/channels$/).some((r) => (r.body as { recipient_id?: string }).recipient_id === DUSERS.sam.id)).toBe(true);
+    expect(
+      story.fake
+        .requestsTo('POST', /^\/users\/@me\/channels$/)
+        .some((r) => (r.body as { recipient_id?: string }).recipient_id === DUSERS.sam.id),
+    ).toBe(true);
     const samDm = story.dm('sam');
     const prompt = await story.fake.until(() => story.botMessages(samDm)[0], "Sam's DM");
     expect(shownText(prompt)).toContain('Karyn (L&D Guild) thought you might know');
@@ -87,22 +94,35 @@ describe('discord story: the engine with the real Discord adapter and the memory
 
     // Maria follows: the digest reaches her by DM on Discord.
     const mariaDm = story.dm('maria');
-    const forMaria = await story.fake.until(() => story.botMessages(mariaDm).find((m) => shownText(m).includes('Buurtzorg')), "Maria's digest");
+    const forMaria = await story.fake.until(
+      () => story.botMessages(mariaDm).find((m) => shownText(m).includes('Buurtzorg')),
+      "Maria's digest",
+    );
     expect(shownText(forMaria)).toContain('The Open University');
 
     // Jane requests an intro to Harold: Harold's DM has Share / Decline; nothing is shared yet.
     await story.world.press(story.jane, digest.id, 'Request intro');
     await story.settle();
     const haroldDm = story.dm('harold');
-    const request = await story.fake.until(() => story.botMessages(haroldDm).find((m) => labels(m).includes('Share my contact')), 'intro request');
+    const request = await story.fake.until(
+      () => story.botMessages(haroldDm).find((m) => labels(m).includes('Share my contact')),
+      'intro request',
+    );
     expect(labels(request)).toEqual(['Share my contact', 'Decline']);
     expect(story.world.everything().join('\n')).not.toContain('harold@guild.example');
 
     // Harold shares: both sides get the other's contact.
-    const share = story.fake.pressButton({ channel: haroldDm, user: DUSERS.harold.id }, request.id, customIdOf(request, 'Share my contact'));
+    const share = story.fake.pressButton(
+      { channel: haroldDm, user: DUSERS.harold.id },
+      request.id,
+      customIdOf(request, 'Share my contact'),
+    );
     await story.handledId(share.id, 'Share');
     expect(story.lastDm(story.jane).text).toContain('harold@guild.example');
-    const toHarold = await story.fake.until(() => story.botMessages(haroldDm).find((m) => shownText(m).includes('jane@tz.example')), "Jane's contact for Harold");
+    const toHarold = await story.fake.until(
+      () => story.botMessages(haroldDm).find((m) => shownText(m).includes('jane@tz.example')),
+      "Jane's contact for Harold",
+    );
     expect(shownText(toHarold)).toContain('https://tz.example/jane');
 
     // Jane closes: the copy is edited to say so, buttons gone, mentions off.
@@ -117,7 +137,10 @@ describe('discord story: the engine with the real Discord adapter and the memory
     expect(closed && shownText(closed)).toContain('Jane closed this question');
     expect(closed && labels(closed)).toEqual([]);
     expect(story.last(story.thread(card)).text).toContain('You closed this question');
-    const toMariaClosed = await story.fake.until(() => story.botMessages(mariaDm).find((m) => shownText(m).includes('Jane closed the question you follow')), "Maria's close");
+    const toMariaClosed = await story.fake.until(
+      () => story.botMessages(mariaDm).find((m) => shownText(m).includes('Jane closed the question you follow')),
+      "Maria's close",
+    );
     expect(toMariaClosed).toBeDefined();
   });
 
@@ -134,7 +157,10 @@ describe('discord story: the engine with the real Discord adapter and the memory
     const press = story.fake.pressButton(story.who('harold'), copy.id, customIdOf(copy, 'Answer'));
     await story.fake.until(() => press.responses[0], 'the modal');
     expect(press.responses).toHaveLength(1);
-    const modal = press.responses[0] as { type: number; data: { custom_id: string; components: { components: { custom_id: string }[] }[] } };
+    const modal = press.responses[0] as {
+      type: number;
+      data: { custom_id: string; components: { components: { custom_id: string }[] }[] };
+    };
     expect(modal.type).toBe(9);
     const field = modal.data.components[0]?.components[0]?.custom_id ?? '';
     const submit = story.fake.submitModal(story.who('harold'), modal.data.custom_id, { [field]: 'Learning circles at the OU.' });
@@ -156,7 +182,10 @@ describe('discord story: the engine with the real Discord adapter and the memory
     const milDm = story.dm('milo');
     const asked = story.fake.postMessage({ channel: milDm, user: DUSERS.milo.id }, 'Who runs good mentoring schemes? #learning');
     await story.handledId(asked, 'the DM ask');
-    const askCard = await story.fake.until(() => story.botMessages(milDm).find((m) => labels(m).includes('Close')), 'the ask card in the DM');
+    const askCard = await story.fake.until(
+      () => story.botMessages(milDm).find((m) => labels(m).includes('Close')),
+      'the ask card in the DM',
+    );
     expect(shownText(askCard)).toContain('Who runs good mentoring schemes?');
     expect(story.fake.requestsTo('POST', /\/threads$/)).toHaveLength(0);
 
@@ -166,7 +195,10 @@ describe('discord story: the engine with the real Discord adapter and the memory
     story.clock.advance(DIGEST_INTERVAL);
     expect(await story.engine.digestTick()).toEqual({ digests: 1 });
     await story.settle();
-    const digest = await story.fake.until(() => story.botMessages(milDm).find((m) => shownText(m).includes('mentoring circles')), 'the digest in the DM');
+    const digest = await story.fake.until(
+      () => story.botMessages(milDm).find((m) => shownText(m).includes('mentoring circles')),
+      'the digest in the DM',
+    );
     expect(digest.message_reference).toMatchObject({ message_id: askCard.id });
   });
 });

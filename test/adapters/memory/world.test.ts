@@ -62,7 +62,12 @@ describe('memory world: people and events', () => {
     await world.say(world.bot('north', 'T1'), general, 'my own post');
     const [m1, m2, m3, m4, m5] = events;
     expect(m1).toMatchObject({ kind: 'message', text: 'where are the maps?', mentionsBot: true, communityName: 'Clockmakers' });
-    expect(m1?.actor).toMatchObject({ name: 'Alice', handle: '@alice', profileUrl: 'https://x/alice', rights: { admin: false, manageChannel: false } });
+    expect(m1?.actor).toMatchObject({
+      name: 'Alice',
+      handle: '@alice',
+      profileUrl: 'https://x/alice',
+      rights: { admin: false, manageChannel: false },
+    });
     expect(m2).toMatchObject({ text: 'mail me at bob@feelers.org', mentionsBot: false });
     expect(m2?.actor.rights).toEqual({ admin: false, manageChannel: true });
     expect(m3?.actor.rights).toEqual({ admin: true, manageChannel: true });
@@ -238,7 +243,10 @@ describe('memory sanitising', () => {
   });
 
   it('nothing neutralised is live, whatever the characters (property)', () => {
-    const piece = fc.oneof(fc.constantFrom('@', '\uff20', '\ufe6b', '<', '\uff1c', '!', '#', 'e', '\u0301', '\u2474'), fc.string({ unit: 'grapheme', maxLength: 4 }));
+    const piece = fc.oneof(
+      fc.constantFrom('@', '\uff20', '\ufe6b', '<', '\uff1c', '!', '#', 'e', '\u0301', '\u2474'),
+      fc.string({ unit: 'grapheme', maxLength: 4 }),
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 10 }), (xs) => !isLiveMention(neutraliseMentions(xs.join('')))),
       { numRuns: 1000 },

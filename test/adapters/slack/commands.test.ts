@@ -111,7 +111,15 @@ describe('slack commands, signed, with the engine behind', () => {
     });
 
     it('a retried event (X-Slack-Retry-Num) is processed once', async () => {
-      const event = { type: 'message', channel: CANY, channel_type: 'channel', user: 'USAM', text: 'Ask Priya.', ts: '1800000000.000001', thread_ts: copyTs };
+      const event = {
+        type: 'message',
+        channel: CANY,
+        channel_type: 'channel',
+        user: 'USAM',
+        text: 'Ask Priya.',
+        ts: '1800000000.000001',
+        thread_ts: copyTs,
+      };
       await s.through(() => s.driver.event(event, { eventId: 'EvRetry1' }));
       const retried = await s.through(() => s.driver.redeliverLast(1));
       await s.through(() => s.driver.redeliverLast(2));
@@ -182,7 +190,9 @@ describe('slack: mention syntax in an ask never goes out live', () => {
     // Closing edits the card (chat.update) with the text again.
     const cardTs = s.botMessages(CANY)[0]!.ts;
     const close = button(s.posts(CANY)[0]!.args.blocks, 'Close');
-    await s.through(() => s.driver.blockAction({ user: 'UJANE', channel: CANY, messageTs: cardTs, actionId: close.action_id, value: close.value }));
+    await s.through(() =>
+      s.driver.blockAction({ user: 'UJANE', channel: CANY, messageTs: cardTs, actionId: close.action_id, value: close.value }),
+    );
     await s.settle();
 
     const outgoing = [...s.fake.callsTo('chat.postMessage'), ...s.fake.callsTo('chat.update')];

@@ -31,7 +31,10 @@ describe('slack: fan-out to 20 channels through 429s', () => {
     expect(refused).toBeGreaterThanOrEqual(12);
     for (const channel of CHANNELS) {
       const stored = s.fake.messagesIn(channel).filter((m) => m.user === s.fake.botUserId && !m.thread_ts);
-      expect(stored.map((m) => m.text.includes('Karyn in L&amp;D Guild asks')), channel).toEqual([true]);
+      expect(
+        stored.map((m) => m.text.includes('Karyn in L&amp;D Guild asks')),
+        channel,
+      ).toEqual([true]);
     }
     // Every copy is known to the engine with the ts Slack gave it, so its thread replies count.
     const [askId] = await s.openAsks();

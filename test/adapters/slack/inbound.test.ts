@@ -6,7 +6,7 @@ const users = [
   { id: 'U2', name: 'sam', realName: 'Sam Roe' },
 ];
 
-describe('slack adapter: answers within Slack\'s 3 s, after the work when it can', () => {
+describe("slack adapter: answers within Slack's 3 s, after the work when it can", () => {
   it('answers a command while the sink is still busy, saying it is working on it', async () => {
     let release = (): void => {};
     const busy = new Promise<void>((r) => {
@@ -29,7 +29,14 @@ describe('slack adapter: answers within Slack\'s 3 s, after the work when it can
     let outcome: 'retry' | 'done' = 'retry';
     const s = await startSlackStack({ fake: { users }, sink: async () => outcome });
     try {
-      const event = { type: 'message', channel: 'C1', user: 'U2', text: 'an answer', ts: '1700000000.000200', thread_ts: '1700000000.000100' };
+      const event = {
+        type: 'message',
+        channel: 'C1',
+        user: 'U2',
+        text: 'an answer',
+        ts: '1700000000.000200',
+        thread_ts: '1700000000.000100',
+      };
       const first = await s.driver.event(event, { eventId: 'Ev-retry-1' });
       expect(first.status).toBe(500);
       outcome = 'done';
@@ -91,8 +98,7 @@ describe('slack adapter: inbound over real Bolt and signed requests', () => {
       (await s.driver.command(cmd, { timestampSec: stale })).status,
       (await s.driver.command(cmd, { tamper: true })).status,
       (await s.driver.command(cmd, { unsigned: true })).status,
-      (await s.driver.event({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> hi', ts: '1.1' }, { secret: 'x' }))
-        .status,
+      (await s.driver.event({ type: 'app_mention', channel: 'C1', user: 'U1', text: '<@UBOT> hi', ts: '1.1' }, { secret: 'x' })).status,
     ];
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
     // A signed request afterwards still works, and is the only thing the sink ever saw.

@@ -135,7 +135,10 @@ describe('slack adapter: many workspaces through OAuth', () => {
     const tries = [
       { state: 'forged', cookie: `${COOKIE}=forged` },
       // A well-formed state that this app did not sign (another secret), with a matching cookie.
-      { state: 'eyJhbGciOiJIUzI1NiJ9.eyJub3ciOiIyMDI2In0.c2lnbmF0dXJl', cookie: `${COOKIE}=eyJhbGciOiJIUzI1NiJ9.eyJub3ciOiIyMDI2In0.c2lnbmF0dXJl` },
+      {
+        state: 'eyJhbGciOiJIUzI1NiJ9.eyJub3ciOiIyMDI2In0.c2lnbmF0dXJl',
+        cookie: `${COOKIE}=eyJhbGciOiJIUzI1NiJ9.eyJub3ciOiIyMDI2In0.c2lnbmF0dXJl`,
+      },
       // The real state, but from a browser that never started the install.
       { state: approval?.state ?? '', cookie: '' },
     ];
@@ -173,8 +176,13 @@ describe('slack adapter: many workspaces through OAuth', () => {
       if (Date.now() > until) throw new Error('installations were not removed');
       await new Promise((r) => setTimeout(r, 10));
     }
-    for (const [community, channel] of [['T1', 'C1'], ['T2', 'C2']] as const) {
-      const err: unknown = await adapter.post(place(community, channel), { summary: 'x', blocks: [] }, { idempotencyKey: `after-${community}` }).catch((e: unknown) => e);
+    for (const [community, channel] of [
+      ['T1', 'C1'],
+      ['T2', 'C2'],
+    ] as const) {
+      const err: unknown = await adapter
+        .post(place(community, channel), { summary: 'x', blocks: [] }, { idempotencyKey: `after-${community}` })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DeliveryError);
       expect(err).toMatchObject({ kind: 'gone' });
     }

@@ -170,7 +170,9 @@ describe('slack adapter: outbound to the fake Web API', () => {
     const kinds: string[] = [];
     for (const inj of [{ error: 'not_in_channel' }, { error: 'channel_not_found' }, { error: 'is_archived' }, { status: 500 as const }]) {
       s.fake.inject('chat.postMessage', inj);
-      const e: unknown = await s.adapter.post(C1, { summary: 'x', blocks: [] }, { idempotencyKey: `e${kinds.length}` }).catch((x: unknown) => x);
+      const e: unknown = await s.adapter
+        .post(C1, { summary: 'x', blocks: [] }, { idempotencyKey: `e${kinds.length}` })
+        .catch((x: unknown) => x);
       kinds.push(e instanceof DeliveryError ? e.kind : 'not a DeliveryError');
     }
     expect(kinds).toEqual(['gone', 'gone', 'gone', 'transient']);
@@ -212,7 +214,11 @@ describe('slack adapter: outbound to the fake Web API', () => {
   it('sends a notice as an ephemeral, and by DM when the bot is not in the channel', async () => {
     const jane = { network: 'slack', community: 'T1', user: 'U1' };
     await s.adapter.notice(jane, C1, 'Only admins may connect <#C1>.');
-    expect(s.fake.callsTo('chat.postEphemeral')[0]?.args).toMatchObject({ channel: 'C1', user: 'U1', text: 'Only admins may connect &lt;#C1&gt;.' });
+    expect(s.fake.callsTo('chat.postEphemeral')[0]?.args).toMatchObject({
+      channel: 'C1',
+      user: 'U1',
+      text: 'Only admins may connect &lt;#C1&gt;.',
+    });
     s.fake.inject('chat.postEphemeral', { error: 'not_in_channel' });
     await s.adapter.notice(jane, C1, 'again');
     expect(s.fake.messagesIn('DU1').map((m) => m.text)).toEqual(['again']);
@@ -244,7 +250,11 @@ describe('slack adapter: outbound to the fake Web API', () => {
     expect(res.status).toBe(200);
     const open = await waitForCall(s, 'views.open');
     expect(open.args.trigger_id).toBe(trigger);
-    const view = open.args.view as { callback_id: string; private_metadata: string; blocks: { element: { type: string; max_length?: number } }[] };
+    const view = open.args.view as {
+      callback_id: string;
+      private_metadata: string;
+      blocks: { element: { type: string; max_length?: number } }[];
+    };
     expect(view.callback_id).toBe('ans-1');
     expect(view.blocks[0]?.element).toMatchObject({ type: 'plain_text_input', max_length: 500 });
     // The press itself is not an event, and no look-up ran before views.open.

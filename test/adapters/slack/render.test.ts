@@ -75,7 +75,11 @@ describe('slack sanitize and render', () => {
   });
 
   it('builds a modal within Slack limits, with escaped titles', () => {
-    const view = renderFormModal('k1', { title: 'A very long title <!here> for a modal', kind: 'person', label: 'Who <@U1>?' }, { team: 'T1', channel: 'C1' });
+    const view = renderFormModal(
+      'k1',
+      { title: 'A very long title <!here> for a modal', kind: 'person', label: 'Who <@U1>?' },
+      { team: 'T1', channel: 'C1' },
+    );
     const title = (view.title as { text: string }).text;
     expect(title.length).toBeLessThanOrEqual(24);
     expect(strings(view).join(' ')).not.toMatch(/<[!@#]/);

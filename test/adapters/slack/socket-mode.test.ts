@@ -48,7 +48,10 @@ const ids = (events: readonly ChatEvent[]): Set<string> => new Set(events.map((e
 describe('slack adapter over Socket Mode (real Bolt, fake Slack WebSocket on 127.0.0.1)', () => {
   let s: SlackStack;
   beforeEach(async () => {
-    s = await startSlackStack({ fake: { users }, adapter: { signingSecret: undefined, appToken: 'xapp-fake-token', socketPingTimeoutMs: 600 } });
+    s = await startSlackStack({
+      fake: { users },
+      adapter: { signingSecret: undefined, appToken: 'xapp-fake-token', socketPingTimeoutMs: 600 },
+    });
   });
   afterEach(() => s.close());
 

@@ -56,7 +56,14 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     // Jane presses Request intro on the digest: a signed block_actions with the button's action_id.
     const request = button(digest.args.blocks, 'Request intro');
     await s.through(() =>
-      s.driver.blockAction({ user: 'UJANE', channel: CANY, messageTs: digestTs, threadTs: cardTs, actionId: request.action_id, value: request.value }),
+      s.driver.blockAction({
+        user: 'UJANE',
+        channel: CANY,
+        messageTs: digestTs,
+        threadTs: cardTs,
+        actionId: request.action_id,
+        value: request.value,
+      }),
     );
     await s.settle();
     const ask = s.lastDm(s.harold);
@@ -100,7 +107,14 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     // Answer opens a modal with the press's trigger_id (no engine round trip: trigger_id lives 3 s).
     const answer = button(copy.args.blocks, 'Answer');
     const triggerId = s.driver.triggerId();
-    await s.driver.blockAction({ user: 'UJANE', channel: CANY, messageTs: copyTs, actionId: answer.action_id, value: answer.value, triggerId });
+    await s.driver.blockAction({
+      user: 'UJANE',
+      channel: CANY,
+      messageTs: copyTs,
+      actionId: answer.action_id,
+      value: answer.value,
+      triggerId,
+    });
     await until(() => s.fake.callsTo('views.open').length === 1, 'views.open');
     const open = s.fake.callsTo('views.open')[0]!;
     expect(open.args.trigger_id).toBe(triggerId);
@@ -115,7 +129,10 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
         values: { feelers_form: { value: { type: 'plain_text_input', value: 'Try a guild-wide buddy system.' } } },
       }),
     );
-    expect((await s.replyTexts(askId!)).sort()).toEqual(['Try a guild-wide buddy system.', 'We paired juniors across two firms for a year.']);
+    expect((await s.replyTexts(askId!)).sort()).toEqual([
+      'Try a guild-wide buddy system.',
+      'We paired juniors across two firms for a year.',
+    ]);
 
     // Both reach the asker's thread on the memory network in the next digest.
     expect(await s.engine.digestTick()).toEqual({ digests: 1 });

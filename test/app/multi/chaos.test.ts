@@ -62,7 +62,10 @@ beforeAll(async () => {
   await flushDb(url);
   fake = await FakeSlack.start({
     team: { id: 'T1', name: 'TrainingZone' },
-    users: [{ id: 'UJANE', name: 'jane', realName: 'Jane' }, ...RESPONDERS.map((id) => ({ id, name: id.toLowerCase(), realName: `Person ${id}` }))],
+    users: [
+      { id: 'UJANE', name: 'jane', realName: 'Jane' },
+      ...RESPONDERS.map((id) => ({ id, name: id.toLowerCase(), realName: `Person ${id}` })),
+    ],
   });
   cluster = await Cluster.start({ size: 2, storeUrl: url, slackApiUrl: fake.apiUrl, slackBotToken: fake.botToken, yaml: YAML });
   const c = cluster;
@@ -89,12 +92,15 @@ async function missingCopies(asks: readonly string[], copiesOf: (askToken: strin
       if (!ask || !token) continue;
       const have = new Set(copiesOf(token).map((m) => m.channel));
       const written = await store.setSize(sets.copies(askId));
-      if (written !== GROUNDS.length) lines.push(`${token}: only ${written} of ${GROUNDS.length} copies were ever written to the outbox (fan-out cut short)`);
+      if (written !== GROUNDS.length)
+        lines.push(`${token}: only ${written} of ${GROUNDS.length} copies were ever written to the outbox (fan-out cut short)`);
       for (const copyId of await store.setMembers(sets.copies(askId))) {
         const copy = await repo.copy(copyId);
         if (!copy?.place || have.has(copy.place.channel)) continue;
         const d = await repo.delivery(copy.deliveryId);
-        lines.push(`missing ${token} in ${copy.place.channel}: delivery ${JSON.stringify({ ...d, card: undefined })} inOutbox=${outbox.includes(copy.deliveryId)}`);
+        lines.push(
+          `missing ${token} in ${copy.place.channel}: delivery ${JSON.stringify({ ...d, card: undefined })} inOutbox=${outbox.includes(copy.deliveryId)}`,
+        );
       }
     }
   } finally {
@@ -136,7 +142,9 @@ async function digestState(): Promise<string> {
     }
     for (const id of await store.setMembers(sets.outbox)) {
       const d = await repo.delivery(id);
-      lines.push(`outbox ${id}: ${d ? `${d.purpose.kind} ${d.state} attempts=${d.attempts} sendingSince=${d.sendingSince ?? '-'} lastError=${d.lastError ?? '-'}` : 'no document'}`);
+      lines.push(
+        `outbox ${id}: ${d ? `${d.purpose.kind} ${d.state} attempts=${d.attempts} sendingSince=${d.sendingSince ?? '-'} lastError=${d.lastError ?? '-'}` : 'no document'}`,
+      );
     }
     return lines.join('\n');
   } finally {
@@ -167,7 +175,9 @@ describe('chaos: SIGKILL during fan-out', () => {
     const asks: string[] = [];
 
     const copiesOf = (askToken: string): StoredMessage[] =>
-      GROUNDS.flatMap((g) => fake.messagesIn(g.channel).filter((m) => m.user === fake.botUserId && !m.thread_ts && shown(m).includes(askToken)));
+      GROUNDS.flatMap((g) =>
+        fake.messagesIn(g.channel).filter((m) => m.user === fake.botUserId && !m.thread_ts && shown(m).includes(askToken)),
+      );
 
     // Replies go on all the time, through the load balancer's failover, into copies already out.
     let replying = true;
@@ -201,7 +211,12 @@ describe('chaos: SIGKILL during fan-out', () => {
         const askToken = `chaosask${round}`;
         const victim = random() < 0.5 ? 0 : 1;
         const delay = Math.floor(random() * 1_500);
-        const res = await jane.command({ command: '/ask', text: `Round ${round}: who knows about ${askToken}?`, user: 'UJANE', channel: CASK });
+        const res = await jane.command({
+          command: '/ask',
+          text: `Round ${round}: who knows about ${askToken}?`,
+          user: 'UJANE',
+          channel: CASK,
+        });
         expect(res.status, `ask ${round}`).toBe(200);
         asks.push(askToken);
         await sleep(delay);
@@ -217,10 +232,13 @@ describe('chaos: SIGKILL during fan-out', () => {
     const acked = sent.filter((s) => s.status === 200);
     const wanted = asks.length * GROUNDS.length;
     const copyCount = () => asks.reduce((n, a) => n + new Set(copiesOf(a).map((m) => m.channel)).size, 0);
-    const cardOf = (askToken: string) => fake.messagesIn(CASK).find((m) => m.user === fake.botUserId && !m.thread_ts && shown(m).includes(askToken));
+    const cardOf = (askToken: string) =>
+      fake.messagesIn(CASK).find((m) => m.user === fake.botUserId && !m.thread_ts && shown(m).includes(askToken));
     const digestsWith = (s: SentReply): StoredMessage[] => {
       const card = cardOf(s.askToken);
-      return card ? fake.messagesIn(CASK).filter((m) => m.thread_ts === card.ts && m.user === fake.botUserId && shown(m).includes(s.token)) : [];
+      return card
+        ? fake.messagesIn(CASK).filter((m) => m.thread_ts === card.ts && m.user === fake.botUserId && shown(m).includes(s.token))
+        : [];
     };
     // What never arrives is reported below with its cause, not waited for forever.
     await until(() => copyCount() === wanted, 'all copies', 45_000).catch(() => undefined);
@@ -260,8 +278,14 @@ describe('chaos: SIGKILL during fan-out', () => {
 
     // Never twice: these hold whatever the kills hit.
     expect(keys.length - new Set(keys).size, 'posts sharing an idempotency key').toBe(0);
-    expect(copyProblems.filter((p) => p.includes('twice')), 'copies posted twice').toEqual([]);
-    expect(doubled.map((s) => s.token), 'replies digested twice').toEqual([]);
+    expect(
+      copyProblems.filter((p) => p.includes('twice')),
+      'copies posted twice',
+    ).toEqual([]);
+    expect(
+      doubled.map((s) => s.token),
+      'replies digested twice',
+    ).toEqual([]);
     // Never lost: an event acknowledged to Slack must be finished by someone.
     expect(sent.length - acked.length, 'replies no instance acknowledged').toBe(0);
     expect(copyProblems, 'copies missing').toEqual([]);

@@ -111,14 +111,20 @@ describe('the Discord gateway among two real processes', () => {
     const c = cluster!;
     const why = () => `\n${c.logs()}`;
     expect(c.instances).toHaveLength(2);
-    await until(async () => (await holders(c)).length === 1, () => `one holder${why()}`, 30_000);
+    await until(
+      async () => (await holders(c)).length === 1,
+      () => `one holder${why()}`,
+      30_000,
+    );
     expect(fake.gateway.identifies).toBe(1);
     expect(fake.gateway.activeSessions).toBe(1);
     const [holder] = await holders(c);
     const survivor = holder === 0 ? 1 : 0;
 
     // Jane asks by mentioning the bot; the copy lands in the other guild with a thread.
-    fake.postMessage({ guild: ASKERS, channel: ASK_CH, user: PEOPLE.jane.id }, 'who has run a mentoring circle for new managers?', { mentionsBot: true });
+    fake.postMessage({ guild: ASKERS, channel: ASK_CH, user: PEOPLE.jane.id }, 'who has run a mentoring circle for new managers?', {
+      mentionsBot: true,
+    });
     const copy = await fake.until(() => botMessages(COPY_CH)[0], 'the copy', 30_000);
     await fake.until(() => fake.world.channels.get(copy.id), 'the thread on the copy', 30_000);
     const askCard = await fake.until(() => botMessages(ASK_CH).find((m) => m.thread), 'the ask card with its thread', 30_000);
@@ -126,23 +132,39 @@ describe('the Discord gateway among two real processes', () => {
 
     const before = 'Before: the city council ran one for two years.';
     fake.postMessage(inThread('harold'), before);
-    await until(() => botMessages(askCard.id).some((m) => shown(m).includes(before)), () => `the first digest${why()}`, 30_000);
+    await until(
+      () => botMessages(askCard.id).some((m) => shown(m).includes(before)),
+      () => `the first digest${why()}`,
+      30_000,
+    );
 
     await c.kill(holder ?? 0, 'SIGKILL');
     // The dead process's socket closes on the fake's side a moment after the exit.
-    await until(() => fake.gateway.activeSessions === 0, 'the dead holder\'s socket to close', 10_000);
+    await until(() => fake.gateway.activeSessions === 0, "the dead holder's socket to close", 10_000);
     // Nobody holds the gateway until the lease runs out: this reply is only on Discord.
     const gap = 'Gap: try the Mentoring Network, it is free.';
     fake.postMessage(inThread('karyn'), gap);
     expect(fake.gateway.identifies).toBe(1);
 
-    await until(() => fake.gateway.identifies === 2 && fake.gateway.activeSessions === 1, () => `a second IDENTIFY${why()}`, 20_000);
-    await until(async () => (await holders(c)).includes(survivor), () => `the survivor holding the gateway${why()}`, 10_000);
+    await until(
+      () => fake.gateway.identifies === 2 && fake.gateway.activeSessions === 1,
+      () => `a second IDENTIFY${why()}`,
+      20_000,
+    );
+    await until(
+      async () => (await holders(c)).includes(survivor),
+      () => `the survivor holding the gateway${why()}`,
+      10_000,
+    );
 
     const after = 'After: our HR team did this last year.';
     fake.postMessage(inThread('maria'), after);
     const digests = () => botMessages(askCard.id).map(shown).join('\n');
-    await until(() => digests().includes(gap) && digests().includes(after), () => `digests with the gap and the later reply${why()}`, 30_000);
+    await until(
+      () => digests().includes(gap) && digests().includes(after),
+      () => `digests with the gap and the later reply${why()}`,
+      30_000,
+    );
     // One more digest tick and catch-up pass must not repeat anything.
     await sleep(2_500);
     for (const text of [before, gap, after]) expect(occurrences(digests(), text)).toBe(1);

@@ -36,7 +36,10 @@ beforeAll(async () => {
   redis = await spawnTestRedis({ persistent: true });
   fake = await FakeSlack.start({
     team: { id: 'T1', name: 'TrainingZone' },
-    users: [{ id: 'UJANE', name: 'jane', realName: 'Jane' }, ...RESPONDERS.map((id) => ({ id, name: id.toLowerCase(), realName: id.slice(1) }))],
+    users: [
+      { id: 'UJANE', name: 'jane', realName: 'Jane' },
+      ...RESPONDERS.map((id) => ({ id, name: id.toLowerCase(), realName: id.slice(1) })),
+    ],
   });
   cluster = await Cluster.start({ size: 2, storeUrl: redis.url, slackApiUrl: fake.apiUrl, slackBotToken: fake.botToken, yaml: YAML });
   const c = cluster;
@@ -68,15 +71,25 @@ describe('Redis restarted mid-run', () => {
     const driver = (team: string) => new SlackDriver({ url: lb!.url, signingSecret: SIGNING_SECRET, teamId: team });
     const top = (channel: string): StoredMessage[] => fake.messagesIn(channel).filter((m) => m.user === fake.botUserId && !m.thread_ts);
 
-    await driver('T1').command({ command: '/ask', text: 'Who has moved a team from Jenkins to GitHub Actions?', user: 'UJANE', channel: CASK });
-    await until(() => top(CASK).length === 1 && GROUNDS.every((g) => top(g.channel).length === 1), () => `card and copies\n${c.logs()}`);
+    await driver('T1').command({
+      command: '/ask',
+      text: 'Who has moved a team from Jenkins to GitHub Actions?',
+      user: 'UJANE',
+      channel: CASK,
+    });
+    await until(
+      () => top(CASK).length === 1 && GROUNDS.every((g) => top(g.channel).length === 1),
+      () => `card and copies\n${c.logs()}`,
+    );
     const card = top(CASK)[0]!;
 
     const sent: string[] = [];
     const reply = async (n: number): Promise<void> => {
       const g = GROUNDS[n % GROUNDS.length]!;
       const token = `outage-reply-${n}`;
-      const res = await driver(g.team).event(threadReply(g.channel, RESPONDERS[n % RESPONDERS.length]!, `Done it: ${token}`, top(g.channel)[0]!.ts));
+      const res = await driver(g.team).event(
+        threadReply(g.channel, RESPONDERS[n % RESPONDERS.length]!, `Done it: ${token}`, top(g.channel)[0]!.ts),
+      );
       expect(res.status, token).toBe(200);
       sent.push(token);
     };
@@ -100,12 +113,16 @@ describe('Redis restarted mid-run', () => {
       () => c.instances.reduce((sum, x) => sum + spooled(x.spool), 0) >= 6,
       () => `6 events spooled (have ${c.instances.map((x) => spooled(x.spool)).join(' + ')})\n${c.logs()}`,
     );
-    expect(c.instances.every((x) => spooled(x.spool) > 0), 'both instances spooled').toBe(true);
+    expect(
+      c.instances.every((x) => spooled(x.spool) > 0),
+      'both instances spooled',
+    ).toBe(true);
     for (const i of [0, 1]) expect(await c.livez(i)).toBe(200);
 
     await r.start();
     for (const i of [0, 1]) await until(async () => (await c.health(i)).status === 200, `instance ${i} healthy again`);
-    const digestsWith = (token: string) => fake.messagesIn(CASK).filter((m) => m.thread_ts === card.ts && m.user === fake.botUserId && shown(m).includes(token));
+    const digestsWith = (token: string) =>
+      fake.messagesIn(CASK).filter((m) => m.thread_ts === card.ts && m.user === fake.botUserId && shown(m).includes(token));
     await until(
       () => sent.every((t) => digestsWith(t).length > 0),
       () => `every reply digested; missing ${sent.filter((t) => digestsWith(t).length === 0).join(', ')}\n${c.logs()}`,
@@ -120,7 +137,10 @@ describe('Redis restarted mid-run', () => {
     for (const x of c.instances) expect(spooled(x.spool), `spool of instance ${x.index}`).toBe(0);
     expect(top(CASK)).toHaveLength(1);
     for (const g of GROUNDS) expect(top(g.channel), g.channel).toHaveLength(1);
-    const keys = fake.messagesIn(CASK).filter((m) => m.user === fake.botUserId).map(deliveryKey);
+    const keys = fake
+      .messagesIn(CASK)
+      .filter((m) => m.user === fake.botUserId)
+      .map(deliveryKey);
     expect(new Set(keys).size).toBe(keys.length);
   }, 150_000);
 });

@@ -110,7 +110,10 @@ describe('two instances on one Redis', () => {
       const res = await driver(g.team).command({ command: '/feelers', text: 'connect', user: 'UTESS', channel: g.channel });
       expect(res.status).toBe(200);
     }
-    await until(async () => (await repo.allGrounds()).length === 3, () => `3 grounds\n${fail()}`);
+    await until(
+      async () => (await repo.allGrounds()).length === 3,
+      () => `3 grounds\n${fail()}`,
+    );
     await driver('T1').command({ command: '/feelers', text: 'contact jane@tz.example', user: 'UJANE', channel: CASK });
     await driver('T2').command({ command: '/feelers', text: 'contact sam@guild.example', user: 'USAM', channel: 'CG2' });
     await until(
@@ -120,8 +123,16 @@ describe('two instances on one Redis', () => {
       'both contacts saved',
     );
 
-    await driver('T1').command({ command: '/ask', text: 'Who has run a mentoring scheme across two companies?', user: 'UJANE', channel: CASK });
-    await until(() => botTop(CASK).length >= 1 && GROUNDS.every((g) => botTop(g.channel).length >= 1), () => `ask card and copies\n${fail()}`);
+    await driver('T1').command({
+      command: '/ask',
+      text: 'Who has run a mentoring scheme across two companies?',
+      user: 'UJANE',
+      channel: CASK,
+    });
+    await until(
+      () => botTop(CASK).length >= 1 && GROUNDS.every((g) => botTop(g.channel).length >= 1),
+      () => `ask card and copies\n${fail()}`,
+    );
     const card = botTop(CASK)[0]!;
     expect(shown(card)).toContain('mentoring scheme');
 
@@ -141,7 +152,11 @@ describe('two instances on one Redis', () => {
     }
 
     const digestsWith = (token: string) => botIn(CASK, card.ts).filter((m) => shown(m).includes(token));
-    await until(() => sent.every((t) => digestsWith(t).length > 0), () => `every reply digested\n${fail()}`, 30_000);
+    await until(
+      () => sent.every((t) => digestsWith(t).length > 0),
+      () => `every reply digested\n${fail()}`,
+      30_000,
+    );
     // Two more ticks: a tick run twice (one per instance) would show up as a second digest now.
     await sleep(4_500);
 
@@ -169,7 +184,11 @@ describe('two instances on one Redis', () => {
       await client.close();
     }
     const pids = c.instances.map((x) => x.pids[0]);
-    for (const pid of pids) expect([...owners].some((o) => o.includes(`-${pid}-`)), `digest ticks owned by pid ${pid}: ${[...owners].join(', ')}`).toBe(true);
+    for (const pid of pids)
+      expect(
+        [...owners].some((o) => o.includes(`-${pid}-`)),
+        `digest ticks owned by pid ${pid}: ${[...owners].join(', ')}`,
+      ).toBe(true);
 
     // Jane asks for an introduction to Sam on one instance; Sam consents on the other.
     // Sam's reply in CG2 (workspace T2, where he saved his contact).
@@ -188,7 +207,10 @@ describe('two instances on one Redis', () => {
     expect(request).toBeDefined();
     lb!.pin = 0;
     await driver('T1').blockAction({ user: 'UJANE', channel: CASK, messageTs: samDigest.ts, threadTs: card.ts, actionId: request! });
-    await until(() => fake.messagesIn('DUSAM').some((m) => buttons(m.blocks).some((b) => b.label === 'Share my contact')), () => `intro request DM\n${fail()}`);
+    await until(
+      () => fake.messagesIn('DUSAM').some((m) => buttons(m.blocks).some((b) => b.label === 'Share my contact')),
+      () => `intro request DM\n${fail()}`,
+    );
     const ask = fake.messagesIn('DUSAM').find((m) => buttons(m.blocks).some((b) => b.label === 'Share my contact'))!;
     expect(shown(ask)).toContain('Jane');
     const everything = () => fake.calls.map((x) => JSON.stringify(x.args)).join('\n');
@@ -200,7 +222,9 @@ describe('two instances on one Redis', () => {
     await driver(samTeam).blockAction({ user: 'USAM', channel: 'DUSAM', messageTs: ask.ts, actionId: share.action_id });
     lb!.pin = undefined;
     await until(
-      () => fake.messagesIn('DUJANE').some((m) => shown(m).includes('sam@guild.example')) && fake.messagesIn('DUSAM').some((m) => shown(m).includes('jane@tz.example')),
+      () =>
+        fake.messagesIn('DUJANE').some((m) => shown(m).includes('sam@guild.example')) &&
+        fake.messagesIn('DUSAM').some((m) => shown(m).includes('jane@tz.example')),
       () => `contacts exchanged; Sam was told ${JSON.stringify(fake.ephemeralsFor('USAM'))}\n${fail()}`,
     );
     expect(lb!.stats.answeredBy.every((n) => n > 0)).toBe(true);

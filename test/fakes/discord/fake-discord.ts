@@ -113,11 +113,7 @@ export class FakeDiscord {
   }
 
   /** A person posts a message. Returns its id. */
-  postMessage(
-    who: Who,
-    content: string,
-    opts: { mentionsBot?: boolean; replyTo?: string; dispatch?: boolean } = {},
-  ): string {
+  postMessage(who: Who, content: string, opts: { mentionsBot?: boolean; replyTo?: string; dispatch?: boolean } = {}): string {
     const channel = this.channel(who.channel);
     const author = this.user(who.user);
     const text = opts.mentionsBot ? `<@${this.world.bot.id}> ${content}` : content;
@@ -180,7 +176,7 @@ export class FakeDiscord {
 
   /** Runs a slash command the way Discord builds it from the registered definition. */
   slashCommand(who: Who, name: string, opts: { sub?: string; options?: Record<string, string> } = {}): InteractionRecord {
-    const registered = [...(who.guild ? this.world.commands.get(who.guild) ?? [] : []), ...(this.world.commands.get('') ?? [])];
+    const registered = [...(who.guild ? (this.world.commands.get(who.guild) ?? []) : []), ...(this.world.commands.get('') ?? [])];
     const def = registered.find((c) => c['name'] === name);
     if (!def) throw new Error(`command /${name} is not registered`);
     const leaf = Object.entries(opts.options ?? {}).map(([k, v]) => ({ name: k, type: 3, value: v }));

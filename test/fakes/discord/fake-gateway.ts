@@ -183,7 +183,13 @@ function guildCreate(g: FakeGuild, world: FakeWorld): Json {
       flags: 0,
     })),
     members: g.members.map((m) => memberJson(m)),
-    channels: channels.filter((c) => c.type !== 11).map((c) => { const j = channelJson(c); delete j['guild_id']; return j; }),
+    channels: channels
+      .filter((c) => c.type !== 11)
+      .map((c) => {
+        const j = channelJson(c);
+        delete j['guild_id'];
+        return j;
+      }),
     threads: channels.filter((c) => c.type === 11).map(channelJson),
     emojis: [],
     stickers: [],

@@ -161,7 +161,10 @@ export class FakeRest {
     if (method === 'GET' && seg.length === 3) {
       const limit = Math.min(100, Number(query.get('limit') ?? 50));
       const list = [...this.world.messagesIn(channel.id)].reverse().slice(0, Math.max(1, limit));
-      return json(200, list.map((m) => this.readable(messageJson(m), m)));
+      return json(
+        200,
+        list.map((m) => this.readable(messageJson(m), m)),
+      );
     }
     const msg = a3 ? this.world.findMessage(channel.id, a3) : undefined;
     if (!msg) return json(404, { message: 'Unknown Message', code: 10008 });

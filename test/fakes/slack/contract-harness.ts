@@ -53,12 +53,7 @@ export async function slackHarness(): Promise<AdapterHarness> {
   }
 
   /** A person's message: stored in the fake (as Slack would), then its event sent signed. */
-  async function write(
-    user: string,
-    place: Place,
-    text: string,
-    extra: { botId?: string; channelType?: string } = {},
-  ): Promise<string> {
+  async function write(user: string, place: Place, text: string, extra: { botId?: string; channelType?: string } = {}): Promise<string> {
     const m = fake.seedMessage({ channel: place.channel, text, user, thread_ts: place.thread, bot_id: extra.botId });
     const event: Record<string, unknown> = {
       type: 'message',
@@ -118,7 +113,8 @@ export async function slackHarness(): Promise<AdapterHarness> {
         await new Promise((r) => setTimeout(r, 5));
       }
       const view = fake.callsTo('views.open')[before]?.args.view as { callback_id: string; private_metadata: string };
-      const value = 'text' in form ? { type: 'plain_text_input', value: form.text } : { type: 'users_select', selected_user: form.person.user };
+      const value =
+        'text' in form ? { type: 'plain_text_input', value: form.text } : { type: 'users_select', selected_user: form.person.user };
       await expectOk(
         driver.viewSubmission({
           user: p.user,
@@ -179,7 +175,10 @@ export async function slackHarness(): Promise<AdapterHarness> {
         .map((m) => ({ id: m.ts, text: shownText(m) })),
     noticesTo: async (p) => [
       ...fake.ephemeralsFor(p.user).map((e) => e.text),
-      ...fake.messagesIn(dmOf(p)).filter((m) => m.user === fake.botUserId).map(shownText),
+      ...fake
+        .messagesIn(dmOf(p))
+        .filter((m) => m.user === fake.botUserId)
+        .map(shownText),
     ],
     isLiveMention: isSlackLiveMention,
     liveMentionSample: 'hi <!channel>',

@@ -55,9 +55,7 @@ export interface StoredMessage {
 
 /** What to answer instead of the real thing, the next `times` calls of a method. */
 export type Injection =
-  | { readonly status: 429; readonly retryAfterSec: number }
-  | { readonly status: 500 | 502 | 503 }
-  | { readonly error: string };
+  { readonly status: 429; readonly retryAfterSec: number } | { readonly status: 500 | 502 | 503 } | { readonly error: string };
 
 export interface FakeSlackOptions {
   readonly team?: { id: string; name: string; domain?: string };
@@ -73,7 +71,6 @@ export interface FakeSlackOptions {
   /** Serve OAuth v2 (the authorize step and oauth.v2.access) for this app. */
   readonly oauth?: { clientId: string; clientSecret: string };
 }
-
 
 export class FakeSlack {
   readonly team: { id: string; name: string; domain: string };
@@ -254,7 +251,11 @@ export class FakeSlack {
     }
     if (method === 'oauth.v2.access') {
       if (!this.oauth) return send(res, 200, { ok: false, error: 'invalid_client_id' });
-      return send(res, 200, this.oauth.exchange(withBasicAuth(args, auth), (team, scopes) => this.issue(team, scopes)));
+      return send(
+        res,
+        200,
+        this.oauth.exchange(withBasicAuth(args, auth), (team, scopes) => this.issue(team, scopes)),
+      );
     }
     const team = token ? [...this.teams.values()].find((t) => t.botToken !== '' && t.botToken === token) : undefined;
     if (!team) return send(res, 200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });

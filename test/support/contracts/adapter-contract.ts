@@ -109,8 +109,14 @@ export function runAdapterContract(name: string, makeHarness: () => Promise<Adap
         await new Promise((r) => setTimeout(r, 5));
       }
     }
-    const message = (id: string) => (e: ChatEvent): e is MessageEvent => e.kind === 'message' && e.messageId === id;
-    const action = (id: string) => (e: ChatEvent): e is ActionEvent => e.kind === 'action' && e.actionId === id;
+    const message =
+      (id: string) =>
+      (e: ChatEvent): e is MessageEvent =>
+        e.kind === 'message' && e.messageId === id;
+    const action =
+      (id: string) =>
+      (e: ChatEvent): e is ActionEvent =>
+        e.kind === 'action' && e.actionId === id;
 
     beforeEach(async () => {
       h = await makeHarness();

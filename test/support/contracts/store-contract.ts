@@ -230,8 +230,26 @@ export function runStoreContract(name: string, make: (clock: ManualClock) => Pro
       // `_` and `%` are LIKE wildcards in SQL, `:` is keyv's namespace separator, and unicode
       // keys may be normalised or case-folded by a careless backend.
       const keys = [
-        'a_b', 'aXb', 'a%b', 'aZZb', 'a%%b', 'A_B', 'a:b', 'a', 'a:', ':a', 'keyv:a', 'a\\_b',
-        'ключ', '鍵', '🔑', 'caf\u00e9', 'cafe\u0301', "o'brien", 'a b', '',
+        'a_b',
+        'aXb',
+        'a%b',
+        'aZZb',
+        'a%%b',
+        'A_B',
+        'a:b',
+        'a',
+        'a:',
+        ':a',
+        'keyv:a',
+        'a\\_b',
+        'ключ',
+        '鍵',
+        '🔑',
+        'caf\u00e9',
+        'cafe\u0301',
+        "o'brien",
+        'a b',
+        '',
       ];
 
       it('documents', async () => {
