@@ -8,7 +8,6 @@ import {
   DefaultRestOptions,
   DiscordAPIError,
   Events,
-  GatewayIntentBits,
   Options,
   Partials,
   Routes,
@@ -25,7 +24,6 @@ import {
   type Card,
   type ChatAdapter,
   type ChatEvent,
-  type Clock,
   type DeliveryLimits,
   type EventSink,
   type Logger,
@@ -33,9 +31,16 @@ import {
   type PersonRef,
   type Place,
   type SendOptions,
-  type AdapterState,
 } from '../../src/ports/index.js';
 import { registerCommands } from './commands.js';
+import {
+  DISCORD_JS_GLOBAL_PER_SEC,
+  DISCORD_LIMITS,
+  intentsFor,
+  THREAD_ALREADY_CREATED,
+  THREAD_ARCHIVE_MINUTES,
+  type DiscordAdapterConfig,
+} from './config.js';
 import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
@@ -44,69 +49,9 @@ import { DM_GUILD, NETWORK, parseDelete, parseEdit, parseMessage, type ParseCont
 import { readRecent } from './recent.js';
 import { renderCard, renderSingle, threadName } from './render.js';
 import { clip, neutralise } from './sanitize.js';
-import { guardStart, storeStartHistory, type StartHistory } from './start-guard.js';
+import { guardStart, storeStartHistory } from './start-guard.js';
 
-export interface DiscordAdapterConfig {
-  /** Bot token. */
-  token: string;
-  /** REST base without the version, e.g. `http://127.0.0.1:PORT/api` for a fake; Discord's by default. */
-  apiUrl?: string | undefined;
-  /** Register commands in these guilds (instant); otherwise globally (may take a while to appear). */
-  guildIds?: readonly string[] | undefined;
-  /** The privileged Message Content intent is granted in the Developer Portal. */
-  messageContent?: boolean | undefined;
-  /** Display names by guild id, winning over the guild's own name. */
-  communityNames?: Readonly<Record<string, string>> | undefined;
-  logger: Logger;
-  /** Where recent start times are kept for the crash-loop backoff; wins over `state`. */
-  startHistory?: StartHistory | undefined;
-  /** Keeps the start history when no `startHistory` is given. Without either, no backoff. */
-  state?: AdapterState | undefined;
-  /** For the crash-loop wait (tests inject one). */
-  clock?: Clock | undefined;
-}
-
-/**
- * Discord: 50 requests/s per bot token over all guilds; about 5 messages per 5 s per channel.
- *
- * No network bucket: the deliverer counts sends, and a copy is two requests (the message, then
- * its thread). The global 50/s is kept per request, as each leaves, by the adapter's rolling
- * pacer (pacer.ts), which also covers requests outside the outbox (DM channels, catch-up reads).
- * Enough sends in flight keep that pacer's queue full, so every second carries its 50 requests:
- * a 500-channel fan-out takes 0.96-0.99 of its 20 s floor with no 429 (bench/discord-fan-out.ts;
- * discord.js's own fixed one-second windows gave 1.05 and about 45 global 429s). The
- * per-channel bucket stays: it keeps one busy channel from holding up the queue with retries.
- */
-export const DISCORD_LIMITS: DeliveryLimits = {
-  channel: { ratePerSec: 1, burst: 5 },
-  concurrency: 64,
-};
-
-/**
- * discord.js's own global budget, raised so it never holds a request back: the adapter's
- * rolling-window pacer (pacer.ts) keeps the real 50/s, and two limiters in a row would each
- * hold requests the other already let through.
- */
-const DISCORD_JS_GLOBAL_PER_SEC = 10_000;
-
-/** Discord's error code when a message already has a thread. */
-const THREAD_ALREADY_CREATED = 160004;
-/** Threads of copies stay open a week without activity (Discord's longest auto-archive). */
-const THREAD_ARCHIVE_MINUTES = 10080;
-
-function intentsFor(messageContent: boolean): GatewayIntentBits[] {
-  return [
-    // Guilds: guild, channel, role and thread caches: thread parents, member rights, names.
-    GatewayIntentBits.Guilds,
-    // GuildMessages: messages in channels and threads (replies in copy threads, @mentions).
-    GatewayIntentBits.GuildMessages,
-    // DirectMessages: people answer prods and ask by DM.
-    GatewayIntentBits.DirectMessages,
-    // MessageContent is privileged: without it guild messages arrive with empty text unless
-    // they mention the bot, so only ask for it where the operator says it was granted.
-    ...(messageContent ? [GatewayIntentBits.MessageContent] : []),
-  ];
-}
+export { DISCORD_LIMITS, type DiscordAdapterConfig } from './config.js';
 
 export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapter {
   return new DiscordAdapter(config);

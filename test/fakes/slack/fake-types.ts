@@ -1,0 +1,63 @@
+import type { Clock } from '../../../src/ports/clock.js';
+import type { RateLimits } from './token-buckets.js';
+
+/** What the fake Slack holds and records: workspaces, people, messages, calls. */
+export interface FakeUser {
+  readonly id: string;
+  readonly name: string;
+  readonly realName?: string;
+  readonly displayName?: string;
+  readonly isAdmin?: boolean;
+  readonly isOwner?: boolean;
+  readonly isBot?: boolean;
+  /** The workspace the person belongs to; default the fake's first team. */
+  readonly team?: string;
+}
+
+/** One workspace with the app installed: its bot token and bot user. */
+export interface FakeTeam {
+  readonly id: string;
+  readonly name: string;
+  readonly domain: string;
+  botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+}
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+  /** From `Authorization: Bearer …` or a `token` argument. */
+  readonly token: string | undefined;
+  readonly contentType: string;
+}
+
+export interface StoredMessage {
+  readonly channel: string;
+  readonly ts: string;
+  text: string;
+  blocks?: unknown;
+  metadata?: unknown;
+  readonly thread_ts?: string | undefined;
+  readonly user?: string | undefined;
+  readonly bot_id?: string | undefined;
+}
+
+/** What to answer instead of the real thing, the next `times` calls of a method. */
+export type Injection =
+  { readonly status: 429; readonly retryAfterSec: number } | { readonly status: 500 | 502 | 503 } | { readonly error: string };
+
+export interface FakeSlackOptions {
+  readonly team?: { id: string; name: string; domain?: string };
+  readonly botToken?: string;
+  readonly botUserId?: string;
+  readonly botId?: string;
+  readonly users?: readonly FakeUser[];
+  readonly clock?: Clock;
+  /** Enforce Slack's posting limits with 429s (off by default). */
+  readonly rateLimits?: RateLimits | boolean;
+  /** The xapp- token apps.connections.open accepts (Socket Mode). */
+  readonly appToken?: string;
+  /** Serve OAuth v2 (the authorize step and oauth.v2.access) for this app. */
+  readonly oauth?: { clientId: string; clientSecret: string };
+}
