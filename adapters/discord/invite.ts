@@ -4,7 +4,7 @@
  */
 import { OAuth2Scopes, PermissionFlagsBits } from 'discord.js';
 
-/** Each permission feelers needs, and the reason (the README repeats these). */
+/** Each permission feelers needs, and the reason (docs/discord.md repeats these). */
 export const BOT_PERMISSIONS = {
   /** See the connected channel at all: without it every post there is a 403. */
   ViewChannel: PermissionFlagsBits.ViewChannel,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 /**
  * One schema for everything feelers reads at start: the environment and the YAML file.
  * Values stay optional here; load-config.ts applies the defaults below, so the defaults live
- * in one place and the README can quote them.
+ * in one place and docs/configuration.md can quote them.
  */
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
