@@ -134,14 +134,7 @@ export class DiscordAdapter implements ChatAdapter {
     this.rememberForms(card);
     try {
       if (await this.isDm(to.channel)) return await this.postInDm(to, card, opts);
-      const sent = await this.sender.sendOnce(
-        channelId,
-        renderCard(card, footerFor(opts.idempotencyKey)),
-        opts.idempotencyKey,
-        opts.maybeSent,
-      );
-      const first = sent[0];
-      if (!first) throw new Error('nothing was sent');
+      const first = await this.sendCard(channelId, card, opts);
       const thread = to.thread ?? (card.thread ? await this.startThread(channelId, first, card.thread.title) : undefined);
       return { network: NETWORK, community: to.community, channel: to.channel, id: first.id, thread };
     } catch (err) {
@@ -166,14 +159,7 @@ export class DiscordAdapter implements ChatAdapter {
     try {
       const channel = await this.openDm(to.user);
       if (to.community !== DM_GUILD) this.dmCommunityOf.set(to.user, to.community);
-      const sent = await this.sender.sendOnce(
-        channel,
-        renderCard(card, footerFor(opts.idempotencyKey)),
-        opts.idempotencyKey,
-        opts.maybeSent,
-      );
-      const first = sent[0];
-      if (!first) throw new Error('nothing was sent');
+      const first = await this.sendCard(channel, card, opts);
       return { network: NETWORK, community: to.community, channel, id: first.id };
     } catch (err) {
       throw toDeliveryError(err, `DM to ${to.user}`);
@@ -197,6 +183,15 @@ export class DiscordAdapter implements ChatAdapter {
       throw toDeliveryError(err, `notice to ${to.user}`);
     }
   };
+
+  /** Sends a card (split over several messages if long) once per idempotency key; the first message. */
+  private async sendCard(channelId: string, card: Card, opts: SendOptions, extra?: BodyExtra): Promise<APIMessage> {
+    const body = renderCard(card, footerFor(opts.idempotencyKey));
+    const sent = await this.sender.sendOnce(channelId, body, opts.idempotencyKey, opts.maybeSent, extra);
+    const first = sent[0];
+    if (!first) throw new Error('nothing was sent');
+    return first;
+  }
 
   private makeClient(): Client {
     const c = new Client({
@@ -339,15 +334,7 @@ export class DiscordAdapter implements ChatAdapter {
    */
   private async postInDm(to: Place, card: Card, opts: SendOptions): Promise<MessageRef> {
     const extra: BodyExtra = to.thread ? { message_reference: { message_id: to.thread, fail_if_not_exists: false } } : {};
-    const sent = await this.sender.sendOnce(
-      to.channel,
-      renderCard(card, footerFor(opts.idempotencyKey)),
-      opts.idempotencyKey,
-      opts.maybeSent,
-      extra,
-    );
-    const first = sent[0];
-    if (!first) throw new Error('nothing was sent');
+    const first = await this.sendCard(to.channel, card, opts, extra);
     return { network: NETWORK, community: to.community, channel: to.channel, id: first.id };
   }
 
