@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Store } from '../ports/store.js';
 import { handleAction } from './actions.js';
-import { systemClock, type Clock } from '../ports/clock.js';
+import { DAY_MS, systemClock, type Clock } from '../ports/clock.js';
 import { Buttons } from './buttons.js';
 import { runFeelers } from './commands.js';
 import type { Ctx } from './context.js';
@@ -66,7 +66,7 @@ export class Engine implements EngineApi {
     const log = deps.logger ?? silentLogger;
     const metrics = deps.metrics ?? noMetrics;
     const settings = deps.settings ?? defaultSettings;
-    const repo = new Repo(deps.store);
+    const repo = new Repo(deps.store, { dedupeTtlMs: dedupeTtlMs(settings) });
     this.deliverer = new Deliverer({
       repo,
       clock,
@@ -154,7 +154,10 @@ export class Engine implements EngineApi {
     }
   }
 
-  private async process(event: ChatEvent, how: { fromSpool: boolean; skipDedupe: boolean }): Promise<Outcome | 'store_down'> {
+  private async process(
+    event: ChatEvent,
+    how: { fromSpool: boolean; skipDedupe: boolean; reread?: boolean },
+  ): Promise<Outcome | 'store_down'> {
     const started = this.ctx.now();
     const { log, repo } = this.ctx;
     let outcome: Outcome = 'ok';
@@ -178,7 +181,7 @@ export class Engine implements EngineApi {
       }
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
-      await this.dispatch(event);
+      await this.dispatch(event, how.reread === true);
       await repo.markDone(event.id);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
@@ -210,12 +213,12 @@ export class Engine implements EngineApi {
     return outcome;
   }
 
-  private async dispatch(event: ChatEvent): Promise<void> {
+  private async dispatch(event: ChatEvent, reread: boolean): Promise<void> {
     switch (event.kind) {
       case 'command':
         return this.command(event);
       case 'message':
-        return routeMessage(this.ctx, event);
+        return routeMessage(this.ctx, event, { reread });
       case 'action': {
         const answer = await handleAction(this.ctx, event);
         if (answer) await this.ctx.notices.send(event.actor, event.place, answer);
@@ -256,7 +259,8 @@ export class Engine implements EngineApi {
       for (const ref of refs.filter((r) => r.network === network)) {
         try {
           for (const event of await adapter.recent(threadOf(ref), CATCH_UP_PER_THREAD)) {
-            await this.handle(event);
+            // Read back, not new: a reply kept before stays as it is (see collectReply).
+            await this.process(event, { fromSpool: false, skipDedupe: false, reread: true });
             handled++;
           }
         } catch (err) {
@@ -298,4 +302,15 @@ export class Engine implements EngineApi {
     }
     return { ok: Object.values(parts).every((p) => p.ok), parts };
   }
+}
+
+/**
+ * How long an inbound event id is remembered. Slack retries an unacknowledged event up to three
+ * times over about an hour (X-Slack-Retry-Num) and Discord redelivers on RESUME within minutes,
+ * but a catch-up (at start, or when another instance takes the gateway over) reads back the
+ * recent messages of every open ask's threads: an id is kept as long as an ask can stay open
+ * without being extended, and a day at least.
+ */
+export function dedupeTtlMs(settings: EngineSettings): number {
+  return Math.max(1, settings.expiry.days + 1) * DAY_MS;
 }

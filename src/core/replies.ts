@@ -22,6 +22,8 @@ export interface ReplyInput {
   readonly text: string;
   readonly source: ReplySource;
   readonly message?: { network: string; channel: string; id: string } | undefined;
+  /** Read back from the network (a catch-up), not new: a reply already kept is never rewritten. */
+  readonly reread?: boolean | undefined;
 }
 
 /**
@@ -32,8 +34,15 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
   let text = cleanText(input.text);
   if (!text) return undefined;
   if (text.length > MAX_REPLY) text = `${text.slice(0, MAX_REPLY - 1)}…`;
+  const id = input.message ? replyIdOf(input.message) : stableId('reply', input.eventId);
+  if (input.reread) {
+    // The kept reply stands as it is now: since it was first read it may have been made
+    // anonymous (forget-me), retracted or deleted, and it was digested already.
+    const kept = await ctx.repo.reply(id);
+    if (kept) return kept;
+  }
   const reply: Reply = {
-    id: input.message ? replyIdOf(input.message) : stableId('reply', input.eventId),
+    id,
     askId: input.ask.id,
     copyId: input.copy?.id,
     author: ctx.names.author(input.actor, input.communityName ?? input.copy?.communityName),
@@ -52,7 +61,7 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
  * Which ask a message belongs to: a copy's thread, the ask card's thread, a reply to a copy,
  * or a DM answering a prod. A DM or @mention that belongs to none is a new ask.
  */
-export async function routeMessage(ctx: Ctx, e: MessageEvent): Promise<void> {
+export async function routeMessage(ctx: Ctx, e: MessageEvent, how: { reread?: boolean } = {}): Promise<void> {
   const { repo } = ctx;
   if (e.direct) {
     const open = await openPromptOf(ctx, e.actor);
@@ -86,6 +95,7 @@ export async function routeMessage(ctx: Ctx, e: MessageEvent): Promise<void> {
       text: e.text,
       source,
       message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
+      reread: how.reread,
     });
     return;
   }

@@ -19,11 +19,7 @@ import type {
   ThreadBinding,
 } from './model.js';
 
-/**
- * Every inbound event id is remembered this long. Slack retries an unacknowledged event up to
- * three times over about an hour (X-Slack-Retry-Num); Discord redelivers gateway events on
- * RESUME within minutes. A day outlives both with room to spare.
- */
+/** How long an inbound event id is remembered when the engine does not say (see dedupeTtlMs in engine.ts). */
 export const DEDUPE_TTL_MS = DAY_MS;
 /** Button bindings outlive any ask (a digest may be read weeks later), but not forever. */
 const ACTION_TTL_MS = 120 * DAY_MS;
@@ -38,7 +34,14 @@ const ORPHAN_TTL_MS = 3600_000;
  * keys.ts, so the layout has one home and this class is the only writer of the engine's keys.
  */
 export class Repo {
-  constructor(private readonly store: Store) {}
+  private readonly dedupeTtlMs: number;
+
+  constructor(
+    private readonly store: Store,
+    opts: { dedupeTtlMs?: number } = {},
+  ) {
+    this.dedupeTtlMs = opts.dedupeTtlMs ?? DEDUPE_TTL_MS;
+  }
 
   // --- events: dedupe in two phases (a short claim while handling, a done mark after) ---
 
@@ -49,7 +52,7 @@ export class Repo {
     return this.store.acquire(keys.eventClaim(eventId), owner, ttlMs);
   }
   markDone(eventId: string): Promise<void> {
-    return this.store.set(keys.eventDone(eventId), true, DEDUPE_TTL_MS);
+    return this.store.set(keys.eventDone(eventId), true, this.dedupeTtlMs);
   }
 
   // --- ticks: one instance at a time ---

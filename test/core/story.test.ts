@@ -68,4 +68,30 @@ describe('replies written while feelers was down', () => {
     expect(digest.split('Seen live.')).toHaveLength(2);
     expect(digest.split('Written while feelers was down.')).toHaveLength(2);
   });
+
+  it('never bring back a name after forget-me, even once the done-marks of the first reading are gone', async () => {
+    const opened = await askedAndCopiedOn('sqlite');
+    s = opened.s;
+    const { card, copy } = opened;
+    await s.world.say(s.harold, s.thread(copy), 'Try peer coaching circles.');
+    await s.engine.digestTick();
+    await s.settle();
+    expect(s.last(s.thread(card)).text).toContain('Harold');
+    await s.world.command(s.harold, s.askAround, 'feelers', 'forget-me');
+    const before = s.world.messagesIn(s.thread(card)).length;
+    // Eight days later (the ask is still open; the first digest's outbox record is gone too), a
+    // deploy: the thread is read back at start.
+    s.clock.advance(8 * 24 * 3600_000);
+    await s.engine.stop({ drainMs: 0 });
+    await s.boot();
+    await s.engine.whenCaughtUp();
+    // The reply read back is the one already kept: still anonymous, and nothing new to digest.
+    const [kept] = await s.engine.ctx.repo.repliesBy(s.harold);
+    expect(kept).toMatchObject({ anonymous: true, author: { name: 'Someone' } });
+    expect(await s.engine.ctx.repo.dirtyAskIds()).toEqual([]);
+    await s.engine.digestTick();
+    await s.settle();
+    const after = s.world.messagesIn(s.thread(card)).slice(before);
+    expect(after.map((m) => m.text).join('\n')).not.toContain('Harold');
+  });
 });
