@@ -3,6 +3,7 @@ import { UserError } from '../ports/errors.js';
 import type { CommandEvent } from '../ports/events.js';
 import { ASK_EXAMPLE } from './intake.js';
 import { connect, disconnect } from './grounds.js';
+import { withdrawConsents } from './intros.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -67,7 +68,11 @@ async function contact(ctx: Ctx, e: CommandEvent, raw: string): Promise<string> 
   if (raw.toLowerCase() === 'clear') {
     p.contact = undefined;
     await ctx.repo.saveProfile(p);
-    return 'Your contact is removed.';
+    // Consent went with the contact: what was waiting to release it is withdrawn.
+    const withdrawn = await withdrawConsents(ctx, e.actor, { all: false });
+    return withdrawn
+      ? 'Your contact is removed, and your offers and introduction requests still waiting are withdrawn (the other side is told).'
+      : 'Your contact is removed.';
   }
   if (raw.length > MAX_CONTACT)
     throw new UserError('contact_too_long', `Keep your contact under ${MAX_CONTACT} characters (it is ${raw.length}).`);
@@ -88,6 +93,8 @@ async function setOptOut(ctx: Ctx, e: CommandEvent, out: boolean): Promise<strin
 /** Deletes the profile, contact and follows; the person's replies become anonymous. */
 export async function forgetMe(ctx: Ctx, who: PersonRef): Promise<string> {
   const p = await ctx.repo.profile(who);
+  await withdrawConsents(ctx, who, { all: true });
+  await ctx.repo.forgetConsents(who);
   await ctx.repo.setExpertTopics(who, p?.topics ?? [], []);
   await ctx.repo.deleteProfile(who);
   await ctx.repo.unfollowAll(who);

@@ -3,9 +3,10 @@ import { contactCard, introRequestCard } from './intro-cards.js';
 import { UserError } from '../ports/errors.js';
 import type { Actor } from '../ports/events.js';
 import { newId, stableId } from './ids.js';
-import type { Ask, ContactCard, ContactRelease, Intro, Offer, Profile } from './model.js';
-import { personKey, samePerson } from '../ports/places.js';
-import { textCard } from './text.js';
+import type { Ask, ContactCard, ContactRelease, Intro, Offer } from './model.js';
+import { personKey, samePerson, type PersonRef } from '../ports/places.js';
+import { digestItem } from './keys.js';
+import { excerpt, textCard } from './text.js';
 
 /**
  * Introductions are double opt-in. A contact is captured from the press that consented to
@@ -42,8 +43,7 @@ export async function shareContact(ctx: Ctx, introId: string, responder: Actor):
   if (!intro || intro.state !== 'pending') return stale(intro);
   const ask = await ctx.repo.ask(intro.askId);
   if (!ask) return stale(undefined);
-  const profile = await ctx.repo.profile(responder);
-  intro.responderContact = contactOf(responder, profile, intro.responder.communityName);
+  intro.responderContact = contactOf(responder, intro.responder.communityName);
   await release(ctx, ask, intro);
   return `Done: ${intro.asker.name} has your contact, and I've sent you theirs.`;
 }
@@ -71,14 +71,13 @@ export async function declineIntro(ctx: Ctx, introId: string): Promise<string> {
 export async function offerHelp(ctx: Ctx, ask: Ask, helper: Actor, copyId: string | undefined, communityName: string): Promise<string> {
   if (samePerson(helper, ask.asker)) return 'This is your own question.';
   if (await ctx.repo.offerBy(ask.id, helper)) return `You've already offered to help; ${ask.asker.name} will see it in the next digest.`;
-  const profile = await ctx.repo.profile(helper);
   const offer: Offer = {
     id: newId(),
     askId: ask.id,
     helper: ctx.names.author(helper, communityName),
     at: ctx.now(),
     copyId,
-    contact: contactOf(helper, profile, communityName),
+    contact: contactOf(helper, communityName),
   };
   await ctx.repo.addOffer(offer);
   return `Thanks! ${ask.asker.name} will see your offer in the next digest. If they accept, you'll each get the other's contact; until then nothing is shared.`;
@@ -87,6 +86,7 @@ export async function offerHelp(ctx: Ctx, ask: Ask, helper: Actor, copyId: strin
 /** The asker accepted an offer: both sides have now consented. */
 export async function acceptOffer(ctx: Ctx, ask: Ask, offerId: string, asker: Actor): Promise<string> {
   const offer = await ctx.repo.offer(offerId);
+  if (offer?.decided === 'withdrawn') return `${offer.helper.name} withdrew the offer, so nothing was shared.`;
   if (!offer || offer.decided) return 'That offer has already been answered.';
   offer.decided = 'accepted';
   await ctx.repo.saveOffer(offer);
@@ -102,6 +102,7 @@ export async function acceptOffer(ctx: Ctx, ask: Ask, offerId: string, asker: Ac
 
 export async function declineOffer(ctx: Ctx, ask: Ask, offerId: string): Promise<string> {
   const offer = await ctx.repo.offer(offerId);
+  if (offer?.decided === 'withdrawn') return `${offer.helper.name} withdrew the offer, so nothing was shared.`;
   if (!offer || offer.decided) return 'That offer has already been answered.';
   offer.decided = 'declined';
   await ctx.repo.saveOffer(offer);
@@ -126,29 +127,34 @@ async function newIntro(
   asker: Actor,
   side: Pick<Intro, 'direction' | 'responder' | 'replyId' | 'offerId' | 'responderContact'>,
 ): Promise<Intro> {
-  const profile = await ctx.repo.profile(asker);
   const intro: Intro = {
     id: newId(),
     askId: ask.id,
     asker: ask.asker,
     state: 'pending',
     createdAt: ctx.now(),
-    askerContact: contactOf(asker, profile, ask.asker.communityName),
+    askerContact: contactOf(asker, ask.asker.communityName),
     ...side,
   };
   await ctx.repo.addIntro(intro);
   return intro;
 }
 
-/** Both sides said yes: each gets the other's contact, and each release is recorded. */
+/**
+ * Both sides said yes: each gets the other's contact as its owner holds it now (a contact
+ * changed since the press goes out as changed; one cleared goes out without its text), and
+ * each release is recorded.
+ */
 async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
   if (!intro.askerContact || !intro.responderContact) throw new Error('release without both consents');
+  const askerContact = await withCurrentText(ctx, intro.asker, intro.askerContact);
+  const responderContact = await withCurrentText(ctx, intro.responder, intro.responderContact);
   intro.state = 'shared';
   intro.decidedAt = ctx.now();
   await ctx.repo.saveIntro(intro);
   const purpose = { kind: 'notify', askId: ask.id, introId: intro.id } as const;
-  await ctx.outbox.dm(intro.asker, contactCard(ask, intro.responderContact), purpose, stableId('contact', intro.id, 'to-asker'));
-  await ctx.outbox.dm(intro.responder, contactCard(ask, intro.askerContact), purpose, stableId('contact', intro.id, 'to-responder'));
+  await ctx.outbox.dm(intro.asker, contactCard(ask, responderContact), purpose, stableId('contact', intro.id, 'to-asker'));
+  await ctx.outbox.dm(intro.responder, contactCard(ask, askerContact), purpose, stableId('contact', intro.id, 'to-responder'));
   const at = ctx.now();
   const records: ContactRelease[] = [
     { owner: intro.responder, to: intro.asker, askId: ask.id, introId: intro.id, at },
@@ -161,18 +167,63 @@ async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
 
 function stale(intro: Intro | undefined): string {
   if (intro?.state === 'shared') return 'You already shared your contact for this introduction.';
+  if (intro?.state === 'withdrawn') return 'This introduction was withdrawn, so nothing was shared.';
   if (intro?.state === 'declined') return 'You already declined this introduction.';
   return 'This introduction is no longer open.';
 }
 
-/** The presser's contact, captured at the press that gave consent to share it. */
-function contactOf(actor: Actor, profile: Profile | undefined, communityName: string): ContactCard {
-  return {
-    name: actor.name,
-    communityName,
-    network: actor.network,
-    text: profile?.contact,
-    handle: actor.handle,
-    profileUrl: actor.profileUrl,
-  };
+/**
+ * What the press that consented tells of the presser: name, handle and profile link. The
+ * contact text is not copied: `withCurrentText` reads it at the moment of release.
+ */
+function contactOf(actor: Actor, communityName: string): ContactCard {
+  return { name: actor.name, communityName, network: actor.network, handle: actor.handle, profileUrl: actor.profileUrl };
+}
+
+/** The owner's contact text as their profile holds it now (none after contact clear or forget-me). */
+async function withCurrentText(ctx: Ctx, owner: PersonRef, card: ContactCard): Promise<ContactCard> {
+  return { ...card, text: (await ctx.repo.profile(owner))?.contact };
+}
+
+/**
+ * A person took back what they had consented to (`/feelers contact clear`, or forget-me with
+ * `all`): their offers not yet answered are withdrawn, and so are the pending intros they had
+ * consented to (as the asker who requested them); with `all`, every pending intro they are a
+ * side of. The other side is told politely, once; nothing was shared. Returns how many.
+ */
+export async function withdrawConsents(ctx: Ctx, person: PersonRef, opts: { all: boolean }): Promise<number> {
+  const { offers, intros } = await ctx.repo.consentsOf(person);
+  let withdrawn = 0;
+  for (const offer of offers) {
+    if (offer.decided) continue;
+    offer.decided = 'withdrawn';
+    await ctx.repo.saveOffer(offer);
+    withdrawn++;
+    // Still waiting for the next digest: the asker never saw it, so there is nobody to tell.
+    if (await ctx.repo.unfresh(offer.askId, digestItem('offer', offer.id))) continue;
+    const ask = await ctx.repo.ask(offer.askId);
+    if (ask) {
+      const text = `${offer.helper.name} (${offer.helper.communityName}) is no longer available for an introduction about "${excerpt(ask.text, 80)}". Nothing was shared.`;
+      await ctx.outbox.dm(ask.asker, textCard(text), { kind: 'notify', askId: ask.id }, stableId('withdrawn', offer.id));
+    }
+  }
+  for (const intro of intros) {
+    const asAsker = samePerson(intro.asker, person);
+    if (intro.state !== 'pending' || !(opts.all || (asAsker && intro.direction === 'requested'))) continue;
+    intro.state = 'withdrawn';
+    intro.decidedAt = ctx.now();
+    await ctx.repo.saveIntro(intro);
+    withdrawn++;
+    const ask = await ctx.repo.ask(intro.askId);
+    const about = ask ? ` about "${excerpt(ask.text, 80)}"` : '';
+    const [to, text] = asAsker
+      ? [
+          intro.responder,
+          `${intro.asker.name} has withdrawn the introduction request${about}. Nothing was shared, and there is nothing you need to do.`,
+        ]
+      : [intro.asker, `${intro.responder.name} can't take up an introduction this time${about}. Nothing was shared either way.`];
+    await ctx.outbox.dm(to, textCard(text), { kind: 'notify', askId: intro.askId, introId: intro.id }, stableId('withdrawn', intro.id));
+  }
+  if (withdrawn) ctx.outbox.kick();
+  return withdrawn;
 }

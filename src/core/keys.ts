@@ -64,6 +64,10 @@ export const sets = {
   /** Replies one person wrote: forget-me makes them anonymous. */
   repliesBy: (person: PersonRef) => `replies-by:${personKey(person)}`,
   following: (person: PersonRef) => `following:${personKey(person)}`,
+  /** Offers this person made: withdrawn when they clear their contact or run forget-me. */
+  offersBy: (person: PersonRef) => `offers-by:${personKey(person)}`,
+  /** Intros this person is a side of (asker or responder): withdrawn likewise. */
+  introsWith: (person: PersonRef) => `intros-with:${personKey(person)}`,
   outbox: 'outbox',
 } as const;
 

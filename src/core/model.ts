@@ -83,13 +83,17 @@ export interface Offer {
   readonly helper: Author;
   readonly at: number;
   readonly copyId?: string | undefined;
-  /** The helper consented by offering: their contact, captured from that press. */
+  /**
+   * The helper consented by offering: their handle and profile link, from that press. The
+   * contact text is never copied here: it is read from their profile at the moment of release.
+   */
   readonly contact: ContactCard;
-  /** Set once the asker accepted or declined. */
-  decided?: 'accepted' | 'declined' | undefined;
+  /** Set once the asker accepted or declined, or the helper withdrew (contact clear, forget-me). */
+  decided?: 'accepted' | 'declined' | 'withdrawn' | undefined;
 }
 
-export type IntroState = 'pending' | 'shared' | 'declined';
+/** 'withdrawn': a side that had consented took it back (contact clear, forget-me) before the release. */
+export type IntroState = 'pending' | 'shared' | 'declined' | 'withdrawn';
 
 /**
  * Double opt-in. `requested` by the asker needs the responder's consent;
@@ -108,13 +112,17 @@ export interface Intro {
   decidedAt?: number | undefined;
   /**
    * Captured when each side consented (the press that gave consent carries the presser's handle
-   * and profile link). Never shown to the other side before `state` is 'shared'.
+   * and profile link); the contact text is read from the profile at the moment of release.
+   * Never shown to the other side before `state` is 'shared'.
    */
   askerContact?: ContactCard | undefined;
   responderContact?: ContactCard | undefined;
 }
 
-/** How to reach someone: what they set with `/feelers contact`, and their handle and profile link. */
+/**
+ * How to reach someone: what they set with `/feelers contact` (`text`, filled in only at the
+ * moment of release), and their handle and profile link.
+ */
 export interface ContactCard {
   readonly name: string;
   readonly communityName: string;

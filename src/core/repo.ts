@@ -156,6 +156,7 @@ export class Repo {
   /** A new offer: saved, remembered as this helper's, and waiting for the next digest. */
   async addOffer(o: Offer): Promise<void> {
     await this.saveOffer(o);
+    await this.store.setAdd(sets.offersBy(o.helper), o.id);
     await this.store.set(keys.offerPair(o.askId, o.helper), o.id);
     await this.markFresh(o.askId, digestItem('offer', o.id));
   }
@@ -169,6 +170,28 @@ export class Repo {
   async addIntro(i: Intro): Promise<void> {
     await this.saveIntro(i);
     await this.store.setAdd(sets.intros(i.askId), i.id);
+    await this.store.setAdd(sets.introsWith(i.asker), i.id);
+    await this.store.setAdd(sets.introsWith(i.responder), i.id);
+  }
+  /** The offers a person made and the intros they are a side of, for withdrawing them. */
+  async consentsOf(person: PersonRef): Promise<{ offers: Offer[]; intros: Intro[] }> {
+    return {
+      offers: await this.loadAll(await this.store.setMembers(sets.offersBy(person)), (id) => this.offer(id)),
+      intros: await this.loadAll(await this.store.setMembers(sets.introsWith(person)), (id) => this.intro(id)),
+    };
+  }
+  /** Forget-me: the indexes of a person's offers and intros go with them. */
+  async forgetConsents(person: PersonRef): Promise<void> {
+    for (const set of [sets.offersBy(person), sets.introsWith(person)]) {
+      const members = await this.store.setMembers(set);
+      if (members.length) await this.store.setRemove(set, ...members);
+    }
+  }
+  /** An offer still waiting in its ask's next digest leaves it; false when the asker saw it already. */
+  async unfresh(askId: string, item: string): Promise<boolean> {
+    const waiting = await this.store.setHas(sets.fresh(askId), item);
+    if (waiting) await this.store.setRemove(sets.fresh(askId), item);
+    return waiting;
   }
   async introsOf(askId: string): Promise<Intro[]> {
     return this.loadAll(await this.store.setMembers(sets.intros(askId)), (id) => this.intro(id));

@@ -72,3 +72,65 @@ describe.each<StoreKind>(['memory', 'sqlite'])('introductions (%s store)', (kind
     expect(s.lastDm(s.harold).text).toContain('Jane (TrainingZone)');
   });
 });
+
+/** A contact passes on only as its owner holds it when it is released, and only while they still consent. */
+describe('a contact withdrawn before its release', () => {
+  let s: Story;
+  afterEach(async () => s?.close());
+
+  /** Harold offers to help with his contact set, and Jane sees the offer in a digest. */
+  async function offered(): Promise<{ digestId: string }> {
+    const opened = await askedAndCopiedOn('memory');
+    s = opened.s;
+    await s.world.command(s.harold, s.askAround, 'feelers', 'contact harold@guild.example');
+    await s.world.press(s.harold, opened.copy.id, 'I can help');
+    await s.engine.digestTick();
+    await s.settle();
+    return { digestId: s.last(s.thread(opened.card)).id };
+  }
+
+  /** Jane (contact set) requests an intro to Harold, who replied; Harold has the request. */
+  async function requested(): Promise<{ requestId: string }> {
+    const opened = await askedAndCopiedOn('memory');
+    s = opened.s;
+    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'contact jane@tz.example');
+    await s.world.say(s.harold, s.thread(opened.copy), 'Ask me about communities of practice.');
+    await s.engine.digestTick();
+    await s.settle();
+    await s.world.press(s.jane, s.last(s.thread(opened.card)).id, 'Request intro');
+    await s.settle();
+    return { requestId: s.lastDm(s.harold).id };
+  }
+
+  it.each(['contact clear', 'forget-me'])('is not released when the helper runs /feelers %s after offering', async (command) => {
+    const { digestId } = await offered();
+    await s.world.command(s.harold, s.askAround, 'feelers', command);
+    await s.settle();
+    expect(s.lastDm(s.jane).text).toContain('Harold (L&D Guild) is no longer available for an introduction');
+    expect(s.lastDm(s.jane).text).toContain('Nothing was shared');
+    await s.world.press(s.jane, digestId, 'Accept intro');
+    await s.settle();
+    expect(s.lastNotice(s.jane)).toContain('withdrew');
+    expect(s.world.everything().join('\n')).not.toContain('harold@guild.example');
+  });
+
+  it.each(['contact clear', 'forget-me'])('is not released when the asker runs /feelers %s after requesting', async (command) => {
+    const { requestId } = await requested();
+    await s.world.command(s.jane, s.anyAnswers, 'feelers', command);
+    await s.settle();
+    expect(s.lastDm(s.harold).text).toContain('Jane has withdrawn the introduction request');
+    await s.world.press(s.harold, requestId, 'Share my contact');
+    await s.settle();
+    expect(s.lastNotice(s.harold)).toContain('withdrawn');
+    expect(s.world.everything().join('\n')).not.toContain('jane@tz.example');
+  });
+
+  it('releases the contact as its owner holds it at the moment of release', async () => {
+    const { digestId } = await offered();
+    await s.world.command(s.harold, s.askAround, 'feelers', 'contact harold.new@guild.example');
+    await s.world.press(s.jane, digestId, 'Accept intro');
+    await s.settle();
+    expect(s.lastDm(s.jane).text).toContain('harold.new@guild.example');
+    expect(s.world.everything().join('\n')).not.toContain('harold@guild.example');
+  });
+});
