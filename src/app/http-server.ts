@@ -120,7 +120,9 @@ export class HttpServer {
     try {
       report = await this.opts.health();
     } catch (err) {
-      report = { ok: false, parts: { engine: { ok: false, detail: asFeelersError(err).message } } };
+      // Open to anyone who reaches the port: the error itself goes only to the log.
+      this.log.error({ err: asFeelersError(err) }, 'health check failed');
+      report = { ok: false, parts: { engine: { ok: false, detail: 'the health check failed' } } };
     }
     send(res, report.ok ? 200 : 503, JSON.stringify(report), 'application/json; charset=utf-8');
   }

@@ -1,13 +1,16 @@
 import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { ActionEvent } from '../ports/events.js';
-import { addCopy, createAsk } from './intake.js';
+import { addCopy, copyIdOf, createAsk } from './intake.js';
 import { acceptOffer, declineIntro, declineOffer, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
 import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
+
+/** People one person may refer ("I know someone") in a UTC day. */
+const REFERRALS_PER_DAY = 5;
 
 /** Ops that still make sense once an ask is closed: the conversation about intros goes on. */
 const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-offer', 'decline-offer', 'share', 'decline']);
@@ -74,9 +77,13 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
     case 'decline-offer':
       return declineOffer(ctx, need(), b.offerId ?? '');
     case 'new-question': {
-      const reply = await retractReply(ctx, b.replyId ?? '', e.actor);
-      if (!reply) return 'That message was already turned into a question.';
-      const created = await createAsk(ctx, e.actor, e.place, reply.text, e.communityName, e.id);
+      const reply = await ctx.repo.reply(b.replyId ?? '');
+      if (!reply || reply.retracted || !samePerson(reply.author, e.actor)) return 'That message was already turned into a question.';
+      // The question is checked (and asked) before the answer is withdrawn: one that can't be
+      // asked stays an answer rather than vanishing. Its id derives from the reply, so a
+      // second press lands on the same ask.
+      const created = await createAsk(ctx, e.actor, e.place, reply.text, e.communityName, `new-question:${reply.id}`);
+      await retractReply(ctx, reply.id, e.actor);
       return `Done: your message is now a question of its own (${created.topics.length ? created.topics.map((t) => `#${t}`).join(' ') : 'no topics'}), and no longer an answer.`;
     }
   }
@@ -89,10 +96,18 @@ async function refer(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask, commu
   const name = picked.name ?? 'them';
   if (samePerson(picked, e.actor)) return 'That is you! Use Answer to reply yourself.';
   if (samePerson(picked, ask.asker)) return `${ask.asker.name} is the one asking, so there is no need to send it to them.`;
+  // The same person referred again gets no second DM, and it costs them nothing more.
+  if (await ctx.repo.copy(copyIdOf(ask.id, 'referral', picked))) {
+    return `${name} already has this question from feelers. Thanks for thinking of them!`;
+  }
   const profile = await profileFor(ctx, { ...picked, name: picked.name ?? picked.user }, communityName);
   if (!mayPrompt(await ctx.repo.profile(picked), ctx.now(), ctx.settings.limits.unsolicitedPerWeek)) {
     // Say nothing about why: whether someone opted out is their business.
     return `feelers can't message ${name} right now. You could tell them about the question yourself.`;
+  }
+  // One person can't turn feelers into a way to DM many: a few referrals each a day.
+  if ((await ctx.repo.referralsToday(e.actor, ctx.now())) > REFERRALS_PER_DAY) {
+    return `You've referred ${REFERRALS_PER_DAY} people today, the most feelers takes from one person in a day, so ${name} was not sent it. You could tell them about the question yourself.`;
   }
   const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
   const referrer: Author = ctx.names.author(e.actor, communityName);

@@ -289,16 +289,17 @@ export class Engine implements EngineApi {
       await this.deps.store.ping();
       parts.store = { ok: true, detail: this.deps.store.kind };
     } catch (err) {
-      parts.store = {
-        ok: false,
-        detail: `${this.deps.store.kind} store does not answer: ${err instanceof Error ? err.message : String(err)}`,
-      };
+      // /healthz is open to anyone who reaches the port: it names the part that is down, and
+      // the error (hostnames, addresses) goes only to the log.
+      this.ctx.log.warn({ err, store: this.deps.store.kind }, 'health: the store does not answer');
+      parts.store = { ok: false, detail: `the ${this.deps.store.kind} store does not answer` };
     }
     for (const a of this.adapters.values()) {
       const h = a.health();
       parts[`adapter:${a.network}`] = h.connected
         ? { ok: true, ...(h.role ? { detail: h.role } : {}) }
-        : { ok: false, detail: h.lastError ?? 'not connected' };
+        : { ok: false, detail: 'not connected' };
+      if (!h.connected && h.lastError) this.ctx.log.warn({ network: a.network, err: h.lastError }, 'health: network not connected');
     }
     return { ok: Object.values(parts).every((p) => p.ok), parts };
   }

@@ -93,6 +93,12 @@ async function prod(ctx: Ctx, ask: Ask, p: Profile): Promise<void> {
   await addCopy(ctx, ask, 'prod', { person: p, communityName: p.communityName });
 }
 
+/** A copy's id: one copy of an ask per kind and target, however often it is asked for. */
+export function copyIdOf(askId: string, kind: CopyKind, target: Place | PersonRef | undefined): string {
+  const targetKey = target === undefined ? '' : 'channel' in target ? placeKey(target) : personKey(target);
+  return stableId('copy', askId, kind, targetKey);
+}
+
 /** One copy: the Copy record, its buttons and its outbox entry. */
 export async function addCopy(
   ctx: Ctx,
@@ -100,8 +106,7 @@ export async function addCopy(
   kind: CopyKind,
   target: { place?: Place; person?: PersonRef; communityName: string; via?: readonly Author[] },
 ): Promise<Copy> {
-  const targetKey = target.place ? placeKey(target.place) : target.person ? personKey(target.person) : '';
-  const copyId = stableId('copy', ask.id, kind, targetKey);
+  const copyId = copyIdOf(ask.id, kind, target.place ?? target.person);
   const deliveryId = stableId('copy-delivery', copyId);
   const ops = await ctx.buttons.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
   const keys: CopyKeys = { help: ops.help, refer: ops.refer, answer: ops.answer, follow: ops.follow };

@@ -34,6 +34,8 @@ export const keys = {
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
   /** `day` is the UTC date, YYYY-MM-DD. */
   asksPerDay: (asker: PersonRef, day: string) => `asks-per-day:${personKey(asker)}:${day}`,
+  /** `day` is the UTC date, YYYY-MM-DD. */
+  referralsPerDay: (referrer: PersonRef, day: string) => `referrals-per-day:${personKey(referrer)}:${day}`,
 
   // Marks and claims (acquire/release).
   eventDone: (eventId: string) => `done:${eventId}`,

@@ -12,6 +12,10 @@ import { cleanText } from './text.js';
 /** Longest reply kept; longer ones are cut with a note, so one paste can't flood a digest. */
 const MAX_REPLY = 4_000;
 
+function clip(text: string): string {
+  return text.length > MAX_REPLY ? `${text.slice(0, MAX_REPLY - 1)}…` : text;
+}
+
 export interface ReplyInput {
   /** The event that carried the reply: its id makes the reply's, so a redone event rewrites the same reply. */
   readonly eventId: string;
@@ -33,7 +37,7 @@ export interface ReplyInput {
 export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply | undefined> {
   let text = cleanText(input.text);
   if (!text) return undefined;
-  if (text.length > MAX_REPLY) text = `${text.slice(0, MAX_REPLY - 1)}…`;
+  text = clip(text);
   const id = input.message ? replyIdOf(input.message) : stableId('reply', input.eventId);
   if (input.reread) {
     // The kept reply stands as it is now: since it was first read it may have been made
@@ -168,7 +172,7 @@ export async function editReply(ctx: Ctx, e: EditedEvent): Promise<void> {
   if (!reply || !samePerson(reply.author, e.actor)) return;
   const text = cleanText(e.text);
   if (!text) return deleteReply(ctx, { ...e, kind: 'deleted' });
-  reply.text = text.length > MAX_REPLY ? `${text.slice(0, MAX_REPLY - 1)}…` : text;
+  reply.text = clip(text);
   await ctx.repo.saveReply(reply);
 }
 
@@ -191,11 +195,12 @@ const MAX_ORPHANS = 50;
 
 async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
   if (!cleanText(e.text)) return;
+  // Cut as a reply would be: chatter that may never bind is not kept whole.
   const orphan = {
     eventId: e.id,
     actor: e.actor,
     communityName: e.communityName,
-    text: e.text,
+    text: clip(e.text),
     messageId: e.messageId,
     channel: e.place.channel,
   };

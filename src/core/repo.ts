@@ -89,6 +89,10 @@ export class Repo {
   asksToday(asker: PersonRef, now: number): Promise<number> {
     return this.store.incr(keys.asksPerDay(asker, dayOf(now)), 2 * DAY_MS);
   }
+  /** Counts one more referral by this person on this UTC day and returns the count. */
+  referralsToday(referrer: PersonRef, now: number): Promise<number> {
+    return this.store.incr(keys.referralsPerDay(referrer, dayOf(now)), 2 * DAY_MS);
+  }
   /** Kept apart from the ask so the deliverer and the asker never overwrite each other's writes. */
   askCard(id: string): Promise<MessageRef | undefined> {
     return this.store.get<MessageRef>(keys.askCard(id));

@@ -101,11 +101,11 @@ describe('probes', () => {
     expect(body.parts['adapter:slack']).toEqual({ ok: false, detail: 'socket closed' });
   });
 
-  it('GET /healthz is 503 when health itself throws', async () => {
-    const base = await start(new FakeEngine(new Error('store unreachable')));
+  it('GET /healthz is 503 when health itself throws, and keeps the error for the log', async () => {
+    const base = await start(new FakeEngine(new Error('connect ECONNREFUSED 10.1.2.3:6379')));
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ ok: false, parts: { engine: { ok: false, detail: 'store unreachable' } } });
+    expect(await res.json()).toEqual({ ok: false, parts: { engine: { ok: false, detail: 'the health check failed' } } });
   });
 
   it('HEAD is answered by the GET route', async () => {

@@ -222,4 +222,16 @@ describe('a DM answering a prod', () => {
     expect(st.lastNotice(st.sam)).toContain('already turned into a question');
     expect(st.botPosts(st.anyAnswers).filter((m) => m.text.includes('Atlassian'))).toHaveLength(1);
   });
+
+  it('"Make it a new question" checks the question first: one too long stays an answer', async () => {
+    await setTopics(st, st.sam, 'learning');
+    const card = await ask(st, st.jane, st.anyAnswers, 'Which firms do learning sprints? #learning');
+    await st.world.dm(st.sam, `Long story. ${'We tried sprints for a year. '.repeat(120)}`);
+    await st.settle();
+    await st.world.press(st.sam, st.lastDm(st.sam).id, 'Make it a new question');
+    await st.settle();
+    expect(st.lastNotice(st.sam)).toContain('the limit is 3,000');
+    expect(await digest(st)).toBe(1);
+    expect(st.last(st.thread(card)).text).toContain('Long story.');
+  });
 });

@@ -140,9 +140,12 @@ describe('an ask closed after a digest tick died half-way', () => {
 class FlakyStore implements Store {
   readonly kind = 'flaky';
   private budget = Infinity;
+  private why = 'test store is down';
   constructor(private readonly inner: Store) {}
-  down(): void {
+  /** Every call rejects from now on, with `why` as the error's message. */
+  down(why = 'test store is down'): void {
     this.budget = 0;
+    this.why = why;
   }
   downAfter(calls: number): void {
     this.budget = calls;
@@ -151,7 +154,7 @@ class FlakyStore implements Store {
     this.budget = Infinity;
   }
   private gate(): void {
-    if (this.budget <= 0) throw new FeelersError('store_unavailable', 'test store is down');
+    if (this.budget <= 0) throw new FeelersError('store_unavailable', this.why);
     this.budget--;
   }
   get<T>(key: string) {
@@ -258,6 +261,18 @@ describe('events accepted while the store is down', () => {
     await s.settle();
     const digest = s.last(s.thread(card));
     expect(digest.text.match(/Half-way when the store went\./g)).toHaveLength(1);
+    await s.close();
+  });
+});
+
+describe('the health report', () => {
+  it('says which part is down, never the error behind it (hostnames, addresses stay in the log)', async () => {
+    const { s, flaky } = await storyWithSpool();
+    flaky.down('connect ECONNREFUSED 10.1.2.3:6379 (redis.internal.example)');
+    const report = await s.engine.health();
+    expect(report.ok).toBe(false);
+    expect(report.parts['store']).toEqual({ ok: false, detail: 'the flaky store does not answer' });
+    expect(JSON.stringify(report)).not.toMatch(/ECONNREFUSED|10\.1\.2\.3|internal\.example/);
     await s.close();
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
+import { keys } from '../../src/core/keys.js';
 import type { Story } from '../support/core.js';
 import { ask, digest, guildMember, HOUR, occurrences, startStory } from '../support/core-steps.js';
 
@@ -132,6 +133,35 @@ describe('referrals', () => {
     expect(st.world.stats.failures).toBe(failures);
     expect(st.world.dmsTo(st.sam)).toHaveLength(0);
     expect(st.world.dmsTo(st.karyn)).toHaveLength(karynDms);
+  });
+});
+
+describe('referrals, counted fairly', () => {
+  it('counts one unsolicited DM however often the same person is referred', async () => {
+    for (let i = 0; i < 5; i++) await st.world.press(st.karyn, copy.id, 'I know someone', { person: st.sam });
+    await st.settle();
+    expect(st.world.dmsTo(st.sam)).toHaveLength(1);
+    expect(st.lastNotice(st.karyn)).toContain('already');
+    expect((await st.engine.ctx.repo.profile(st.sam))?.unsolicited).toHaveLength(1);
+  });
+
+  it('lets one person refer a few people a day, and says so after that', async () => {
+    const people = Array.from({ length: 6 }, (_, i) => guildMember(st, `U-p${i}`, `Person ${i}`));
+    for (const p of people) await st.world.press(st.karyn, copy.id, 'I know someone', { person: p });
+    await st.settle();
+    expect(people.map((p) => st.world.dmsTo(p).length)).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(st.lastNotice(st.karyn)).toContain('5 people today');
+  });
+});
+
+describe('thread chatter kept before its copy is known', () => {
+  it('is kept cut to the longest reply, not whole', async () => {
+    const { messageId } = await st.world.say(st.harold, st.askAround, 'A thread feelers knows nothing of.');
+    const place = { ...st.askAround, thread: messageId };
+    await st.world.say(st.karyn, place, 'x'.repeat(20_000));
+    const kept = await st.store.get<{ text: string }[]>(keys.orphans(place));
+    expect(kept).toHaveLength(1);
+    expect(kept?.[0]?.text.length).toBeLessThanOrEqual(4_000);
   });
 });
 
