@@ -2,7 +2,7 @@ import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { ActionEvent } from '../ports/events.js';
 import { addCopy, copyIdOf, createAsk } from './intake.js';
-import { acceptOffer, declineIntro, declineOffer, offerHelp, requestIntro, shareContact } from './intros.js';
+import { acceptOffer, declineIntro, declineOffer, notNow, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
 import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted, profileFor } from './profiles.js';
@@ -13,7 +13,7 @@ import { collectReply, retractReply } from './replies.js';
 const REFERRALS_PER_DAY = 5;
 
 /** Ops that still make sense once an ask is closed: the conversation about intros goes on. */
-const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-offer', 'decline-offer', 'share', 'decline']);
+const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-offer', 'decline-offer', 'share', 'not-now', 'decline']);
 
 /**
  * A button press or form submission. Who may press is decided here, from the binding; a
@@ -70,6 +70,8 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return requestIntro(ctx, need(), b.replyId ?? '', e.actor);
     case 'share':
       return shareContact(ctx, b.introId ?? '', e.actor);
+    case 'not-now':
+      return notNow(ctx, b.introId ?? '');
     case 'decline':
       return declineIntro(ctx, b.introId ?? '');
     case 'accept-offer':

@@ -2,8 +2,16 @@ import type { Block, Card } from '../ports/cards.js';
 import type { Ask, Author, ContactCard, Reply } from './model.js';
 import { excerpt } from './text.js';
 
+/** An introduction request nobody answers lapses after this many days, and the asker is told. */
+export const INTRO_REQUEST_DAYS = 14;
+
 /** The responder is asked first; nothing is shared unless they say yes. */
-export function introRequestCard(ask: Ask, asker: Author, reply: Reply | undefined, keys: { share: string; decline: string }): Card {
+export function introRequestCard(
+  ask: Ask,
+  asker: Author,
+  reply: Reply | undefined,
+  keys: { share: string; 'not-now': string; decline: string },
+): Card {
   const blocks: Block[] = [
     { type: 'text', text: `${asker.name} (${asker.communityName}) asked:` },
     { type: 'quote', text: excerpt(ask.text, 500) },
@@ -14,12 +22,13 @@ export function introRequestCard(ask: Ask, asker: Author, reply: Reply | undefin
   }
   blocks.push({
     type: 'text',
-    text: `If you share, ${asker.name} gets your contact and you get theirs. If you decline, nothing is shared and ${asker.name} is told kindly.`,
+    text: `If you share, ${asker.name} gets your contact and you get theirs. Not now or Decline: nothing is shared and ${asker.name} is told kindly. Unanswered, the request lapses after ${INTRO_REQUEST_DAYS} days.`,
   });
   blocks.push({
     type: 'buttons',
     buttons: [
       { id: keys.share, label: 'Share my contact', style: 'primary' },
+      { id: keys['not-now'], label: 'Not now' },
       { id: keys.decline, label: 'Decline' },
     ],
   });

@@ -1,5 +1,6 @@
 import type { Ctx } from './context.js';
-import { contactCard, introRequestCard } from './intro-cards.js';
+import { contactCard, INTRO_REQUEST_DAYS, introRequestCard } from './intro-cards.js';
+import { DAY_MS } from '../ports/clock.js';
 import { UserError } from '../ports/errors.js';
 import type { Actor } from '../ports/events.js';
 import { newId, stableId } from './ids.js';
@@ -30,7 +31,7 @@ export async function requestIntro(ctx: Ctx, ask: Ask, replyId: string, asker: A
   const intro = await newIntro(ctx, ask, asker, { direction: 'requested', responder: reply.author, replyId });
   await ctx.repo.saveIntroWith(ask.id, reply.author, intro.id);
   const only = personKey(reply.author);
-  const keys = await ctx.buttons.bindAll({ askId: ask.id, introId: intro.id, only }, ['share', 'decline'] as const);
+  const keys = await ctx.buttons.bindAll({ askId: ask.id, introId: intro.id, only }, ['share', 'not-now', 'decline'] as const);
   await ctx.outbox.dm(reply.author, introRequestCard(ask, ask.asker, reply, keys), { kind: 'notify', askId: ask.id, introId: intro.id });
   ctx.metrics.introChanged('pending');
   ctx.outbox.kick();
@@ -46,6 +47,52 @@ export async function shareContact(ctx: Ctx, introId: string, responder: Actor):
   intro.responderContact = contactOf(responder, intro.responder.communityName);
   await release(ctx, ask, intro);
   return `Done: ${intro.asker.name} has your contact, and I've sent you theirs.`;
+}
+
+/**
+ * The responder can't answer now: nothing is shared, the asker is told kindly (once), and the
+ * request stays open, so Share my contact still works until it lapses.
+ */
+export async function notNow(ctx: Ctx, introId: string): Promise<string> {
+  const intro = await ctx.repo.intro(introId);
+  if (!intro || intro.state !== 'pending') return stale(intro);
+  if (intro.notNowAt === undefined) {
+    intro.notNowAt = ctx.now();
+    await ctx.repo.saveIntro(intro);
+    const ask = await ctx.repo.ask(intro.askId);
+    const about = ask ? ` (about "${excerpt(ask.text, 80)}")` : '';
+    const text = `${intro.responder.name} can't answer your introduction request right now${about}. Nothing was shared; you'll hear if they share their contact later.`;
+    await ctx.outbox.dm(intro.asker, textCard(text), { kind: 'notify', askId: intro.askId, introId }, stableId('not-now', introId));
+    ctx.outbox.kick();
+  }
+  return `Noted. Nothing was shared, and ${intro.asker.name} has been told you can't answer now. You can still press Share my contact within ${INTRO_REQUEST_DAYS} days.`;
+}
+
+/** Requests nobody answered within INTRO_REQUEST_DAYS lapse; each asker is told. Returns how many. */
+export async function lapseIntroRequests(ctx: Ctx): Promise<number> {
+  const now = ctx.now();
+  let lapsed = 0;
+  for (const intro of await ctx.repo.pendingIntros()) {
+    if (intro.state !== 'pending') {
+      await ctx.repo.notPending(intro.id);
+      continue;
+    }
+    if (now < intro.createdAt + INTRO_REQUEST_DAYS * DAY_MS) continue;
+    intro.state = 'lapsed';
+    intro.decidedAt = now;
+    await ctx.repo.saveIntro(intro);
+    await ctx.repo.notPending(intro.id);
+    const text = `Your introduction request to ${intro.responder.name} got no answer in ${INTRO_REQUEST_DAYS} days, so it has lapsed. Nothing was shared.`;
+    await ctx.outbox.dm(
+      intro.asker,
+      textCard(text),
+      { kind: 'notify', askId: intro.askId, introId: intro.id },
+      stableId('lapsed', intro.id),
+    );
+    lapsed++;
+  }
+  if (lapsed) ctx.outbox.kick();
+  return lapsed;
 }
 
 export async function declineIntro(ctx: Ctx, introId: string): Promise<string> {
@@ -168,6 +215,7 @@ async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
 function stale(intro: Intro | undefined): string {
   if (intro?.state === 'shared') return 'You already shared your contact for this introduction.';
   if (intro?.state === 'withdrawn') return 'This introduction was withdrawn, so nothing was shared.';
+  if (intro?.state === 'lapsed') return 'This introduction request has lapsed, so nothing was shared.';
   if (intro?.state === 'declined') return 'You already declined this introduction.';
   return 'This introduction is no longer open.';
 }

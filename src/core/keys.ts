@@ -71,6 +71,8 @@ export const sets = {
   /** Intros this person is a side of (asker or responder): withdrawn likewise. */
   introsWith: (person: PersonRef) => `intros-with:${personKey(person)}`,
   outbox: 'outbox',
+  /** Intro requests waiting for the responder: they lapse after INTRO_REQUEST_DAYS. */
+  pendingIntros: 'pending-intros',
 } as const;
 
 /** A member of an ask's `fresh` set, one item of its next digest: `reply:<id>` or `offer:<id>`. */

@@ -6,6 +6,7 @@ import { finishPendingDigest, freshOf, sendDigest } from './digest.js';
 import { stableId } from './ids.js';
 import type { Ask, Copy } from './model.js';
 import { personKey, type PersonRef } from '../ports/places.js';
+import { lapseIntroRequests } from './intros.js';
 import { TickLock } from './tick-lock.js';
 import { plural } from './text.js';
 
@@ -103,6 +104,8 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
         warned++;
       }
     }
+    // Intro requests live on after their ask closes, so they are swept on their own.
+    if (await lock.keep()) await lapseIntroRequests(ctx);
   } finally {
     await lock.release();
   }

@@ -92,8 +92,11 @@ export interface Offer {
   decided?: 'accepted' | 'declined' | 'withdrawn' | undefined;
 }
 
-/** 'withdrawn': a side that had consented took it back (contact clear, forget-me) before the release. */
-export type IntroState = 'pending' | 'shared' | 'declined' | 'withdrawn';
+/**
+ * 'withdrawn': a side that had consented took it back (contact clear, forget-me) before the
+ * release. 'lapsed': a request nobody answered within INTRO_REQUEST_DAYS.
+ */
+export type IntroState = 'pending' | 'shared' | 'declined' | 'withdrawn' | 'lapsed';
 
 /**
  * Double opt-in. `requested` by the asker needs the responder's consent;
@@ -110,6 +113,8 @@ export interface Intro {
   state: IntroState;
   readonly createdAt: number;
   decidedAt?: number | undefined;
+  /** When the responder pressed Not now (the request stays open until it lapses). */
+  notNowAt?: number | undefined;
   /**
    * Captured when each side consented (the press that gave consent carries the presser's handle
    * and profile link); the contact text is read from the profile at the moment of release.
@@ -228,6 +233,7 @@ export type ActionOp =
   | 'accept-offer'
   | 'decline-offer'
   | 'share'
+  | 'not-now'
   | 'decline'
   | 'new-question';
 

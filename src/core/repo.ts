@@ -176,6 +176,14 @@ export class Repo {
     await this.store.setAdd(sets.intros(i.askId), i.id);
     await this.store.setAdd(sets.introsWith(i.asker), i.id);
     await this.store.setAdd(sets.introsWith(i.responder), i.id);
+    if (i.state === 'pending') await this.store.setAdd(sets.pendingIntros, i.id);
+  }
+  /** Intro requests listed as waiting (some may have been answered since: see `notPending`). */
+  async pendingIntros(): Promise<Intro[]> {
+    return this.loadAll((await this.store.setMembers(sets.pendingIntros)).sort(), (id) => this.intro(id));
+  }
+  notPending(introId: string): Promise<void> {
+    return this.store.setRemove(sets.pendingIntros, introId);
   }
   /** The offers a person made and the intros they are a side of, for withdrawing them. */
   async consentsOf(person: PersonRef): Promise<{ offers: Offer[]; intros: Intro[] }> {

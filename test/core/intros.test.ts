@@ -24,7 +24,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('introductions (%s store)', (kind
     await s.world.press(s.jane, digest.id, 'Request intro');
     await s.settle();
     const request = s.lastDm(s.harold);
-    expect(buttonLabels(request)).toEqual(['Share my contact', 'Decline']);
+    expect(buttonLabels(request)).toEqual(['Share my contact', 'Not now', 'Decline']);
     // Before Harold answers, his contact is nowhere.
     expect(s.world.everything().join('\n')).not.toContain('harold@guild.example');
     expect(s.world.everything().join('\n')).not.toContain('jane@tz.example');
@@ -132,5 +132,62 @@ describe('a contact withdrawn before its release', () => {
     await s.settle();
     expect(s.lastDm(s.jane).text).toContain('harold.new@guild.example');
     expect(s.world.everything().join('\n')).not.toContain('harold@guild.example');
+  });
+});
+
+/** A request is answered as people do: yes, not now, or no; and one left unanswered lapses. */
+describe('an introduction request', () => {
+  let s: Story;
+  afterEach(async () => s?.close());
+
+  async function requested(): Promise<{ requestId: string }> {
+    const opened = await askedAndCopiedOn('memory');
+    s = opened.s;
+    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'contact jane@tz.example');
+    await s.world.command(s.harold, s.askAround, 'feelers', 'contact harold@guild.example');
+    await s.world.say(s.harold, s.thread(opened.copy), 'Ask me about communities of practice.');
+    await s.engine.digestTick();
+    await s.settle();
+    await s.world.press(s.jane, s.last(s.thread(opened.card)).id, 'Request intro');
+    await s.settle();
+    return { requestId: s.lastDm(s.harold).id };
+  }
+
+  it('offers Share my contact, Not now and Decline; Not now shares nothing and leaves the door open', async () => {
+    const { requestId } = await requested();
+    expect(buttonLabels(s.world.message(requestId)!)).toEqual(['Share my contact', 'Not now', 'Decline']);
+    await s.world.press(s.harold, requestId, 'Not now');
+    await s.settle();
+    expect(s.lastDm(s.jane).text).toContain("Harold can't answer your introduction request right now");
+    expect(s.world.everything().join('\n')).not.toMatch(/harold@guild\.example|jane@tz\.example/);
+    await s.world.press(s.harold, requestId, 'Share my contact');
+    await s.settle();
+    expect(s.lastDm(s.jane).text).toContain('harold@guild.example');
+  });
+
+  it('lapses after 14 days without an answer; the asker is told, and nothing is shared after', async () => {
+    const { requestId } = await requested();
+    s.clock.advance(13 * 24 * 3600_000);
+    await s.engine.expirySweep();
+    await s.settle();
+    expect(
+      s.world
+        .dmsTo(s.jane)
+        .map((m) => m.text)
+        .join('\n'),
+    ).not.toContain('lapsed');
+    s.clock.advance(2 * 24 * 3600_000);
+    await s.engine.expirySweep();
+    await s.settle();
+    expect(
+      s.world
+        .dmsTo(s.jane)
+        .map((m) => m.text)
+        .join('\n'),
+    ).toContain('Your introduction request to Harold got no answer in 14 days');
+    await s.world.press(s.harold, requestId, 'Share my contact');
+    await s.settle();
+    expect(s.lastNotice(s.harold)).toContain('lapsed');
+    expect(s.world.everything().join('\n')).not.toMatch(/harold@guild\.example|jane@tz\.example/);
   });
 });

@@ -108,7 +108,7 @@ describe('discord story: the engine with the real Discord adapter and the memory
       () => story.botMessages(haroldDm).find((m) => labels(m).includes('Share my contact')),
       'intro request',
     );
-    expect(labels(request)).toEqual(['Share my contact', 'Decline']);
+    expect(labels(request)).toEqual(['Share my contact', 'Not now', 'Decline']);
     expect(story.world.everything().join('\n')).not.toContain('harold@guild.example');
 
     // Harold shares: both sides get the other's contact.
