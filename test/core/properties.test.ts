@@ -114,6 +114,80 @@ describe('properties', () => {
     );
   });
 
+  it("a contact reaches nobody without its owner's standing consent: withdrawals, forget-me and restarts between presses", async () => {
+    const change = fc.record({
+      kind: fc.constant('change' as const),
+      who: fc.constantFrom('harold' as const, 'jane' as const),
+      how: fc.constantFrom('contact clear', 'forget-me', 'contact set'),
+    });
+    // Presses by the two people whose contacts are at stake, often; changes of mind, often.
+    const press = fc.record({
+      kind: fc.constant('press' as const),
+      who: fc.constantFrom('jane' as const, 'harold' as const),
+      pick: fc.nat(),
+    });
+    const anyStep = fc.oneof(press, press, press, change, change, step, fc.constant({ kind: 'restart' as const }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyStep, { minLength: 1, maxLength: 25 }), async (steps) => {
+        // Both consents already waiting when the steps begin: Harold's offer, and Jane's
+        // request for an intro to his reply; the steps may withdraw either before its release.
+        const { s, copy, card } = await setUp();
+        await s.world.say(s.harold, s.thread(copy), 'Learning circles.');
+        await s.world.press(s.harold, copy.id, 'I can help');
+        s.clock.advance(600_000);
+        await s.engine.digestTick();
+        await s.settle();
+        await s.world.press(s.jane, s.last(s.thread(card)).id, 'Request intro');
+        await s.settle();
+        try {
+          // Consent since the owner last withdrew it (contact clear or forget-me).
+          let haroldShared = false;
+          let haroldOffered = true;
+          let janeAccepted = false;
+          let janeConsented = true;
+          const seen = new Map<string, number>();
+          for (const st of steps) {
+            let pressed: string | undefined;
+            if (st.kind === 'restart') {
+              await s.engine.stop({ drainMs: 0 });
+              await s.boot();
+            } else if (st.kind === 'change') {
+              const where = st.who === 'harold' ? s.askAround : s.anyAnswers;
+              const contact = st.who === 'harold' ? HAROLD_CONTACT : JANE_CONTACT;
+              const text = st.how === 'contact set' ? `contact ${contact}` : st.how;
+              await s.world.command(s[st.who], where, 'feelers', text);
+              await s.settle();
+              if (st.how !== 'contact set' && st.who === 'harold') [haroldShared, haroldOffered] = [false, false];
+              if (st.how !== 'contact set' && st.who === 'jane') [janeAccepted, janeConsented] = [false, false];
+            } else pressed = await run(s, copy, st);
+            if (pressed === 'harold:Share my contact') haroldShared = true;
+            if (pressed === 'harold:I can help') haroldOffered = true;
+            if (pressed === 'jane:Accept intro') janeAccepted = true;
+            if (pressed === 'jane:Request intro' || pressed === 'jane:Accept intro') janeConsented = true;
+            const haroldConsented = haroldShared || (haroldOffered && janeAccepted);
+            for (const m of s.world.messages.values()) {
+              const texts = [m.text, ...m.history];
+              const fresh = texts.slice(seen.get(m.id) ?? 0);
+              seen.set(m.id, texts.length);
+              if (fresh.some((t) => t.includes(HAROLD_CONTACT))) {
+                expect(haroldConsented, `Harold's standing consent at ${JSON.stringify(st)}`).toBe(true);
+                expect(m.channel, "Harold's contact only in Jane's DMs").toBe(s.world.dmPlace(s.jane).channel);
+              }
+              if (fresh.some((t) => t.includes(JANE_CONTACT))) {
+                expect(janeConsented, `Jane's standing consent at ${JSON.stringify(st)}`).toBe(true);
+                expect(m.direct, "Jane's contact only by DM").toBe(true);
+              }
+            }
+            for (const n of s.world.notices) expect(n.text).not.toContain(HAROLD_CONTACT);
+          }
+        } finally {
+          await s.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("a press of someone else's button changes nothing but a private notice to the presser", async () => {
     const { s, copy, card } = await setUp();
     try {
