@@ -171,6 +171,9 @@ function openDatabase(path: string, busyTimeoutMs: number): Database {
     // in WAL mode can lose the last commits on power loss but never corrupts the file.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // A deleted or overwritten document is zeroed in the file, not left in free pages: after
+    // forget-me, a person's name or contact must not be recoverable from the bytes on disk.
+    db.pragma('secure_delete = ON');
     return db;
   } catch (err) {
     // A file that is not SQLite (or is a folder) only fails at the first statement.

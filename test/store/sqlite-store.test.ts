@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,18 @@ describe('SqliteStore on a file', () => {
     expect((await again.setMembers('set')).sort()).toEqual(['m1', 'm2']);
     clock.advance(1_000);
     expect(await again.get('ttl')).toBeUndefined();
+  });
+
+  it('leaves no byte of a deleted or overwritten document in the file (forget-me means gone)', async () => {
+    const first = openStore();
+    await first.set('person:x', { contact: 'reach-me-at-secret-4417@example.org'.repeat(20) });
+    await first.set('person:y', { contact: 'old-contact-8812@example.org'.repeat(20) });
+    await first.delete('person:x');
+    await first.set('person:y', { contact: 'new' });
+    await first.close();
+    const bytes = ['', '-wal'].map((suffix) => (existsSync(file + suffix) ? readFileSync(file + suffix).toString('latin1') : '')).join('');
+    expect(bytes).not.toContain('reach-me-at-secret-4417');
+    expect(bytes).not.toContain('old-contact-8812');
   });
 
   it('lets a second store on the same file see the first one’s writes', async () => {
