@@ -4,9 +4,12 @@ import type { LogLevel } from '../config/schema.js';
 /**
  * Keys whose values never reach a log line. Redaction is configuration, not care: an adapter
  * that logs its options, a request's headers or a profile must not leak a token or a contact
- * that its owner has not agreed to share.
+ * that its owner has not agreed to share. It works by key only: what a library formats into a
+ * message string is out of its reach, which is why adapters summarise such lines instead
+ * (adapters/slack/bolt-logger.ts).
  */
 export const SECRET_KEYS = [
+  // Credentials, as feelers' config names them, as the environment does, and as Slack's wire does.
   'token',
   'botToken',
   'appToken',
@@ -15,10 +18,27 @@ export const SECRET_KEYS = [
   'clientSecret',
   'stateSecret',
   'password',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
+  'DISCORD_TOKEN',
+  'client_secret',
+  'access_token',
+  'refresh_token',
+  // A store URL may carry a Redis password (redis://user:password@host).
+  'storeUrl',
+  'FEELERS_STORE',
   'authorization',
+  'Authorization',
   'cookie',
   'set-cookie',
+  // People's words: a contact, and a card or message (a contact card's text is the contact).
   'contact',
+  'text',
+  'summary',
+  'blocks',
 ] as const;
 
 export const REDACTED = '[redacted]';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isSecretKey } from './redact.js';
 import type { Hint } from './schema.js';
 
 /**
@@ -41,7 +42,8 @@ export function hintKey(path: Path): string {
 export function valueMessage(path: Path, source: IssueSource, fallback: string): string {
   const name = displayPath(path) || '(top level)';
   const hint = source.hints[hintKey(path)];
-  const got = describe(valueAt(source.input, path));
+  // A secret's value is not quoted, even a wrong one: it may be the real secret, mistyped.
+  const got = isSecretKey(path[path.length - 1]) ? 'a value (not shown: it is a secret)' : describe(valueAt(source.input, path));
   if (!hint) return `${name} in ${source.label}: ${fallback}, got ${got}.`;
   return `${name} in ${source.label}: expected ${hint.expected}, got ${got}. Write e.g. ${hint.example}`;
 }

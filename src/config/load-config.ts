@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { FeelersError } from '../ports/errors.js';
 import { defaultSettings, type EngineSettings, type SeedGround } from '../core/settings.js';
 import { formatIssues } from './format-issues.js';
+import { redactCredentials } from './redact.js';
 import { defaults, envHints, envSchema, yamlHints, yamlSchema, type EnvInput, type LogLevel, type YamlInput } from './schema.js';
 import { networksFromEnv, type DiscordConfig, type SlackConfig } from './networks.js';
 
@@ -73,8 +74,9 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
   };
 }
 
+/** Every config error goes through here: what it quotes is shown without URL passwords (./redact.ts). */
 function invalid(lines: readonly string[]): FeelersError {
-  return new FeelersError('config_invalid', lines.join('\n'));
+  return new FeelersError('config_invalid', redactCredentials(lines.join('\n')));
 }
 
 function parseEnv(env: Env): EnvInput {

@@ -8,6 +8,11 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
+  /**
+   * The level lines are written from (pino's names: 'debug', 'info'...), when known. An
+   * adapter bridging a library's own logger reads it, so the library logs as much as feelers.
+   */
+  readonly level?: string | undefined;
 }
 
 export const silentLogger: Logger = {

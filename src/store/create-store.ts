@@ -4,7 +4,7 @@ import { FeelersError } from '../ports/errors.js';
 import type { Store } from '../ports/store.js';
 import type { Logger } from '../ports/logger.js';
 import { MemoryStore } from './memory-store.js';
-import { RedisStore } from './redis-store.js';
+import { RedisStore, redactUrl } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export interface CreateStoreOptions {
@@ -43,20 +43,22 @@ export async function createStore(url: string, opts: CreateStoreOptions = {}): P
       ...(opts.prefix !== undefined ? { prefix: opts.prefix } : {}),
     });
   }
-  throw new FeelersError(
-    'store_url_unsupported',
-    `FEELERS_STORE=${JSON.stringify(url)} is not a store feelers can use${redisHint(scheme)}. ${FIX}`,
-  );
+  throw new FeelersError('store_url_unsupported', `FEELERS_STORE=${shown(url)} is not a store feelers can use${redisHint(scheme)}. ${FIX}`);
 }
 
 /** The file path inside a `sqlite://` URL, resolved from the working folder. */
 export function sqlitePath(url: string): string {
   const rest = url.trim().slice(SQLITE.length);
   if (rest === '' || rest.endsWith('/')) {
-    throw new FeelersError('store_url_unsupported', `FEELERS_STORE=${JSON.stringify(url)} names no file after sqlite://. ${FIX}`);
+    throw new FeelersError('store_url_unsupported', `FEELERS_STORE=${shown(url)} names no file after sqlite://. ${FIX}`);
   }
   if (rest === ':memory:') return rest;
   return isAbsolute(rest) ? rest : resolve(process.cwd(), rest);
+}
+
+/** The URL as written, quoted, but never its password: the message is printed at start, often into a log. */
+function shown(url: string): string {
+  return JSON.stringify(url.includes('@') ? redactUrl(url) : url);
 }
 
 function redisHint(scheme: string): string {

@@ -55,6 +55,26 @@ describe('createLogger', () => {
     expect((line?.['slack'] as Record<string, unknown>)['signingSecret']).toBe(REDACTED);
   });
 
+  it("never writes a contact card's text, a card, Slack's wire credentials or the environment's secrets", () => {
+    const { log, text } = capture();
+    log.info(
+      {
+        card: { summary: 'Harold: call me on 07700 900123', blocks: [{ type: 'text', text: 'call me on 07700 900123' }] },
+        contactCard: { name: 'Harold', text: 'call me on 07700 900123' },
+        body: { client_id: '1.2', client_secret: 'cs-wire-1', access_token: 'xoxb-wire-2', refresh_token: 'xoxe-wire-3' },
+        env: { SLACK_BOT_TOKEN: 'env-4', SLACK_CLIENT_SECRET: 'env-5', DISCORD_TOKEN: 'env-6' },
+        config: { storeUrl: 'redis://:hunter2@db:6379' },
+        headers: { Authorization: 'Bearer auth-7' },
+      },
+      'what a careless line would log',
+    );
+    const out = text();
+    for (const secret of ['07700 900123', 'cs-wire-1', 'xoxb-wire-2', 'xoxe-wire-3', 'env-4', 'env-5', 'env-6', 'hunter2', 'auth-7']) {
+      expect(out).not.toContain(secret);
+    }
+    expect(out).toContain('"client_id":"1.2"');
+  });
+
   it('redacts in child loggers too', () => {
     const { log, text } = capture();
     log.child({ network: 'slack' }).warn({ options: { token: 'child-secret' } }, 'x');

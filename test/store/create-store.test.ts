@@ -86,6 +86,12 @@ describe('createStore', () => {
     },
   );
 
+  it('names a URL with credentials without its password', async () => {
+    const err = await failure('postgres://feelers:hunter2@db.internal:5432/x');
+    expect(err.message).toContain('db.internal:5432');
+    expect(err.message).not.toContain('hunter2');
+  });
+
   it('asks for a host when given a redis URL without one', async () => {
     expect((await failure('redis://')).message).toMatch(/needs a host/);
   });

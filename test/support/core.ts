@@ -14,6 +14,7 @@ import { sets } from '../../src/core/keys.js';
 import { defaultSettings, engineSettings, type EngineSettings, type SeedGround } from '../../src/core/settings.js';
 import type { ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
 import type { Clock } from '../../src/ports/clock.js';
+import type { Logger } from '../../src/ports/logger.js';
 import type { Actor, CommandEvent, MessageEvent } from '../../src/ports/events.js';
 import { threadOf, type PersonRef, type Place } from '../../src/ports/places.js';
 import type { Store } from '../../src/ports/store.js';
@@ -31,6 +32,8 @@ export interface EngineBedOptions {
   readonly adapters: readonly string[];
   /** Limits each memory network's adapter declares, by network name. */
   readonly limits?: Readonly<Record<string, DeliveryLimits>> | undefined;
+  /** The engine's logger (default: silent); a test that reads what feelers logs passes its own. */
+  readonly logger?: Logger | undefined;
 }
 
 /**
@@ -73,7 +76,13 @@ export class EngineBed<C extends Clock | undefined = undefined> {
   /** A new engine (and adapters) on the same store and world: what a process restart gives. */
   async boot(): Promise<Engine> {
     const adapters = this.bed.adapters.map((network) => this.makeAdapter(network));
-    this.engine = new Engine({ store: this.store, adapters, clock: this.clock, settings: this.settings });
+    this.engine = new Engine({
+      store: this.store,
+      adapters,
+      clock: this.clock,
+      settings: this.settings,
+      ...(this.bed.logger ? { logger: this.bed.logger } : {}),
+    });
     await this.engine.start();
     await this.engine.deliver();
     return this.engine;

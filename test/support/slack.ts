@@ -10,7 +10,7 @@ import { engineSettings, type EngineSettings } from '../../src/core/settings.js'
 import { sets } from '../../src/core/keys.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 import type { EventSink } from '../../src/ports/events.js';
-import { silentLogger } from '../../src/ports/logger.js';
+import { silentLogger, type Logger } from '../../src/ports/logger.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
 import { FakeSlack, type FakeSlackOptions, type FakeUser, type RecordedCall } from '../fakes/slack/fake-web-api.js';
 import { SlackDriver } from '../fakes/slack/signed-driver.js';
@@ -36,6 +36,8 @@ export interface SlackWorldOptions {
   readonly fake?: FakeSlackOptions;
   /** The deliverer's in-flight cap for the Slack network instead of the adapter's own (benchmarks: is a figure bound by it?). */
   readonly concurrency?: number;
+  /** The engine's and the adapter's logger (default: silent), for tests that read what feelers logs. */
+  readonly logger?: Logger;
 }
 
 export class SlackWorld extends EngineBed {
@@ -54,7 +56,12 @@ export class SlackWorld extends EngineBed {
   private mounted: { close(): Promise<void> } | undefined;
 
   constructor(private readonly o: SlackWorldOptions = {}) {
-    super(undefined, { store: o.store ?? 'memory', settings: o.settings ?? engineSettings(), adapters: ['slack', 'south'] });
+    super(undefined, {
+      store: o.store ?? 'memory',
+      settings: o.settings ?? engineSettings(),
+      adapters: ['slack', 'south'],
+      logger: o.logger,
+    });
     ({ askAround: this.askAround, harold: this.harold, karyn: this.karyn, guildAdmin: this.guildAdmin } = ldGuild(this.world));
   }
 
@@ -64,7 +71,7 @@ export class SlackWorld extends EngineBed {
       botToken: this.fake.botToken,
       signingSecret: SIGNING_SECRET,
       apiUrl: this.fake.apiUrl,
-      logger: silentLogger,
+      logger: this.o.logger ?? silentLogger,
     });
     await super.start();
     const mounted = await mountOnHttp(() => this.adapter);
