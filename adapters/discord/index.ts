@@ -45,6 +45,7 @@ import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sen
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
 import { DISCORD_GLOBAL_PACE, pacedRequests, RollingPacer } from './pacer.js';
+import { DmLinks } from './dm-links.js';
 import { DM_GUILD, NETWORK, parseDelete, parseEdit, parseMessage, type ParseContext } from './parse.js';
 import { readRecent } from './recent.js';
 import { renderCard, renderSingle, threadName } from './render.js';
@@ -75,7 +76,9 @@ export class DiscordAdapter implements ChatAdapter {
   private client: Client;
   private destroyed = false;
   private selfId: string | undefined;
-  private readonly dmCommunityOf = new Map<string, string>();
+  /** Which community each person's DMs count for, kept in feelers' store (see dm-links.ts). */
+  private readonly links: DmLinks;
+  /** A person's DM channel: Discord gives the same one at every open, so this only saves requests. */
   private readonly dmChannelOf = new Map<string, string>();
   /** DM channel ids seen or opened: a card "in a thread" there becomes a reply (DMs have no threads). */
   private readonly dmChannels = new Set<string>();
@@ -93,12 +96,14 @@ export class DiscordAdapter implements ChatAdapter {
     const pacer = new RollingPacer(DISCORD_GLOBAL_PACE, systemClock);
     this.makeRequest = pacedRequests(DefaultRestOptions.makeRequest, pacer);
     this.client = this.makeClient();
+    this.links = new DmLinks(config.state, this.log);
     this.ctx = {
       botId: this.botId(),
-      dmCommunity: (userId) => this.dmCommunityOf.get(userId) ?? config.guildIds?.[0] ?? this.client.guilds.cache.firstKey() ?? DM_GUILD,
+      // Only a guess, for a DM from someone no link names (see parseCtxFor): the first server.
+      dmCommunity: () => this.firstCommunity(),
       communityName: (guildId) => config.communityNames?.[guildId] ?? this.client.guilds.cache.get(guildId)?.name,
     };
-    this.desk = new InteractionDesk(() => this.parseCtx(), this.log);
+    this.desk = new InteractionDesk((i) => this.parseCtxFor(i.guildId, i.user.id), this.log);
     this.sender = new DiscordSender(
       () => this.client.rest,
       () => this.ownId(),
@@ -158,7 +163,8 @@ export class DiscordAdapter implements ChatAdapter {
     this.rememberForms(card);
     try {
       const channel = await this.openDm(to.user);
-      if (to.community !== DM_GUILD) this.dmCommunityOf.set(to.user, to.community);
+      // Their answer (a DM back) must count for the community this DM was sent for.
+      if (to.community !== DM_GUILD) await this.links.dmSent(to.user, to.community);
       const first = await this.sendCard(channel, card, opts);
       return { network: NETWORK, community: to.community, channel, id: first.id };
     } catch (err) {
@@ -167,7 +173,8 @@ export class DiscordAdapter implements ChatAdapter {
   };
 
   readonly recent = async (thread: Place, limit: number): Promise<ChatEvent[]> =>
-    readRecent(this.client, this.parseCtx(), thread, limit, {
+    // A DM read back counts for the community of the place asked about (the DM card's).
+    readRecent(this.client, { ...this.parseCtx(), dmCommunity: () => thread.community }, thread, limit, {
       messageContent: this.config.messageContent ?? false,
       isDm: (channelId) => this.isDm(channelId),
     });
@@ -230,6 +237,18 @@ export class DiscordAdapter implements ChatAdapter {
     return { ...this.ctx, botId: this.botId() };
   }
 
+  /** For an event in a DM (no guild), the community its writer's link names, read first. */
+  private async parseCtxFor(guildId: string | null, userId: string | undefined): Promise<ParseContext> {
+    const ctx = this.parseCtx();
+    if (guildId !== null || !userId) return ctx;
+    const community = (await this.links.of(userId)) ?? this.firstCommunity();
+    return { ...ctx, dmCommunity: () => community };
+  }
+
+  private firstCommunity(): string {
+    return this.config.guildIds?.[0] ?? this.client.guilds.cache.firstKey() ?? DM_GUILD;
+  }
+
   private rememberForms(card: Card): void {
     for (const b of buttonsOf(card)) if (b.form) this.desk.rememberForm(b.id, b.form);
   }
@@ -237,7 +256,8 @@ export class DiscordAdapter implements ChatAdapter {
   private async deliver(event: ChatEvent, sink: EventSink): Promise<void> {
     if ('direct' in event && event.direct) this.dmChannels.add(event.place.channel);
     if (event.place.community !== DM_GUILD && event.kind !== 'deleted' && !event.actor.isBot) {
-      if (!('direct' in event) || !event.direct) this.dmCommunityOf.set(event.actor.user, event.place.community);
+      // Seen writing in a guild: their DMs count there (unless a DM from the bot says otherwise later).
+      if (!('direct' in event) || !event.direct) await this.links.seen(event.actor.user, event.place.community);
     }
     await sink(event);
   }
@@ -259,7 +279,7 @@ export class DiscordAdapter implements ChatAdapter {
     client.on(Events.MessageCreate, (m) =>
       this.guard('messageCreate', async () => {
         await this.complete(m);
-        await this.deliver(parseMessage(m, this.parseCtx()), sink);
+        await this.deliver(parseMessage(m, await this.parseCtxFor(m.guildId, m.author.id)), sink);
       }),
     );
     client.on(Events.MessageUpdate, (old, m) =>
@@ -267,10 +287,12 @@ export class DiscordAdapter implements ChatAdapter {
         // Link unfurls and pins also fire updates; only a message with an edit time was edited.
         if (m.partial || m.editedTimestamp === null || (!old.partial && old.content === m.content)) return;
         await this.complete(m);
-        await this.deliver(parseEdit(m, this.parseCtx()), sink);
+        await this.deliver(parseEdit(m, await this.parseCtxFor(m.guildId, m.author.id)), sink);
       }),
     );
-    client.on(Events.MessageDelete, (m) => this.guard('messageDelete', async () => this.deliver(parseDelete(m, this.parseCtx()), sink)));
+    client.on(Events.MessageDelete, (m) =>
+      this.guard('messageDelete', async () => this.deliver(parseDelete(m, await this.parseCtxFor(m.guildId, m.author?.id)), sink)),
+    );
     client.on(Events.InteractionCreate, (i) => this.guard('interactionCreate', () => this.desk.handle(i, (e) => this.deliver(e, sink))));
     client.on(Events.ShardDisconnect, () => (this.status = { ...this.status, connected: false }));
     client.on(Events.ShardReconnecting, () => (this.status = { ...this.status, connected: false }));

@@ -52,7 +52,8 @@ export class InteractionDesk {
   private pending = new Map<string, Pending>();
 
   constructor(
-    private readonly ctx: () => ParseContext,
+    /** Read after the interaction is acknowledged: a DM's community may cost a store read. */
+    private readonly ctx: (i: Answerable) => Promise<ParseContext>,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -71,7 +72,7 @@ export class InteractionDesk {
     let event: ChatEvent | undefined;
     if (i.isChatInputCommand()) {
       await i.deferReply({ flags: MessageFlags.Ephemeral });
-      event = parseCommand(i, this.ctx());
+      event = parseCommand(i, await this.ctx(i));
       this.keep(i, event.actor, event.place, true);
     } else if (i.isButton()) {
       const kind = formKindOf(i.customId);
@@ -80,16 +81,16 @@ export class InteractionDesk {
         return;
       }
       await i.deferUpdate();
-      event = parseButton(i, this.ctx());
+      event = parseButton(i, await this.ctx(i));
       this.keep(i, event.actor, event.place, false);
     } else if (i.isModalSubmit()) {
       if (i.isFromMessage()) await i.deferUpdate();
       else await i.deferReply({ flags: MessageFlags.Ephemeral });
-      event = parseModal(i, this.ctx(), TEXT_FIELD);
+      event = parseModal(i, await this.ctx(i), TEXT_FIELD);
       this.keep(i, event.actor, event.place, !i.isFromMessage());
     } else if (i.isUserSelectMenu()) {
       await i.deferUpdate();
-      event = parseUserSelect(i, this.ctx());
+      event = parseUserSelect(i, await this.ctx(i));
       this.keep(i, event.actor, event.place, false);
     }
     if (!event) return;

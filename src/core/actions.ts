@@ -1,6 +1,7 @@
 import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { ActionEvent } from '../ports/events.js';
+import { askFromDm, dropDm } from './dm-asks.js';
 import { addCopy, copyIdOf, createAsk } from './intake.js';
 import { acceptOffer, declineIntro, declineOffer, notNow, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
@@ -88,6 +89,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       await retractReply(ctx, reply.id, e.actor);
       return `Done: your message is now a question of its own (${created.topics.length ? created.topics.map((t) => `#${t}`).join(' ') : 'no topics'}), and no longer an answer.`;
     }
+    case 'ask-dm':
+      return askFromDm(ctx, e, b);
+    case 'drop-dm':
+      return dropDm(ctx, e, b);
   }
 }
 

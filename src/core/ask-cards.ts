@@ -160,3 +160,34 @@ export function joinedCard(ask: Ask, newQuestionKey: string): Card {
     ],
   };
 }
+
+/**
+ * A DM to the bot that answers nothing open: private until its writer says to ask it. The
+ * card quotes it so they see exactly what would go out.
+ */
+export function dmAskCard(text: string, keys: { ask: string; drop: string }): Card {
+  return {
+    summary: 'Post this as a new question?',
+    blocks: [
+      { type: 'text', text: 'Post this as a new question?' },
+      { type: 'quote', text },
+      {
+        type: 'text',
+        text: 'Ask it sends it, with your name and community, to the channels connected to feelers and to people who know its topics. Until you press it, nobody else sees your message; No forgets it.',
+      },
+      {
+        type: 'buttons',
+        buttons: [
+          { id: keys.ask, label: 'Ask it', style: 'primary' },
+          { id: keys.drop, label: 'No' },
+        ],
+      },
+    ],
+  };
+}
+
+/** The DM confirmation once answered: no quote and no buttons left behind. */
+export function dmAskAnsweredCard(asked: boolean): Card {
+  const text = asked ? 'You asked this as a new question; its card is below.' : 'Not posted: feelers forgot that message.';
+  return { summary: text, blocks: [{ type: 'text', text }] };
+}

@@ -19,14 +19,22 @@ export class Buttons {
   /**
    * Several buttons of one card that share everything but their op, in one stored record:
    * button `k.0` does `ops[0]`, `k.1` does `ops[1]`... (a copy's four buttons cost one write).
+   * Work that may be redone for the same event passes a `key` made from it (stableId), so the
+   * redo rewrites the same record instead of leaving a second one behind.
    */
   async bindAll<const Ops extends readonly [ActionOp, ...ActionOp[]]>(
     b: Omit<ActionBinding, 'op' | 'ops'>,
     ops: Ops,
+    key: string = newId(16),
   ): Promise<Record<Ops[number], string>> {
-    const key = newId(16);
     await this.repo.saveAction(key, { ...b, op: ops[0], ops: [...ops] });
     return Object.fromEntries(ops.map((op, i) => [op, `${key}.${i}`])) as Record<Ops[number], string>;
+  }
+
+  /** Forgets what a button (and the others of its `bindAll` record) does: a press is then stale. */
+  async unbind(actionId: string): Promise<void> {
+    const dot = actionId.lastIndexOf('.');
+    await this.repo.deleteAction(dot < 0 ? actionId : actionId.slice(0, dot));
   }
 
   /** The binding behind a button id made by `bind` or `bindAll`. */

@@ -52,7 +52,7 @@ export async function createAsk(
   }
   const now = ctx.now();
   const ask: Ask = {
-    id: stableId('ask', eventId),
+    id: askIdOf(eventId),
     text,
     topics: hashtags(text),
     asker: ctx.names.author(actor, communityName),
@@ -86,6 +86,11 @@ export async function createAsk(
   ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
   return ask;
+}
+
+/** The id of the ask an event makes: the same event (redone, or pressed twice) makes the same ask. */
+export function askIdOf(eventId: string): string {
+  return stableId('ask', eventId);
 }
 
 async function prod(ctx: Ctx, ask: Ask, p: Profile): Promise<void> {

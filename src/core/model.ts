@@ -216,8 +216,12 @@ export interface ActionBinding {
   readonly introId?: string | undefined;
   /** When set, only this person may press (personKey). */
   readonly only?: string | undefined;
-  /** For 'new-question': the text to ask. */
+  /** For 'ask-dm': the DM's text, asked only if its writer presses Ask it. */
   readonly text?: string | undefined;
+  /** For 'ask-dm': the DM channel it was written in, where the ask card goes. */
+  readonly place?: Place | undefined;
+  /** For 'ask-dm': the DM's event id, which makes the ask's id (so every press asks once). */
+  readonly eventId?: string | undefined;
   /** Set by `Ctx.bindAll`: one record for several buttons; button `<key>.<i>` does `ops[i]`. */
   readonly ops?: readonly ActionOp[] | undefined;
 }
@@ -235,7 +239,9 @@ export type ActionOp =
   | 'share'
   | 'not-now'
   | 'decline'
-  | 'new-question';
+  | 'new-question'
+  | 'ask-dm'
+  | 'drop-dm';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

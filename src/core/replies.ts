@@ -4,6 +4,7 @@ import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from '../ports/ev
 import { stableId } from './ids.js';
 import { personKey, samePerson, threadOf, type MessageRef, type PersonRef, type Place } from '../ports/places.js';
 import { HELP } from './commands.js';
+import { offerDmAsk } from './dm-asks.js';
 import { createAsk } from './intake.js';
 import { markCopyClosed } from './lifecycle.js';
 import type { Ask, CopyInfo, Delivery, OpenPrompt, Reply, ReplySource } from './model.js';
@@ -63,7 +64,8 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
 
 /**
  * Which ask a message belongs to: a copy's thread, the ask card's thread, a reply to a copy,
- * or a DM answering a prod. A DM or @mention that belongs to none is a new ask.
+ * or a DM answering a prod. An @mention that belongs to none is a new ask; a DM that belongs to
+ * none is offered as one, to its writer alone.
  */
 export async function routeMessage(ctx: Ctx, e: MessageEvent, how: { reread?: boolean } = {}): Promise<void> {
   const { repo } = ctx;
@@ -71,8 +73,8 @@ export async function routeMessage(ctx: Ctx, e: MessageEvent, how: { reread?: bo
     const open = await openPromptOf(ctx, e.actor);
     if (open) return replyByDm(ctx, e, open);
     if (/^\s*(help|\/?feelers help)\s*$/i.test(e.text)) return ctx.notices.send(e.actor, e.place, HELP);
-    await createAsk(ctx, e.actor, e.place, e.text, e.communityName, e.id);
-    return;
+    // A DM is private: it is asked only if its writer says so (see dm-asks.ts).
+    return offerDmAsk(ctx, e);
   }
   const binding =
     (e.place.thread ? await repo.threadBinding(e.place) : undefined) ??

@@ -376,6 +376,9 @@ export class Repo {
   saveAction(key: string, b: ActionBinding): Promise<void> {
     return this.store.set(keys.action(key), b, ACTION_TTL_MS);
   }
+  deleteAction(key: string): Promise<boolean> {
+    return this.store.delete(keys.action(key));
+  }
 
   // --- the outbox ---
 
@@ -390,6 +393,10 @@ export class Repo {
   }
   saveDeliveryCard(id: string, card: Card): Promise<void> {
     return this.store.set(keys.deliveryCard(id), card, DELIVERY_CARD_TTL_MS);
+  }
+  /** Only for a sent delivery: the card is read at sending and never again. */
+  forgetDeliveryCard(id: string): Promise<boolean> {
+    return this.store.delete(keys.deliveryCard(id));
   }
   outboxIds(): Promise<string[]> {
     return this.store.setMembers(sets.outbox);

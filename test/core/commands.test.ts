@@ -169,8 +169,11 @@ describe('asks without /ask', () => {
     expect(st.botPosts(st.askAround)).toHaveLength(0);
   });
 
-  it('takes a DM to the bot with no open prompt as an ask, with the card in the DM', async () => {
+  it('takes a DM to the bot with no open prompt as an ask once Jane says so, with the card in the DM', async () => {
     await st.world.dm(st.jane, 'Where can I find a good facilitation course? #facilitation');
+    await st.settle();
+    // A DM is private: asked only after Jane presses Ask it (test/core/dm-asks.test.ts).
+    await st.world.press(st.jane, st.lastDm(st.jane).id, 'Ask it');
     await st.settle();
     expect(st.lastDm(st.jane).text).toContain('Jane asks:');
     expect(copyOf(st, st.askAround, 'facilitation course')?.text).toContain('Jane in TrainingZone asks:');

@@ -199,13 +199,15 @@ describe('edits, deletions and retries after the fact', () => {
   });
 
   // A referral (or prod) whose DM the network refused leaves no open prompt behind: the person
-  // never saw the question, so their next DM to the bot is an ask of their own.
+  // never saw the question, so their next DM to the bot is offered as an ask of their own.
   it('does not file a DM as an answer to a referral that never reached its writer', async () => {
     st.world.closeDms(st.sam);
     await st.world.press(st.karyn, copy.id, 'I know someone', { person: st.sam });
     await st.settle();
     st.world.openDms(st.sam);
     await st.world.dm(st.sam, 'Where can I learn spreadsheet modelling?');
+    await st.settle();
+    await st.world.press(st.sam, st.lastDm(st.sam).id, 'Ask it');
     await st.settle();
     // Sam's message is an ask of its own: its card is in Sam's DM and a copy reaches TrainingZone.
     expect(st.botPosts(st.anyAnswers).some((m) => m.text.includes('spreadsheet modelling'))).toBe(true);

@@ -7,6 +7,7 @@
  * real timers while digests and expiry read the engine's clock.
  */
 import { actionIdOf } from '../../adapters/discord/parse.js';
+import { adapterState } from '../../src/core/adapter-state.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { engineSettings, type EngineSettings } from '../../src/core/settings.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
@@ -54,6 +55,8 @@ export interface StoryOptions {
   globalCommands?: boolean;
   /** Extra text channels in extra guilds (for fan-out), each: [guildId, channelId]. */
   extraChannels?: readonly (readonly [string, string])[];
+  /** Members of the extra guilds besides Gita (their admin). */
+  extraMembers?: readonly DName[];
 }
 
 export class DiscordStory extends EngineBed<OffsetClock> {
@@ -103,7 +106,7 @@ export class DiscordStory extends EngineBed<OffsetClock> {
         name: `Guild ${g.slice(-3)}`,
         ownerId: DUSERS.gita.id,
         channels: chans.map((c) => ({ id: c, name: `ch-${c.slice(-4)}` })),
-        members: [{ user: DUSERS.gita }],
+        members: [{ user: DUSERS.gita }, ...(opts.extraMembers ?? []).map((n) => ({ user: DUSERS[n] }))],
       });
     }
     return new DiscordStory(fake, opts).start();
@@ -114,6 +117,7 @@ export class DiscordStory extends EngineBed<OffsetClock> {
     const inner = adapterFor(this.fake, {
       guildIds: this.opts.globalCommands ? undefined : [GUILD, ...new Set((this.opts.extraChannels ?? []).map(([g]) => g))],
       messageContent: this.opts.messageContent ?? false,
+      state: adapterState(this.store, 'discord'),
     });
     // Records what the engine finished with, so a test waits on that rather than on time.
     this.adapter = {
@@ -128,6 +132,15 @@ export class DiscordStory extends EngineBed<OffsetClock> {
         }),
     };
     return this.adapter;
+  }
+
+  /**
+   * A new process on the same store: the engine and a new Discord adapter (a new discord.js
+   * client and gateway session), nothing kept in memory. The memory store stays open.
+   */
+  async reboot(): Promise<void> {
+    await this.engine.stop({ drainMs: 0 });
+    await this.boot();
   }
 
   override async close(): Promise<void> {

@@ -175,13 +175,19 @@ describe('discord story: the engine with the real Discord adapter and the memory
     expect(digest.text).not.toContain('words Discord hides');
   });
 
-  it('an ask by DM gets its ask card in the DM, and its digest replies to that card', async () => {
+  it('an ask by DM, once confirmed, gets its ask card in the DM, and its digest replies to that card', async () => {
     s = await DiscordStory.start({ messageContent: false });
     const story = s;
     await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
     const milDm = story.dm('milo');
     const asked = story.fake.postMessage({ channel: milDm, user: DUSERS.milo.id }, 'Who runs good mentoring schemes? #learning');
     await story.handledId(asked, 'the DM ask');
+    // A DM is private: asked only once Milo presses Ask it on the card that quotes it.
+    const confirm = await story.fake.until(() => story.botMessages(milDm).find((m) => labels(m).includes('Ask it')), 'the confirmation');
+    expect(shownText(confirm)).toContain('Who runs good mentoring schemes?');
+    expect(story.botPosts(story.anyAnswers)).toHaveLength(0);
+    const press = story.fake.pressButton({ channel: milDm, user: DUSERS.milo.id }, confirm.id, customIdOf(confirm, 'Ask it'));
+    await story.handledId(press.id, 'Ask it');
     const askCard = await story.fake.until(
       () => story.botMessages(milDm).find((m) => labels(m).includes('Close')),
       'the ask card in the DM',
