@@ -93,17 +93,14 @@ async function setOptOut(ctx: Ctx, e: CommandEvent, out: boolean): Promise<strin
 /** Deletes the profile, contact and follows; the person's replies become anonymous. */
 export async function forgetMe(ctx: Ctx, who: PersonRef): Promise<string> {
   const p = await ctx.repo.profile(who);
+  // Pending introductions are called off first (the other side is told), then every record
+  // that names the person is cleared (see person-index.ts).
   await withdrawConsents(ctx, who, { all: true });
-  await ctx.repo.forgetConsents(who);
   await ctx.repo.setExpertTopics(who, p?.topics ?? [], []);
   await ctx.repo.deleteProfile(who);
   await ctx.repo.unfollowAll(who);
   await ctx.repo.savePrompts(who, []);
-  for (const r of await ctx.repo.repliesBy(who)) {
-    r.anonymous = true;
-    r.author = { ...r.author, name: 'Someone' };
-    await ctx.repo.saveReply(r);
-  }
   await ctx.repo.deleteReleases(who);
+  await ctx.repo.forgetPerson(who);
   return 'Done: your profile, contact, topics and follows are deleted, and your replies will show without your name from now on.';
 }

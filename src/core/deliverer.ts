@@ -66,16 +66,17 @@ export class Deliverer {
   async enqueue(d: Delivery, card: Card): Promise<void> {
     // Index first, record last: a process that dies in between leaves an outbox id without a
     // record (skipped on reload) rather than a record nobody will ever send.
-    await this.deps.repo.inOutbox(d.id);
-    await this.deps.repo.saveDeliveryCard(d.id, card);
-    await this.deps.repo.saveDelivery(d);
+    await this.deps.repo.deliveries.inOutbox(d.id);
+    await this.deps.repo.deliveries.noteDelivery(d);
+    await this.deps.repo.deliveries.saveDeliveryCard(d.id, card);
+    await this.deps.repo.deliveries.saveDelivery(d);
     this.queue.set(d.id, d);
   }
 
   /** A redone enqueue found its delivery already written: make sure it is on the way. */
   async ensureQueued(d: Delivery): Promise<void> {
     if (d.state !== 'pending') return;
-    await this.deps.repo.inOutbox(d.id);
+    await this.deps.repo.deliveries.inOutbox(d.id);
     if (!this.queue.has(d.id)) this.queue.set(d.id, d);
   }
 
@@ -177,30 +178,30 @@ export class Deliverer {
   }
 
   private async reload(): Promise<void> {
-    const ids = await this.deps.repo.outboxIds();
+    const ids = await this.deps.repo.deliveries.outboxIds();
     const missing = ids.filter((id) => !this.queue.has(id));
-    const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.delivery(id));
+    const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.deliveries.delivery(id));
     loaded.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     for (const d of loaded) {
       if (d.state === 'pending') this.queue.set(d.id, d);
-      else await this.deps.repo.outOfOutbox(d.id);
+      else await this.deps.repo.deliveries.outOfOutbox(d.id);
     }
   }
 
   /** Returns true when this call sent the delivery. */
   private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
     const { repo, log, hooks, owner } = this.deps;
-    if (!(await repo.claimDelivery(queued.id, owner, this.deps.claimMs))) {
+    if (!(await repo.deliveries.claimDelivery(queued.id, owner, this.deps.claimMs))) {
       // Another instance holds it; it stays in the store's outbox if that instance dies.
       this.queue.delete(queued.id);
       return false;
     }
     let sent = false;
     try {
-      const d = await repo.delivery(queued.id);
+      const d = await repo.deliveries.delivery(queued.id);
       if (!d || d.state !== 'pending') {
         this.queue.delete(queued.id);
-        await repo.outOfOutbox(queued.id);
+        await repo.deliveries.outOfOutbox(queued.id);
         return false;
       }
       if ((await hooks.beforeSend(d)) === 'cancel') {
@@ -209,9 +210,9 @@ export class Deliverer {
       }
       const maybeSent = d.sendingSince !== undefined;
       d.sendingSince = this.deps.clock.now();
-      await repo.saveDelivery(d);
+      await repo.deliveries.saveDelivery(d);
       try {
-        const card = await repo.deliveryCard(d.id);
+        const card = await repo.deliveries.deliveryCard(d.id);
         if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
         await this.paceArrival(adapter, claimsFor(d, adapter));
         const ref = await this.transmit(d, card, adapter, maybeSent);
@@ -230,7 +231,7 @@ export class Deliverer {
       return false;
     } finally {
       // A sent delivery is no longer pending, so nobody will take it: its claim may just expire.
-      if (!sent) await repo.releaseDelivery(queued.id, owner).catch(() => {});
+      if (!sent) await repo.deliveries.releaseDelivery(queued.id, owner).catch(() => {});
     }
   }
 
@@ -267,9 +268,11 @@ export class Deliverer {
   private async finish(d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
     d.state = state;
     // A finished delivery is kept a while (a redone digest or replayed event finds it and is
-    // not sent again); its card expires on its own (see Repo.saveDeliveryCard).
-    await this.deps.repo.saveDelivery(d, FINISHED_TTL_MS);
-    await this.deps.repo.outOfOutbox(d.id);
+    // not sent again). Its card is not: nothing sends it again, and it holds people's words,
+    // names and, in an introduction, a contact (if this write is lost, the card expires).
+    await this.deps.repo.deliveries.saveDelivery(d, FINISHED_TTL_MS);
+    await this.deps.repo.deliveries.forgetDeliveryCard(d.id);
+    await this.deps.repo.deliveries.outOfOutbox(d.id);
     this.queue.delete(d.id);
     this.deps.metrics.deliveryFinished(d.purpose.kind, state);
   }
@@ -309,7 +312,7 @@ export class Deliverer {
       d.notBefore = now + Math.min(2 ** d.attempts * 1_000, 600_000);
       this.deps.log.warn({ delivery: d.id, attempt: d.attempts, err: message }, 'delivery will be retried');
     }
-    await this.deps.repo.saveDelivery(d);
+    await this.deps.repo.deliveries.saveDelivery(d);
     this.queue.set(d.id, d);
   }
 }

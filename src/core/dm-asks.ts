@@ -60,10 +60,10 @@ function cardIdOf(eventId: string): string {
  * between these steps still finds it and finishes them.
  */
 async function answered(ctx: Ctx, actionId: string, eventId: string | undefined, asked: boolean): Promise<void> {
-  const d = eventId ? await ctx.repo.delivery(cardIdOf(eventId)) : undefined;
+  const d = eventId ? await ctx.repo.deliveries.delivery(cardIdOf(eventId)) : undefined;
   if (eventId && d?.state === 'sent' && d.ref) {
     await ctx.outbox.edit(d.ref, dmAskAnsweredCard(asked), { kind: 'notify' }, stableId('dm-ask-answered', eventId));
-    await ctx.repo.forgetDeliveryCard(d.id);
+    await ctx.repo.deliveries.forgetDeliveryCard(d.id);
     ctx.outbox.kick();
   }
   await ctx.buttons.unbind(actionId);

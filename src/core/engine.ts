@@ -165,7 +165,7 @@ export class Engine implements EngineApi {
     try {
       if (!claimed) {
         // Finished once: a platform's retry of it is dropped.
-        if (await repo.isDone(event.id)) {
+        if (await repo.claims.isDone(event.id)) {
           outcome = 'duplicate';
           return outcome;
         }
@@ -173,7 +173,7 @@ export class Engine implements EngineApi {
         // dies half-way, the platform's next retry is handled (ids derived from the event make
         // the redo finish the work rather than double it). A unique owner per call: a
         // redelivered event must not "re-acquire" its own key.
-        if (!(await repo.claimEvent(event.id, `${this.owner}:${this.seq++}`, this.ctx.settings.claimMs))) {
+        if (!(await repo.claims.claimEvent(event.id, `${this.owner}:${this.seq++}`, this.ctx.settings.claimMs))) {
           outcome = 'in_progress';
           return outcome;
         }
@@ -182,7 +182,7 @@ export class Engine implements EngineApi {
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
       await this.dispatch(event, how.reread === true);
-      await repo.markDone(event.id);
+      await repo.claims.markDone(event.id);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
         if (how.fromSpool) return 'store_down';
@@ -206,7 +206,7 @@ export class Engine implements EngineApi {
         );
       }
       // Answered: a retry would only repeat the same answer.
-      await repo.markDone(event.id).catch(() => undefined);
+      await repo.claims.markDone(event.id).catch(() => undefined);
     } finally {
       this.ctx.metrics.eventHandled(event.kind, (this.ctx.now() - started) / 1000, outcome);
     }

@@ -1,4 +1,5 @@
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/index.js';
+import { stableId } from './ids.js';
 
 /**
  * The store's key layout: every key feelers writes is built here and nowhere else. Over keyv
@@ -32,10 +33,13 @@ export const keys = {
   offerPair: (askId: string, person: PersonRef) => `offer-pair:${askId}:${personKey(person)}`,
   releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
-  /** `day` is the UTC date, YYYY-MM-DD. */
-  asksPerDay: (asker: PersonRef, day: string) => `asks-per-day:${personKey(asker)}:${day}`,
-  /** `day` is the UTC date, YYYY-MM-DD. */
-  referralsPerDay: (referrer: PersonRef, day: string) => `referrals-per-day:${personKey(referrer)}:${day}`,
+  /**
+   * `day` is the UTC date, YYYY-MM-DD. Counters have no index to clear them by, so the person
+   * is named by a one-way hash: the key never carries an id forget-me would have to find.
+   */
+  asksPerDay: (asker: PersonRef, day: string) => `asks-per-day:${hashed(asker)}:${day}`,
+  /** `day` is the UTC date, YYYY-MM-DD; the person hashed as in `asksPerDay`. */
+  referralsPerDay: (referrer: PersonRef, day: string) => `referrals-per-day:${hashed(referrer)}:${day}`,
 
   // Marks and claims (acquire/release).
   eventDone: (eventId: string) => `done:${eventId}`,
@@ -71,6 +75,8 @@ export const sets = {
   /** Intros this person is a side of (asker or responder): withdrawn likewise. */
   introsWith: (person: PersonRef) => `intros-with:${personKey(person)}`,
   outbox: 'outbox',
+  /** Keys of the records that name this person (see person-index.ts): what forget-me visits. */
+  appears: (person: PersonRef) => `appears:${personKey(person)}`,
   /** Intro requests waiting for the responder: they lapse after INTRO_REQUEST_DAYS. */
   pendingIntros: 'pending-intros',
 } as const;
@@ -84,4 +90,23 @@ export function digestItem(kind: 'reply' | 'offer', id: string): string {
 export function parseDigestItem(item: string): { kind: string; id: string } {
   const [kind = '', id = ''] = item.split(':');
   return { kind, id };
+}
+
+/** What kind of record a key holds, by its prefix, for the few places that walk keys. */
+export function kindOfKey(key: string): 'action' | 'copy' | 'delivery' | 'delivery-card' | 'orphans' | 'other' {
+  if (key.startsWith('act:')) return 'action';
+  if (key.startsWith('copy:')) return 'copy';
+  if (key.startsWith('delivery:')) return 'delivery';
+  if (key.startsWith('delivery-card:')) return 'delivery-card';
+  if (key.startsWith('orphans:')) return 'orphans';
+  return 'other';
+}
+
+/** The id of a `delivery:` key. */
+export function deliveryIdOf(key: string): string {
+  return key.slice('delivery:'.length);
+}
+
+function hashed(person: PersonRef): string {
+  return stableId('person', personKey(person));
 }

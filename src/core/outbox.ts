@@ -39,7 +39,7 @@ export class Outbox {
 
   private async enqueue(target: Delivery['target'], card: Card, purpose: DeliveryPurpose, stable?: string): Promise<string> {
     if (stable !== undefined) {
-      const existing = await this.repo.delivery(stable);
+      const existing = await this.repo.deliveries.delivery(stable);
       if (existing) {
         await this.deliverer.ensureQueued(existing);
         return stable;

@@ -1,14 +1,15 @@
 import { channelOf, parsePersonKey, personKey, placeKey, type MessageRef, type PersonRef, type Place } from '../ports/places.js';
-import type { Card } from '../ports/cards.js';
 import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { digestItem, keys, sets } from './keys.js';
+import { Claims } from './claims.js';
+import { DeliveryRecords } from './delivery-records.js';
+import { onlyPerson, PersonIndex } from './person-index.js';
 import type {
   ActionBinding,
   Ask,
   ContactRelease,
   Copy,
-  Delivery,
   Ground,
   Intro,
   Offer,
@@ -23,8 +24,6 @@ import type {
 export const DEDUPE_TTL_MS = DAY_MS;
 /** Button bindings outlive any ask (a digest may be read weeks later), but not forever. */
 const ACTION_TTL_MS = 120 * DAY_MS;
-/** Cards expire on their own: a delivery not sent within weeks has long failed or been sent. */
-const DELIVERY_CARD_TTL_MS = 30 * DAY_MS;
 /** Orphans wait briefly: the resend that binds their thread comes within a claim or two. */
 const ORPHAN_TTL_MS = 3600_000;
 
@@ -34,34 +33,25 @@ const ORPHAN_TTL_MS = 3600_000;
  * keys.ts, so the layout has one home and this class is the only writer of the engine's keys.
  */
 export class Repo {
-  private readonly dedupeTtlMs: number;
+  /** Event dedupe marks and claims, and tick locks (claims.ts). */
+  readonly claims: Claims;
+  /** Where each person appears, for forget-me (person-index.ts). */
+  private readonly people: PersonIndex;
+  /** The outbox's records: deliveries, their cards, claims (delivery-records.ts). */
+  readonly deliveries: DeliveryRecords;
 
   constructor(
     private readonly store: Store,
     opts: { dedupeTtlMs?: number } = {},
   ) {
-    this.dedupeTtlMs = opts.dedupeTtlMs ?? DEDUPE_TTL_MS;
+    this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
+    this.people = new PersonIndex(store);
+    this.deliveries = new DeliveryRecords(store, this.people);
   }
 
-  // --- events: dedupe in two phases (a short claim while handling, a done mark after) ---
-
-  async isDone(eventId: string): Promise<boolean> {
-    return (await this.store.get<boolean>(keys.eventDone(eventId))) === true;
-  }
-  claimEvent(eventId: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.store.acquire(keys.eventClaim(eventId), owner, ttlMs);
-  }
-  markDone(eventId: string): Promise<void> {
-    return this.store.set(keys.eventDone(eventId), true, this.dedupeTtlMs);
-  }
-
-  // --- ticks: one instance at a time ---
-
-  takeTick(tick: 'digest' | 'expiry', owner: string, ttlMs: number): Promise<boolean> {
-    return this.store.acquire(keys.tickLock(tick), owner, ttlMs);
-  }
-  releaseTick(tick: 'digest' | 'expiry', owner: string): Promise<void> {
-    return this.store.release(keys.tickLock(tick), owner);
+  /** Forget-me: the person is cleared from every record that names them (see PersonIndex). */
+  forgetPerson(person: PersonRef): Promise<void> {
+    return this.people.forget(person);
   }
 
   // --- asks ---
@@ -74,6 +64,7 @@ export class Repo {
   }
   /** A new ask: saved, then listed as open (expiry and catch-up walk the open list). */
   async openAsk(a: Ask): Promise<void> {
+    await this.people.note([a.asker], keys.ask(a.id));
     await this.saveAsk(a);
     await this.store.setAdd(sets.openAsks, a.id);
   }
@@ -110,6 +101,7 @@ export class Repo {
     return this.store.set(keys.copy(c.id), c);
   }
   async addCopy(c: Copy): Promise<void> {
+    await this.people.note([c.person, ...(c.via ?? [])], keys.copy(c.id));
     await this.saveCopy(c);
     await this.store.setAdd(sets.copies(c.askId), c.id);
   }
@@ -127,6 +119,8 @@ export class Repo {
   }
   /** A reply joins its ask (and its author's list, for forget-me) and waits for the next digest. */
   async addReply(r: Reply): Promise<void> {
+    // The author is indexed by `replies-by:`; a referral chain here.
+    if (r.via?.length) await this.people.note(r.via, keys.reply(r.id));
     await this.saveReply(r);
     await this.store.setAdd(sets.replies(r.askId), r.id);
     await this.store.setAdd(sets.repliesBy(r.author), r.id);
@@ -192,13 +186,6 @@ export class Repo {
       intros: await this.loadAll(await this.store.setMembers(sets.introsWith(person)), (id) => this.intro(id)),
     };
   }
-  /** Forget-me: the indexes of a person's offers and intros go with them. */
-  async forgetConsents(person: PersonRef): Promise<void> {
-    for (const set of [sets.offersBy(person), sets.introsWith(person)]) {
-      const members = await this.store.setMembers(set);
-      if (members.length) await this.store.setRemove(set, ...members);
-    }
-  }
   /** An offer still waiting in its ask's next digest leaves it; false when the asker saw it already. */
   async unfresh(askId: string, item: string): Promise<boolean> {
     const waiting = await this.store.setHas(sets.fresh(askId), item);
@@ -218,13 +205,16 @@ export class Repo {
   /** Every release of a contact is recorded under its owner. */
   async recordRelease(r: ContactRelease): Promise<void> {
     const key = keys.releases(r.owner);
+    await this.people.note([r.to], key);
     const list = (await this.store.get<ContactRelease[]>(key)) ?? [];
     await this.store.set(key, [...list, r]);
   }
   releasesOf(owner: PersonRef): Promise<ContactRelease[]> {
     return this.store.get<ContactRelease[]>(keys.releases(owner)).then((v) => v ?? []);
   }
-  deleteReleases(owner: PersonRef): Promise<boolean> {
+  async deleteReleases(owner: PersonRef): Promise<boolean> {
+    // Each receiver's index named this list; those entries go with it.
+    for (const r of await this.releasesOf(owner)) await this.people.unnote(r.to, keys.releases(owner));
     return this.store.delete(keys.releases(owner));
   }
 
@@ -350,14 +340,16 @@ export class Repo {
   threadBinding(thread: Place): Promise<ThreadBinding | undefined> {
     return this.store.get<ThreadBinding>(keys.thread(thread));
   }
-  bindThread(thread: Place, b: ThreadBinding): Promise<void> {
-    return this.store.set(keys.thread(thread), b);
+  async bindThread(thread: Place, b: ThreadBinding): Promise<void> {
+    if (b.copy?.via?.length) await this.people.note(b.copy.via, keys.thread(thread));
+    await this.store.set(keys.thread(thread), b);
   }
   /** Keeps a message of a thread nobody knows yet; false when the thread already holds `max`. */
   async keepOrphan(thread: Place, o: Orphan, max: number): Promise<boolean> {
     const key = keys.orphans(thread);
     const list = (await this.store.get<Orphan[]>(key)) ?? [];
     if (list.length >= max) return false;
+    await this.people.note([o.actor], key);
     await this.store.set(key, [...list, o], ORPHAN_TTL_MS);
     return true;
   }
@@ -373,45 +365,13 @@ export class Repo {
   action(key: string): Promise<ActionBinding | undefined> {
     return this.store.get<ActionBinding>(keys.action(key));
   }
-  saveAction(key: string, b: ActionBinding): Promise<void> {
-    return this.store.set(keys.action(key), b, ACTION_TTL_MS);
+  async saveAction(key: string, b: ActionBinding): Promise<void> {
+    // A button only one person may press names them (`only`).
+    if (b.only !== undefined) await this.people.note([onlyPerson(b.only)], keys.action(key));
+    await this.store.set(keys.action(key), b, ACTION_TTL_MS);
   }
   deleteAction(key: string): Promise<boolean> {
     return this.store.delete(keys.action(key));
-  }
-
-  // --- the outbox ---
-
-  delivery(id: string): Promise<Delivery | undefined> {
-    return this.store.get<Delivery>(keys.delivery(id));
-  }
-  saveDelivery(d: Delivery, ttlMs?: number): Promise<void> {
-    return this.store.set(keys.delivery(d.id), d, ttlMs);
-  }
-  deliveryCard(id: string): Promise<Card | undefined> {
-    return this.store.get<Card>(keys.deliveryCard(id));
-  }
-  saveDeliveryCard(id: string, card: Card): Promise<void> {
-    return this.store.set(keys.deliveryCard(id), card, DELIVERY_CARD_TTL_MS);
-  }
-  /** Only for a sent delivery: the card is read at sending and never again. */
-  forgetDeliveryCard(id: string): Promise<boolean> {
-    return this.store.delete(keys.deliveryCard(id));
-  }
-  outboxIds(): Promise<string[]> {
-    return this.store.setMembers(sets.outbox);
-  }
-  inOutbox(deliveryId: string): Promise<void> {
-    return this.store.setAdd(sets.outbox, deliveryId);
-  }
-  outOfOutbox(deliveryId: string): Promise<void> {
-    return this.store.setRemove(sets.outbox, deliveryId);
-  }
-  claimDelivery(deliveryId: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.store.acquire(keys.deliveryClaim(deliveryId), owner, ttlMs);
-  }
-  releaseDelivery(deliveryId: string, owner: string): Promise<void> {
-    return this.store.release(keys.deliveryClaim(deliveryId), owner);
   }
 
   /** Loads every id of a set, skipping ids whose document is gone. */

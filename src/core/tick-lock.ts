@@ -16,7 +16,7 @@ export class TickLock {
 
   async take(): Promise<boolean> {
     this.renewedAt = this.ctx.now();
-    return this.ctx.repo.takeTick(this.tick, this.owner, this.ctx.settings.claimMs);
+    return this.ctx.repo.claims.takeTick(this.tick, this.owner, this.ctx.settings.claimMs);
   }
 
   /** Extends the lock when a third of it is used; false if another instance has it now (stop). */
@@ -24,10 +24,10 @@ export class TickLock {
     const now = this.ctx.now();
     if (now - this.renewedAt < this.ctx.settings.claimMs / 3) return true;
     this.renewedAt = now;
-    return this.ctx.repo.takeTick(this.tick, this.owner, this.ctx.settings.claimMs);
+    return this.ctx.repo.claims.takeTick(this.tick, this.owner, this.ctx.settings.claimMs);
   }
 
   async release(): Promise<void> {
-    await this.ctx.repo.releaseTick(this.tick, this.owner);
+    await this.ctx.repo.claims.releaseTick(this.tick, this.owner);
   }
 }

@@ -200,7 +200,7 @@ export class Story extends EngineBed<ManualClock> {
   readonly guildAdmin: PersonRef;
 
   constructor(
-    readonly storeKind: StoreKind,
+    readonly storeKind: EngineBedOptions['store'],
     settings: EngineSettings = engineSettings(),
   ) {
     super(new ManualClock(), { store: storeKind, settings, adapters: ['north', 'south'] });

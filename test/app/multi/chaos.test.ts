@@ -97,7 +97,7 @@ async function missingCopies(asks: readonly string[], copiesOf: (askToken: strin
       for (const copyId of await store.setMembers(sets.copies(askId))) {
         const copy = await repo.copy(copyId);
         if (!copy?.place || have.has(copy.place.channel)) continue;
-        const d = await repo.delivery(copy.deliveryId);
+        const d = await repo.deliveries.delivery(copy.deliveryId);
         lines.push(
           `missing ${token} in ${copy.place.channel}: delivery ${JSON.stringify({ ...d, card: undefined })} inOutbox=${outbox.includes(copy.deliveryId)}`,
         );
@@ -141,7 +141,7 @@ async function digestState(): Promise<string> {
       if (fresh) lines.push(`ask ${askId}: ${fresh} items waiting in its fresh set, dirty=${dirty.includes(askId)}`);
     }
     for (const id of await store.setMembers(sets.outbox)) {
-      const d = await repo.delivery(id);
+      const d = await repo.deliveries.delivery(id);
       lines.push(
         `outbox ${id}: ${d ? `${d.purpose.kind} ${d.state} attempts=${d.attempts} sendingSince=${d.sendingSince ?? '-'} lastError=${d.lastError ?? '-'}` : 'no document'}`,
       );
