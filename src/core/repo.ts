@@ -3,6 +3,7 @@ import type { Card } from '../ports/cards.js';
 import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { digestItem, keys, sets } from './keys.js';
+import { plainSealer, type Sealer } from './sealer.js';
 import type {
   ActionBinding,
   Ask,
@@ -35,12 +36,15 @@ const ORPHAN_TTL_MS = 3600_000;
  */
 export class Repo {
   private readonly dedupeTtlMs: number;
+  /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
+  private readonly sealer: Sealer;
 
   constructor(
     private readonly store: Store,
-    opts: { dedupeTtlMs?: number } = {},
+    opts: { dedupeTtlMs?: number; sealer?: Sealer } = {},
   ) {
     this.dedupeTtlMs = opts.dedupeTtlMs ?? DEDUPE_TTL_MS;
+    this.sealer = opts.sealer ?? plainSealer;
   }
 
   // --- events: dedupe in two phases (a short claim while handling, a done mark after) ---
@@ -315,11 +319,14 @@ export class Repo {
 
   // --- people ---
 
-  profile(p: PersonRef): Promise<Profile | undefined> {
-    return this.store.get<Profile>(keys.profile(p));
+  /** The contact comes back opened; one saved before any key was set comes back as it was. */
+  async profile(p: PersonRef): Promise<Profile | undefined> {
+    const stored = await this.store.get<Profile>(keys.profile(p));
+    return stored?.contact === undefined ? stored : { ...stored, contact: this.sealer.open(stored.contact) };
   }
+  /** The contact is sealed before the store sees it, so any save re-seals it under the current key. */
   saveProfile(p: Profile): Promise<void> {
-    return this.store.set(keys.profile(p), p);
+    return this.store.set(keys.profile(p), p.contact === undefined ? p : { ...p, contact: this.sealer.seal(p.contact) });
   }
   deleteProfile(p: PersonRef): Promise<boolean> {
     return this.store.delete(keys.profile(p));
