@@ -1,5 +1,6 @@
 import type { Config } from '../config/load-config.js';
 import { adapterState } from '../core/adapter-state.js';
+import type { Sealer } from '../core/sealer.js';
 import { FeelersError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { HttpServer } from './http-server.js';
@@ -20,20 +21,22 @@ export interface AdapterContext {
   readonly http: Pick<HttpServer, 'mount'>;
   /** For adapters that keep state of their own (Slack OAuth installations). */
   readonly store: Store;
+  /** Seals what adapters keep in the store (FEELERS_SECRET_KEY); hand it to `adapterState`. */
+  readonly sealer: Sealer;
 }
 
 export type AdapterFactory = (ctx: AdapterContext) => ChatAdapter | Promise<ChatAdapter>;
 
 export type AdapterRegistry = ReadonlyMap<string, AdapterFactory>;
 
-const slack: AdapterFactory = async ({ config, logger, http, store }) => {
+const slack: AdapterFactory = async ({ config, logger, http, store, sealer }) => {
   const { createSlackAdapter } = await import('../../adapters/slack/index.js');
   const c = config.slack;
   if (!c) throw new FeelersError('config_invalid', 'SLACK_BOT_TOKEN in environment: missing. Write e.g. SLACK_BOT_TOKEN=xoxb-...');
   // With OAuth, each workspace's bot token comes from its install and lives in the store.
   const oauth =
     c.clientId !== undefined && c.clientSecret !== undefined && c.stateSecret !== undefined
-      ? { clientId: c.clientId, clientSecret: c.clientSecret, stateSecret: c.stateSecret, state: adapterState(store, 'slack') }
+      ? { clientId: c.clientId, clientSecret: c.clientSecret, stateSecret: c.stateSecret, state: adapterState(store, 'slack', sealer) }
       : undefined;
   const adapter = createSlackAdapter({
     botToken: c.botToken,
@@ -50,7 +53,7 @@ const slack: AdapterFactory = async ({ config, logger, http, store }) => {
   return adapter;
 };
 
-const discord: AdapterFactory = async ({ config, logger, store }) => {
+const discord: AdapterFactory = async ({ config, logger, store, sealer }) => {
   const { createDiscordAdapter } = await import('../../adapters/discord/index.js');
   const c = config.discord;
   if (!c) throw new FeelersError('config_invalid', 'DISCORD_TOKEN in environment: missing. Write e.g. DISCORD_TOKEN=...');
@@ -62,7 +65,7 @@ const discord: AdapterFactory = async ({ config, logger, store }) => {
     communityNames: namesFor('discord', config),
     logger,
     // Start times for the crash-loop backoff (Discord allows 1,000 logins a day per token).
-    state: adapterState(store, 'discord'),
+    state: adapterState(store, 'discord', sealer),
   });
 };
 

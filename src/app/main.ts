@@ -8,6 +8,7 @@ import { NETWORK_SETUP_HINT } from '../config/networks.js';
 import { loadConfig, type Config, type Env } from '../config/load-config.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import { Engine } from '../core/engine.js';
+import { createSealer, type Sealer } from '../core/sealer.js';
 import type { EngineApi } from '../core/engine-api.js';
 import { asFeelersError, FeelersError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
@@ -58,6 +59,8 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
   const clock = opts.clock;
   // Names this process in the store's claims and locks, and in logs.
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  // One sealer for contacts (the engine) and adapter documents (tokens): FEELERS_SECRET_KEY's keys, or none.
+  const sealer = createSealer(config.secretKeys);
   const store = await createStore(config.storeUrl, { logger: logger.child({ part: 'store' }), ...(clock ? { clock } : {}) });
   // Undone in reverse order if a later step fails, so a failed start leaves no open file or port.
   const undo: (() => Promise<void>)[] = [() => store.close()];
@@ -70,7 +73,10 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       metrics,
       logger,
     });
-    const built = [...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store })), ...(opts.adapters ?? [])];
+    const built = [
+      ...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store, sealer })),
+      ...(opts.adapters ?? []),
+    ];
     // With a shared store, several instances run at once: a connection only one process may
     // hold goes to whichever instance holds its lease, and the new holder catches up on the gap.
     const adapters = built.map((a) =>
@@ -94,6 +100,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       adapters,
       instanceId,
       spool,
+      sealer,
       logger,
       metrics,
       settings: config.engine,
@@ -149,7 +156,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
 async function adaptersFor(
   config: Config,
   registry: AdapterRegistry,
-  ctx: { logger: Logger; http: HttpServer; store: Store },
+  ctx: { logger: Logger; http: HttpServer; store: Store; sealer: Sealer },
 ): Promise<ChatAdapter[]> {
   const wanted = configuredNetworks(config);
   const adapters: ChatAdapter[] = [];
@@ -159,7 +166,7 @@ async function adaptersFor(
       ctx.logger.warn({ network }, `${network} is configured, but this build has no ${network} adapter yet; it stays off`);
       continue;
     }
-    adapters.push(await factory({ config, logger: ctx.logger.child({ network }), http: ctx.http, store: ctx.store }));
+    adapters.push(await factory({ config, logger: ctx.logger.child({ network }), http: ctx.http, store: ctx.store, sealer: ctx.sealer }));
   }
   if (adapters.length === 0) {
     ctx.logger.warn(

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { FeelersError } from '../ports/errors.js';
+import type { SecretKey } from '../core/sealer.js';
 import { defaultSettings, type EngineSettings, type SeedGround } from '../core/settings.js';
 import { formatIssues } from './format-issues.js';
 import { redactCredentials } from './redact.js';
@@ -36,6 +37,11 @@ export interface Config {
    * (Discord's gateway) without renewing it: how soon another takes over when it dies.
    */
   readonly connectionLeaseMs: number;
+  /**
+   * FEELERS_SECRET_KEY: the keys that seal contacts and adapter documents at rest, the first
+   * current, the rest old ones kept to read. Empty: nothing is sealed.
+   */
+  readonly secretKeys: readonly SecretKey[];
   /** Set when Slack is configured in the environment. */
   readonly slack: SlackConfig | undefined;
   /** Set when Discord is configured in the environment. */
@@ -70,6 +76,7 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
     },
     engine: engineSettingsFrom(yaml, file?.label ?? ''),
     connectionLeaseMs: (yaml.connection?.leaseSeconds ?? defaults.connectionLeaseSeconds) * 1000,
+    secretKeys: vars.FEELERS_SECRET_KEY ?? [],
     ...networksFromEnv(vars),
   };
 }

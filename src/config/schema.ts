@@ -1,5 +1,6 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { readSecretKeys } from '../core/sealer.js';
 
 /**
  * One schema for everything feelers reads at start: the environment and the YAML file.
@@ -38,6 +39,12 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefin
 
 const cron = z.string().refine(isCronExpression);
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** `id:base64key[,id:base64key...]`: read into keys here, so a malformed value stops the start. */
+const secretKeys = z.string().transform((v, ctx) => {
+  const keys = readSecretKeys(v);
+  if (!keys) ctx.addIssue({ code: 'custom', message: 'Invalid secret key list' });
+  return keys ?? [];
+});
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
@@ -56,6 +63,7 @@ export const envSchema = z.object({
   FEELERS_SPOOL: optional(z.string()),
   FEELERS_DIGEST_CRON: optional(cron),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
+  FEELERS_SECRET_KEY: optional(secretKeys),
   SLACK_BOT_TOKEN: optional(z.string()),
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_APP_TOKEN: optional(z.string()),
@@ -178,6 +186,12 @@ export const envHints: Readonly<Record<string, Hint>> = {
     example: `FEELERS_DIGEST_CRON="${defaults.schedule.digest}"`,
   },
   LOG_LEVEL: { expected: `one of ${LOG_LEVELS.join(', ')}`, example: 'LOG_LEVEL=info' },
+  FEELERS_SECRET_KEY: {
+    expected:
+      'one or more id:base64key pairs separated by commas, the first current, each key 32 bytes in base64 and each id letters, digits, - or _',
+    example:
+      "FEELERS_SECRET_KEY=k1:<key>, with a key from: node -e \"console.log('k1:'+require('crypto').randomBytes(32).toString('base64'))\"",
+  },
   SLACK_API_URL: { expected: 'an http(s) URL', example: 'SLACK_API_URL=https://slack.com/api/' },
   DISCORD_API_URL: { expected: 'an http(s) URL', example: 'DISCORD_API_URL=https://discord.com/api' },
   DISCORD_GUILD_IDS: {

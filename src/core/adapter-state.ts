@@ -1,12 +1,22 @@
 import type { AdapterState } from '../ports/index.js';
 import type { Store } from '../ports/store.js';
 import { keys } from './keys.js';
+import { isSealed, plainSealer, type Sealer } from './sealer.js';
 
-/** One network's adapter state in feelers' store, under keys the key layout builds. */
-export function adapterState(store: Store, network: string): AdapterState {
+/**
+ * One network's adapter state in feelers' store, under keys the key layout builds. Every
+ * document is a secret as a whole (a Slack installation holds its bot token): with a key it is
+ * stored as sealed JSON; without one, as it is. Reading accepts both, so documents written
+ * before a key was set are still read, and sealed the next time they are written.
+ */
+export function adapterState(store: Store, network: string, sealer: Sealer = plainSealer): AdapterState {
   return {
-    get: <T>(kind: string, id: string) => store.get<T>(keys.adapterState(network, kind, id)),
-    set: <T>(kind: string, id: string, value: T, ttlMs?: number) => store.set(keys.adapterState(network, kind, id), value, ttlMs),
+    get: async <T>(kind: string, id: string) => {
+      const stored = await store.get<unknown>(keys.adapterState(network, kind, id));
+      return typeof stored === 'string' && isSealed(stored) ? (JSON.parse(sealer.open(stored)) as T) : (stored as T | undefined);
+    },
+    set: <T>(kind: string, id: string, value: T, ttlMs?: number) =>
+      store.set(keys.adapterState(network, kind, id), sealer.sealing ? sealer.seal(JSON.stringify(value)) : value, ttlMs),
     delete: (kind: string, id: string) => store.delete(keys.adapterState(network, kind, id)),
   };
 }

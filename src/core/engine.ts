@@ -23,6 +23,7 @@ import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
+import type { Sealer } from './sealer.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from '../ports/spool.js';
 
@@ -40,6 +41,8 @@ export interface EngineDeps {
   instanceId?: string;
   /** Where events wait while the store is down. Without one, such events are logged and lost. */
   spool?: EventSpool | undefined;
+  /** Seals contacts at rest (FEELERS_SECRET_KEY). Without one they are stored as written. */
+  sealer?: Sealer | undefined;
 }
 
 type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled';
@@ -66,7 +69,7 @@ export class Engine implements EngineApi {
     const log = deps.logger ?? silentLogger;
     const metrics = deps.metrics ?? noMetrics;
     const settings = deps.settings ?? defaultSettings;
-    const repo = new Repo(deps.store, { dedupeTtlMs: dedupeTtlMs(settings) });
+    const repo = new Repo(deps.store, { dedupeTtlMs: dedupeTtlMs(settings), ...(deps.sealer ? { sealer: deps.sealer } : {}) });
     this.deliverer = new Deliverer({
       repo,
       clock,

@@ -5,6 +5,7 @@ import { digestItem, keys, sets } from './keys.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { onlyPerson, PersonIndex } from './person-index.js';
+import { plainSealer, type Sealer } from './sealer.js';
 import type {
   ActionBinding,
   Ask,
@@ -39,14 +40,17 @@ export class Repo {
   private readonly people: PersonIndex;
   /** The outbox's records: deliveries, their cards, claims (delivery-records.ts). */
   readonly deliveries: DeliveryRecords;
+  /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
+  private readonly sealer: Sealer;
 
   constructor(
     private readonly store: Store,
-    opts: { dedupeTtlMs?: number } = {},
+    opts: { dedupeTtlMs?: number; sealer?: Sealer } = {},
   ) {
     this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.people = new PersonIndex(store);
     this.deliveries = new DeliveryRecords(store, this.people);
+    this.sealer = opts.sealer ?? plainSealer;
   }
 
   /** Forget-me: the person is cleared from every record that names them (see PersonIndex). */
@@ -305,11 +309,14 @@ export class Repo {
 
   // --- people ---
 
-  profile(p: PersonRef): Promise<Profile | undefined> {
-    return this.store.get<Profile>(keys.profile(p));
+  /** The contact comes back opened; one saved before any key was set comes back as it was. */
+  async profile(p: PersonRef): Promise<Profile | undefined> {
+    const stored = await this.store.get<Profile>(keys.profile(p));
+    return stored?.contact === undefined ? stored : { ...stored, contact: this.sealer.open(stored.contact) };
   }
+  /** The contact is sealed before the store sees it, so any save re-seals it under the current key. */
   saveProfile(p: Profile): Promise<void> {
-    return this.store.set(keys.profile(p), p);
+    return this.store.set(keys.profile(p), p.contact === undefined ? p : { ...p, contact: this.sealer.seal(p.contact) });
   }
   deleteProfile(p: PersonRef): Promise<boolean> {
     return this.store.delete(keys.profile(p));

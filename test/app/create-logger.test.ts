@@ -62,14 +62,27 @@ describe('createLogger', () => {
         card: { summary: 'Harold: call me on 07700 900123', blocks: [{ type: 'text', text: 'call me on 07700 900123' }] },
         contactCard: { name: 'Harold', text: 'call me on 07700 900123' },
         body: { client_id: '1.2', client_secret: 'cs-wire-1', access_token: 'xoxb-wire-2', refresh_token: 'xoxe-wire-3' },
-        env: { SLACK_BOT_TOKEN: 'env-4', SLACK_CLIENT_SECRET: 'env-5', DISCORD_TOKEN: 'env-6' },
+        env: { SLACK_BOT_TOKEN: 'env-4', SLACK_CLIENT_SECRET: 'env-5', DISCORD_TOKEN: 'env-6', FEELERS_SECRET_KEY: 'k1:env-8' },
+        keys: { secretKeys: [{ id: 'k1', key: 'env-9' }] },
         config: { storeUrl: 'redis://:hunter2@db:6379' },
         headers: { Authorization: 'Bearer auth-7' },
       },
       'what a careless line would log',
     );
     const out = text();
-    for (const secret of ['07700 900123', 'cs-wire-1', 'xoxb-wire-2', 'xoxe-wire-3', 'env-4', 'env-5', 'env-6', 'hunter2', 'auth-7']) {
+    for (const secret of [
+      '07700 900123',
+      'cs-wire-1',
+      'xoxb-wire-2',
+      'xoxe-wire-3',
+      'env-4',
+      'env-5',
+      'env-6',
+      'hunter2',
+      'auth-7',
+      'env-8',
+      'env-9',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('"client_id":"1.2"');

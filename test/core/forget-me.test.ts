@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Story } from '../support/core.js';
 import { digest, setTopics } from '../support/core-steps.js';
-import { rawMemory, rawRedis, rawSqliteFile } from '../support/raw-store.js';
+import { rawStoreText } from '../support/raw-store.js';
 import { spawnTestRedis, type OwnedRedis } from '../support/redis-server.js';
 
 const HAROLD = ['U-harold', 'Harold', '@harold', 'harold@guild.example'];
@@ -50,7 +50,7 @@ describe('forget-me leaves nothing of the person in the store', () => {
     const s = await new Story('memory').start();
     try {
       await everyWayThenForgetMe(s);
-      expect(found(await rawMemory(s.store))).toEqual([]);
+      expect(found(await rawStoreText('memory://', s.store))).toEqual([]);
     } finally {
       await s.close();
     }
@@ -58,12 +58,12 @@ describe('forget-me leaves nothing of the person in the store', () => {
 
   it('in the SQLite file, bytes included', async () => {
     const s = await new Story('sqlite').start();
-    const path = s.storeUrl().slice('sqlite://'.length);
+    const url = s.storeUrl();
     try {
       await everyWayThenForgetMe(s);
       await s.engine.stop({ drainMs: 0 });
       await s.store.close();
-      expect(found(rawSqliteFile(path))).toEqual([]);
+      expect(found(await rawStoreText(url))).toEqual([]);
     } finally {
       await s.close().catch(() => undefined);
     }
@@ -80,7 +80,7 @@ describe('forget-me leaves nothing of the person in the store', () => {
       const s = await new Story({ url: redis.url }).start();
       try {
         await everyWayThenForgetMe(s);
-        const raw = await rawRedis(redis.url);
+        const raw = await rawStoreText(redis.url);
         expect(raw.length).toBeGreaterThan(1_000);
         expect(found(raw)).toEqual([]);
       } finally {
@@ -96,7 +96,7 @@ describe('forget-me leaves nothing of the person in the store', () => {
       await s.world.command(s.harold, s.askAround, 'feelers', 'contact harold@guild.example');
       await s.world.command(s.harold, s.askAround, 'ask', 'Who has a good book club format?');
       await s.settle();
-      expect(found(await rawMemory(s.store))).toEqual(['U-harold', 'Harold', 'harold@guild.example']);
+      expect(found(await rawStoreText('memory://', s.store))).toEqual(['U-harold', 'Harold', 'harold@guild.example']);
     } finally {
       await s.close();
     }

@@ -11,6 +11,7 @@ import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import { Engine } from '../../src/core/engine.js';
 import { sets } from '../../src/core/keys.js';
+import type { Sealer } from '../../src/core/sealer.js';
 import { defaultSettings, engineSettings, type EngineSettings, type SeedGround } from '../../src/core/settings.js';
 import type { ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
 import type { Clock } from '../../src/ports/clock.js';
@@ -46,6 +47,8 @@ export class EngineBed<C extends Clock | undefined = undefined> {
   readonly settings: EngineSettings;
   engine!: Engine;
   store!: Store;
+  /** What seals contacts at rest (FEELERS_SECRET_KEY); set before `start` or a `restart` to change keys. */
+  sealer: Sealer | undefined;
   private dir: string | undefined;
 
   constructor(
@@ -82,6 +85,7 @@ export class EngineBed<C extends Clock | undefined = undefined> {
       clock: this.clock,
       settings: this.settings,
       ...(this.bed.logger ? { logger: this.bed.logger } : {}),
+      ...(this.sealer ? { sealer: this.sealer } : {}),
     });
     await this.engine.start();
     await this.engine.deliver();

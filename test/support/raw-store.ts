@@ -1,53 +1,53 @@
 /**
- * Everything a store holds, as raw text: keys and values as the backend keeps them (the
- * memory store's maps, the SQLite file's bytes, every Redis key and value). For proving that
- * something is gone from a store, not just unreachable through feelers.
+ * The store as someone who got hold of it would see it: the SQLite file's bytes (and its WAL),
+ * every Redis value through a plain client, the memory store's own maps. Tests of secrets at
+ * rest search this text for what must not be there.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createClient } from '@keyv/redis';
 import type { Store } from '../../src/ports/store.js';
 
-/** The memory store's maps, read from outside: test-only introspection of the real class. */
-export async function rawMemory(store: Store): Promise<string> {
-  const inner = store as unknown as {
-    docs: { iterator?: () => AsyncIterable<[string, unknown]> };
-    leases: Map<string, unknown>;
-    counters: Map<string, unknown>;
-    sets: Map<string, Set<string>>;
-  };
-  const docs: unknown[] = [];
-  if (inner.docs.iterator) for await (const entry of inner.docs.iterator()) docs.push(entry);
-  const sets = [...inner.sets].map(([k, v]) => [k, [...v]]);
-  return JSON.stringify([docs, [...inner.leases], [...inner.counters], sets]);
+/** Everything the store at `url` holds, as one text (bytes read as latin1, so ASCII secrets show as they are). */
+export async function rawStoreText(url: string, store?: Store): Promise<string> {
+  if (url.startsWith('sqlite://')) return sqliteBytes(url.slice('sqlite://'.length));
+  if (url.startsWith('redis://')) return redisValues(url);
+  if (url.startsWith('memory://') && store) return memoryMaps(store);
+  throw new Error(`rawStoreText: no raw view of ${url}`);
 }
 
-/** The SQLite file and its write-ahead log, as bytes (latin1 keeps every byte one character). */
-export function rawSqliteFile(path: string): string {
-  return ['', '-wal'].map((suffix) => (existsSync(path + suffix) ? readFileSync(path + suffix).toString('latin1') : '')).join('');
+function sqliteBytes(path: string): string {
+  return ['', '-wal', '-shm', '-journal']
+    .map((suffix) => path + suffix)
+    .filter((p) => existsSync(p))
+    .map((p) => readFileSync(p).toString('latin1'))
+    .join('\n');
 }
 
-/** Every key in a Redis database and its value, whatever its type. */
-export async function rawRedis(url: string): Promise<string> {
+async function redisValues(url: string): Promise<string> {
   const client = createClient({ url });
   await client.connect();
   try {
     const out: string[] = [];
     for (const key of await client.keys('*')) {
       const type = await client.type(key);
-      const value =
-        type === 'string'
-          ? await client.get(key)
-          : type === 'set'
-            ? await client.sMembers(key)
-            : type === 'hash'
-              ? await client.hGetAll(key)
-              : type === 'list'
-                ? await client.lRange(key, 0, -1)
-                : await client.zRange(key, 0, -1);
-      out.push(key, JSON.stringify(value));
+      if (type === 'string') out.push(key, (await client.get(key)) ?? '');
+      else if (type === 'set') out.push(key, ...(await client.sMembers(key)));
+      else if (type === 'hash') out.push(key, JSON.stringify(await client.hGetAll(key)));
+      else if (type === 'zset') out.push(key, ...(await client.zRange(key, 0, -1)));
+      else if (type === 'list') out.push(key, ...(await client.lRange(key, 0, -1)));
+      else out.push(key, `(${type})`);
     }
     return out.join('\n');
   } finally {
-    await client.quit();
+    await client.close();
   }
+}
+
+/** The memory store's private maps (documents as keyv holds them, sets, counters, leases). */
+function memoryMaps(store: Store): string {
+  const fields = store as unknown as Record<string, unknown>;
+  const docs = (fields['docs'] as { store?: unknown } | undefined)?.store;
+  const maps = [docs, fields['sets'], fields['counters'], fields['leases']];
+  if (!maps.every((m) => m instanceof Map)) throw new Error('rawStoreText: the memory store no longer keeps its data in Maps');
+  return maps.map((m) => JSON.stringify([...(m as Map<unknown, unknown>)], (_k, v: unknown) => (v instanceof Set ? [...v] : v))).join('\n');
 }
