@@ -74,7 +74,7 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
       expirySweep: yaml.schedule?.expirySweep ?? defaults.schedule.expirySweep,
       outboxRetry: yaml.schedule?.outboxRetry ?? defaults.schedule.outboxRetry,
     },
-    engine: engineSettingsFrom(yaml, file?.label ?? ''),
+    engine: { ...engineSettingsFrom(yaml, file?.label ?? ''), retentionDays: vars.FEELERS_RETENTION_DAYS ?? defaultSettings.retentionDays },
     connectionLeaseMs: (yaml.connection?.leaseSeconds ?? defaults.connectionLeaseSeconds) * 1000,
     secretKeys: vars.FEELERS_SECRET_KEY ?? [],
     ...networksFromEnv(vars),
@@ -129,7 +129,7 @@ function parseYamlFile(label: string, path: string): YamlInput {
   return parsed.data;
 }
 
-function engineSettingsFrom(yaml: YamlInput, label: string): EngineSettings {
+function engineSettingsFrom(yaml: YamlInput, label: string): Omit<EngineSettings, 'retentionDays'> {
   const limits = { ...defaultSettings.limits, ...stripUndefined(yaml.limits ?? {}) };
   const expiry = { ...defaultSettings.expiry, ...stripUndefined(yaml.expiry ?? {}) };
   if (expiry.warnBeforeHours >= expiry.days * 24) {

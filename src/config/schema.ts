@@ -64,6 +64,13 @@ export const envSchema = z.object({
   FEELERS_DIGEST_CRON: optional(cron),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
   FEELERS_SECRET_KEY: optional(secretKeys),
+  FEELERS_RETENTION_DAYS: optional(
+    z
+      .string()
+      .regex(/^\d{1,5}$/)
+      .transform(Number)
+      .pipe(z.int().min(1)),
+  ),
   SLACK_BOT_TOKEN: optional(z.string()),
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_APP_TOKEN: optional(z.string()),
@@ -186,6 +193,10 @@ export const envHints: Readonly<Record<string, Hint>> = {
     example: `FEELERS_DIGEST_CRON="${defaults.schedule.digest}"`,
   },
   LOG_LEVEL: { expected: `one of ${LOG_LEVELS.join(', ')}`, example: 'LOG_LEVEL=info' },
+  FEELERS_RETENTION_DAYS: {
+    expected: 'a whole number of days >= 1',
+    example: 'FEELERS_RETENTION_DAYS=180',
+  },
   FEELERS_SECRET_KEY: {
     expected:
       'one or more id:base64key pairs separated by commas, the first current, each key 32 bytes in base64 and each id letters, digits, - or _',

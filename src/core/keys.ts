@@ -62,6 +62,10 @@ export const sets = {
   fresh: (askId: string) => `fresh:${askId}`,
   replies: (askId: string) => `replies:${askId}`,
   copies: (askId: string) => `copies:${askId}`,
+  /** Offers made on one ask (retention purges them with the ask). */
+  offers: (askId: string) => `offers:${askId}`,
+  /** Asks that ended (closed or expired), for the retention sweep. */
+  finishedAsks: 'finished-asks',
   followers: (askId: string) => `followers:${askId}`,
   intros: (askId: string) => `intros:${askId}`,
   /** Channel keys of every ground. */

@@ -42,6 +42,7 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   current.closedAt = ctx.now();
   await ctx.repo.saveAsk(current);
   await ctx.repo.unlistAsk(ask.id);
+  await ctx.repo.retention.listFinished(ask.id);
 
   const card = await ctx.repo.askCard(ask.id);
   // Items a digest already took (its tick died before sending it) go in that digest first.
@@ -106,6 +107,7 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
     }
     // Intro requests live on after their ask closes, so they are swept on their own.
     if (await lock.keep()) await lapseIntroRequests(ctx);
+    if (await lock.keep()) await purgeOldAsks(ctx, now, lock);
   } finally {
     await lock.release();
   }
@@ -116,4 +118,14 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
 export function untilText(ctx: Ctx, at: number): string {
   const days = Math.round((at - ctx.now()) / DAY_MS);
   return `${new Date(at).toISOString().slice(0, 10)} (${plural(days, 'day')} from now)`;
+}
+
+/** Asks that ended more than `retentionDays` ago keep their words but no longer their people. */
+async function purgeOldAsks(ctx: Ctx, now: number, lock: TickLock): Promise<void> {
+  const cutoff = now - ctx.settings.retentionDays * DAY_MS;
+  for (const id of (await ctx.repo.retention.finishedAskIds()).sort()) {
+    if (!(await lock.keep())) return;
+    const ask = await ctx.repo.ask(id);
+    if (ask && ask.state !== 'open' && (ask.closedAt ?? now) <= cutoff) await ctx.repo.retention.purge(ask);
+  }
 }

@@ -21,6 +21,11 @@ const ORPHAN_TTL_MS = 3600_000;
 export class PersonIndex {
   constructor(private readonly store: Store) {}
 
+  /** The keys noted for this person. */
+  noted(person: PersonRef): Promise<string[]> {
+    return this.store.setMembers(sets.appears(person));
+  }
+
   /** `key` no longer names this person (the record is gone). */
   unnote(person: PersonRef, key: string): Promise<void> {
     return this.store.setRemove(sets.appears(person), key);
@@ -103,13 +108,21 @@ export class PersonIndex {
  * network, community and user) keeps only its community: "Someone in <community>".
  */
 export function scrub<T>(value: T, person: PersonRef): T {
-  const key = personKey(person);
+  return scrubPeople(value, (p) => samePerson(p, person), personKey(person));
+}
+
+/** A copy of `value` in which every person is "Someone" in their community (retention). */
+export function anonymous<T>(value: T): T {
+  return scrubPeople(value, () => true);
+}
+
+function scrubPeople<T>(value: T, matches: (p: PersonRef) => boolean, key?: string): T {
   const walk = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(walk);
-    if (typeof v === 'string') return v === key ? personKey({ ...person, user: FORGOTTEN_USER }) : v;
+    if (typeof v === 'string') return key !== undefined && v === key ? 'forgotten' : v;
     if (v === null || typeof v !== 'object') return v;
     const o = v as Record<string, unknown>;
-    if (isPerson(o) && samePerson(o, person)) {
+    if (isPerson(o) && matches(o)) {
       const out: Record<string, unknown> = { network: o.network, community: o.community, user: FORGOTTEN_USER };
       if ('name' in o) out['name'] = FORGOTTEN_NAME;
       if ('communityName' in o) out['communityName'] = o['communityName'];
@@ -125,7 +138,7 @@ function isPerson(o: Record<string, unknown>): o is Record<string, unknown> & Pe
 }
 
 /** A contact card with nothing left that reaches the person. */
-function forgottenCard(card: ContactCard): ContactCard {
+export function forgottenCard(card: ContactCard): ContactCard {
   return { name: FORGOTTEN_NAME, communityName: card.communityName, network: card.network };
 }
 

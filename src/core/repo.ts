@@ -2,6 +2,7 @@ import { channelOf, parsePersonKey, personKey, placeKey, type MessageRef, type P
 import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { digestItem, keys, sets } from './keys.js';
+import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { onlyPerson, PersonIndex } from './person-index.js';
@@ -40,6 +41,8 @@ export class Repo {
   private readonly people: PersonIndex;
   /** The outbox's records: deliveries, their cards, claims (delivery-records.ts). */
   readonly deliveries: DeliveryRecords;
+  /** Finished asks, and purging their people after the retention period (ask-purge.ts). */
+  readonly retention: AskPurge;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -50,6 +53,7 @@ export class Repo {
     this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.people = new PersonIndex(store);
     this.deliveries = new DeliveryRecords(store, this.people);
+    this.retention = new AskPurge(store, this.people);
     this.sealer = opts.sealer ?? plainSealer;
   }
 
@@ -159,6 +163,7 @@ export class Repo {
   async addOffer(o: Offer): Promise<void> {
     await this.saveOffer(o);
     await this.store.setAdd(sets.offersBy(o.helper), o.id);
+    await this.store.setAdd(sets.offers(o.askId), o.id);
     await this.store.set(keys.offerPair(o.askId, o.helper), o.id);
     await this.markFresh(o.askId, digestItem('offer', o.id));
   }

@@ -13,6 +13,11 @@ export interface EngineSettings {
     /** Longest ask, in characters. */
     maxAskLength: number;
   };
+  /**
+   * Personal data of asks that ended (closed or expired) more than this many days ago is
+   * purged by the expiry sweep: the words stay, the people become "Someone" in their community.
+   */
+  retentionDays: number;
   expiry: {
     /** An ask nobody closes expires after this many days. */
     days: number;
@@ -45,6 +50,7 @@ export interface SeedGround {
 export const defaultSettings: EngineSettings = {
   limits: { asksPerDay: 5, prodsPerAsk: 3, unsolicitedPerWeek: 5, maxAskLength: 3000 },
   expiry: { days: 14, warnBeforeHours: 24 },
+  retentionDays: 180,
   connect: { allowAnyone: false },
   claimMs: 30_000,
   communityNames: {},
