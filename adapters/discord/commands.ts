@@ -41,6 +41,7 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
   { name: 'optout', description: "Stop direct messages you didn't ask for" },
   { name: 'optin', description: 'Allow direct messages on your topics again' },
   { name: 'forget-me', description: 'Delete your profile, contact, topics and follows' },
+  { name: 'my-data', description: 'Get everything feelers holds about you, by DM, with a JSON file' },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

@@ -194,7 +194,7 @@ export class DiscordAdapter implements ChatAdapter {
   /** Sends a card (split over several messages if long) once per idempotency key; the first message. */
   private async sendCard(channelId: string, card: Card, opts: SendOptions, extra?: BodyExtra): Promise<APIMessage> {
     const body = renderCard(card, footerFor(opts.idempotencyKey));
-    const sent = await this.sender.sendOnce(channelId, body, opts.idempotencyKey, opts.maybeSent, extra);
+    const sent = await this.sender.sendOnce(channelId, body, opts.idempotencyKey, opts.maybeSent, extra, card.file);
     const first = sent[0];
     if (!first) throw new Error('nothing was sent');
     return first;

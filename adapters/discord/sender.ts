@@ -14,8 +14,8 @@
  *    because embeds never ping.
  */
 import { createHash } from 'node:crypto';
-import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type REST } from 'discord.js';
-import { DeliveryError } from '../../src/ports/index.js';
+import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type RawFile, type REST } from 'discord.js';
+import { DeliveryError, type CardFile } from '../../src/ports/index.js';
 import type { MessageBody } from './render.js';
 
 export const NONCE_LENGTH = 20;
@@ -47,6 +47,18 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
   return new DeliveryError('transient', `${what}: ${message}`, { cause: err });
 }
 
+/**
+ * A file on a message create, the way Discord takes uploads: multipart/form-data with the file
+ * as `files[0]` and the message JSON as `payload_json`, whose `attachments` entry with id 0
+ * names the file (discord.js REST builds the form from `files`).
+ */
+function attach(body: Record<string, unknown>, file: CardFile): { body: Record<string, unknown>; files: RawFile[] } {
+  return {
+    body: { ...body, attachments: [{ id: 0, filename: file.name }] },
+    files: [{ name: file.name, data: Buffer.from(file.text, 'utf8'), contentType: file.mime }],
+  };
+}
+
 /** Extra fields for every create of one send (a DM "thread" reply's message_reference). */
 export type BodyExtra = Readonly<Record<string, unknown>>;
 
@@ -59,9 +71,18 @@ export class DiscordSender {
 
   /**
    * Sends `bodies` to a channel once per key; returns the messages (found or created) in order.
-   * `maybeSent`: look for parts already posted (by their footer) before creating any.
+   * `maybeSent`: look for parts already posted (by their footer) before creating any. `file`
+   * rides on the last part, so the nonce and the footer that keep that part single keep the file
+   * single too.
    */
-  async sendOnce(channelId: string, bodies: MessageBody[], key: string, maybeSent = false, extra: BodyExtra = {}): Promise<APIMessage[]> {
+  async sendOnce(
+    channelId: string,
+    bodies: MessageBody[],
+    key: string,
+    maybeSent = false,
+    extra: BodyExtra = {},
+    file?: CardFile,
+  ): Promise<APIMessage[]> {
     const found = maybeSent ? await this.findSent(channelId, bodies.length, key) : new Map<string, APIMessage>();
     const out: APIMessage[] = [];
     for (const [part, b] of bodies.entries()) {
@@ -71,9 +92,9 @@ export class DiscordSender {
         out.push(existing);
         continue;
       }
-      const msg = (await this.restOf().post(Routes.channelMessages(channelId), {
-        body: { ...b, ...extra, nonce, enforce_nonce: true },
-      })) as APIMessage;
+      const body = { ...b, ...extra, nonce, enforce_nonce: true };
+      const withFile = file && part === bodies.length - 1 ? attach(body, file) : { body };
+      const msg = (await this.restOf().post(Routes.channelMessages(channelId), withFile)) as APIMessage;
       out.push(msg);
     }
     return out;

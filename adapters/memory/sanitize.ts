@@ -92,5 +92,7 @@ export function sanitizeCard(card: Card): Card {
     summary: clean(card.summary),
     blocks: card.blocks.map(sanitizeBlock),
     thread: card.thread && { title: clean(card.thread.title) },
+    // A file is the reader's own data, kept exact: files never ping (see Card.file).
+    file: card.file,
   };
 }

@@ -42,6 +42,7 @@ export class WorldApi {
         byBot: true,
         text: msg.text,
         card: msg.card,
+        file: msg.card.file,
         idempotencyKey: msg.idempotencyKey,
         opensThread: msg.opensThread && to.thread === undefined,
         direct: ch.dmOf !== undefined,

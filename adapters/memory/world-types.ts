@@ -1,4 +1,4 @@
-import type { Card, PersonRef } from '../../src/ports/index.js';
+import type { Card, CardFile, PersonRef } from '../../src/ports/index.js';
 import type { NetworkFaults, RateGate } from './world-faults.js';
 
 /**
@@ -53,6 +53,8 @@ export interface StoredMessage {
   text: string;
   /** The card as the platform received it (sanitised strings, button ids untouched). */
   card?: Card | undefined;
+  /** A file attached to the message, as the platform received it. */
+  readonly file?: CardFile | undefined;
   readonly idempotencyKey?: string | undefined;
   /** Earlier texts, oldest first. */
   readonly history: string[];

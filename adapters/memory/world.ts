@@ -265,10 +265,10 @@ export class MemoryWorld {
     return found.slice(-limit);
   }
 
-  /** Every text ever shown anywhere: messages with their earlier versions, DMs, notices. */
+  /** Every text ever shown anywhere: messages with their earlier versions and files, DMs, notices. */
   everything(): string[] {
     const out: string[] = [];
-    for (const m of this.messages.values()) out.push(...m.history, m.text);
+    for (const m of this.messages.values()) out.push(...m.history, m.text, ...(m.file ? [m.file.text] : []));
     for (const n of this.notices) out.push(n.text);
     return out;
   }

@@ -21,6 +21,9 @@ export const BOT_SCOPES = [
   'commands',
   // conversations.open, to DM a person (prods, digests for followers, introductions).
   'im:write',
+  // Slack's upload flow (files.getUploadURLExternal, files.completeUploadExternal): the JSON
+  // file /feelers my-data sends to the person's own DM.
+  'files:write',
   // users.info: display names and whether someone is a workspace admin.
   'users:read',
   // team.info: the workspace's name on copies and digests.

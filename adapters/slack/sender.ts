@@ -1,4 +1,12 @@
-import { DeliveryError, type Card, type Logger, type MessageRef, type PersonRef, type Place } from '../../src/ports/index.js';
+import {
+  DeliveryError,
+  type Card,
+  type CardFile,
+  type Logger,
+  type MessageRef,
+  type PersonRef,
+  type Place,
+} from '../../src/ports/index.js';
 import { renderCard, type SlackMessage } from './render.js';
 import { escapeSlack } from './sanitize.js';
 import type { Workspace, Workspaces } from './workspaces.js';
@@ -82,6 +90,7 @@ export class SlackSender {
       first ??= ref;
     }
     if (!first) throw new DeliveryError('transient', 'slack post: nothing to post');
+    if (card.file) await this.attach(ws, to, card.file, `${key}#file`, first);
     // Every Slack message can carry a thread; the ref names one where replies are expected:
     // the thread it was posted in, or itself when the card opens one.
     const thread = to.thread ?? (card.thread ? first.id : undefined);
@@ -171,6 +180,26 @@ export class SlackSender {
     } catch (err) {
       throw toDeliveryError(err, 'slack chat.postMessage');
     }
+  }
+
+  /**
+   * A card's file, shared in the same channel or DM (and thread) as the card, through Slack's
+   * upload flow (files.uploadV2 in the WebClient): files.getUploadURLExternal gives an upload URL
+   * and a file id, the bytes are POSTed to that URL, and files.completeUploadExternal shares the
+   * file in `channel_id`. All three need files:write. Slack has no idempotency key for uploads:
+   * the upload is remembered under `key` in this process, so a retry after a failed upload (the
+   * message already out) uploads once, but a resend after a crash between the two may repeat it.
+   */
+  private async attach(ws: Workspace, to: Place, file: CardFile, key: string, message: MessageRef): Promise<void> {
+    if (this.sent.has(key)) return;
+    // A Buffer, never a string: the WebClient would read a string as a file path.
+    const upload = { file: Buffer.from(file.text, 'utf8'), filename: file.name, title: file.name, channel_id: to.channel };
+    try {
+      await ws.client.filesUploadV2(to.thread ? { ...upload, thread_ts: to.thread } : upload);
+    } catch (err) {
+      throw toDeliveryError(err, 'slack file upload');
+    }
+    this.remember(key, message);
   }
 
   /** The ts of a message this bot posted with this key, among the recent ones. */

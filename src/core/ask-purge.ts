@@ -48,6 +48,7 @@ export class AskPurge {
     for (const i of intros) await this.store.delete(keys.introPair(ask.id, i.responder));
     for (const p of involved.values()) await this.unreceive(p, ask.id);
     // The people's own indexes no longer list what no longer names them.
+    await this.store.setRemove(sets.asksBy(ask.asker), ask.id);
     for (const r of replies) await this.store.setRemove(sets.repliesBy(r.author), r.id);
     for (const o of offers) await this.store.setRemove(sets.offersBy(o.helper), o.id);
     for (const i of intros) for (const side of [i.asker, i.responder]) await this.store.setRemove(sets.introsWith(side), i.id);

@@ -71,6 +71,8 @@ export const sets = {
   /** Channel keys of every ground. */
   grounds: 'grounds',
   experts: (topic: string) => `experts:${topic}`,
+  /** Asks one person made: what `/feelers my-data` lists as theirs. */
+  asksBy: (person: PersonRef) => `asks-by:${personKey(person)}`,
   /** Replies one person wrote: forget-me makes them anonymous. */
   repliesBy: (person: PersonRef) => `replies-by:${personKey(person)}`,
   following: (person: PersonRef) => `following:${personKey(person)}`,

@@ -64,7 +64,7 @@ export class PersonIndex {
         : { responderContact: intro.responderContact && forgottenCard(intro.responderContact) };
       await this.store.set(keys.intro(id), { ...scrub(intro, person), ...cards });
     }
-    for (const set of [sets.appears(person), sets.repliesBy(person), sets.offersBy(person), sets.introsWith(person)]) {
+    for (const set of [sets.appears(person), sets.asksBy(person), sets.repliesBy(person), sets.offersBy(person), sets.introsWith(person)]) {
       const members = await this.store.setMembers(set);
       if (members.length) await this.store.setRemove(set, ...members);
     }

@@ -70,11 +70,17 @@ export class Repo {
   saveAsk(a: Ask): Promise<void> {
     return this.store.set(keys.ask(a.id), a);
   }
-  /** A new ask: saved, then listed as open (expiry and catch-up walk the open list). */
+  /** A new ask: saved, listed as its asker's (for my-data), then as open (expiry and catch-up walk the open list). */
   async openAsk(a: Ask): Promise<void> {
     await this.people.note([a.asker], keys.ask(a.id));
     await this.saveAsk(a);
+    await this.store.setAdd(sets.asksBy(a.asker), a.id);
     await this.store.setAdd(sets.openAsks, a.id);
+  }
+  /** The asks this person made, oldest first. */
+  async asksBy(person: PersonRef): Promise<Ask[]> {
+    const asks = await this.loadAll(await this.store.setMembers(sets.asksBy(person)), (id) => this.ask(id));
+    return asks.sort((a, b) => a.createdAt - b.createdAt);
   }
   /** Off the open list (closed, expired, or gone): no more digests or expiry for it. */
   async unlistAsk(askId: string): Promise<void> {
@@ -274,6 +280,10 @@ export class Repo {
   async unfollow(askId: string, person: PersonRef): Promise<void> {
     await this.store.setRemove(sets.followers(askId), personKey(person));
     await this.store.setRemove(sets.following(person), askId);
+  }
+  /** The ids of the asks this person follows. */
+  async followsOf(person: PersonRef): Promise<string[]> {
+    return (await this.store.setMembers(sets.following(person))).sort();
   }
   async followersOf(askId: string): Promise<PersonRef[]> {
     return (await this.store.setMembers(sets.followers(askId))).sort().map(parsePersonKey);

@@ -51,6 +51,23 @@ export interface Card {
    * Discord needs a thread started on the message, named with this title.
    */
   readonly thread?: { readonly title: string } | undefined;
+  /**
+   * A text file sent with the message (e.g. `/feelers my-data`'s JSON). Adapters attach it as
+   * the platform does (Slack's upload flow, Discord's multipart `files[0]`) in the same channel
+   * or DM as the card. One that cannot attach files appends `text` to the message instead. The
+   * file is the reader's own data, passed on byte for byte: it is never mention-escaped,
+   * because a file does not ping and its content must stay exact.
+   */
+  readonly file?: CardFile | undefined;
+}
+
+export interface CardFile {
+  /** File name as the person sees it, e.g. `feelers-my-data.json`. */
+  readonly name: string;
+  /** MIME type, e.g. `application/json`. */
+  readonly mime: string;
+  /** The content, UTF-8 text. */
+  readonly text: string;
 }
 
 /** Every button in a card, in order. */

@@ -162,4 +162,21 @@ describe('no secret and no contact in the log, at LOG_LEVEL=trace', () => {
     expectVerbose(log.text(), 'chat.postMessage');
     expect(found(log.text(), [s.fake.botToken, SIGNING_SECRET, CONTACT, OTHER_CONTACT])).toEqual([]);
   });
+
+  it("/feelers my-data: the summary and the JSON file uploaded to the person's DM", async () => {
+    const log = capture();
+    world = await new SlackWorld({ logger: createLogger({ level: 'trace', destination: log }) }).start();
+    const s = world;
+    await s.slash('UJANE', 'CANY', '/feelers', `contact ${OTHER_CONTACT}`);
+    await s.slash('UJANE', 'CANY', '/feelers', 'my-data');
+    await s.settle();
+
+    // The file did go out with the contact in it: what the log must not repeat.
+    expect(s.fake.sharedFiles('DUJANE')[0]?.content).toContain(OTHER_CONTACT);
+    await s.close();
+    world = undefined;
+
+    expectVerbose(log.text(), 'files.completeUploadExternal');
+    expect(found(log.text(), [s.fake.botToken, SIGNING_SECRET, OTHER_CONTACT])).toEqual([]);
+  });
 });

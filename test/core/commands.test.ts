@@ -24,6 +24,7 @@ describe('/feelers help', () => {
       '/feelers optout',
       'optin',
       '/feelers forget-me',
+      '/feelers my-data',
     ]) {
       expect(help).toContain(c);
     }

@@ -92,6 +92,11 @@ async function discordHarness(): Promise<AdapterHarness> {
         .messagesIn(fake.dmChannel(p.user).id)
         .filter((m) => m.author.id === fake.world.bot.id)
         .map(shown),
+    filesTo: async (p) =>
+      fake.world
+        .messagesIn(fake.dmChannel(p.user).id)
+        .flatMap((m) => m.attachments ?? [])
+        .map((a) => ({ name: a.filename, text: a.text })),
     noticesTo: async (p) => {
       const dms = fake.world.messagesIn(fake.dmChannel(p.user).id).filter((m) => m.author.id === fake.world.bot.id);
       const ephemeral = [...fake.rest.interactions.values()]

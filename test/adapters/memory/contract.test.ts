@@ -43,6 +43,7 @@ async function memoryHarness(): Promise<AdapterHarness> {
       return m && !m.deleted ? shown(m) : undefined;
     },
     dmsTo: async (p) => world.dmsTo(p).map(shown),
+    filesTo: async (p) => world.dmsTo(p).flatMap((m) => (m.file ? [{ name: m.file.name, text: m.file.text }] : [])),
     noticesTo: async (p) => world.noticesTo(p).map((n) => n.text),
     isLiveMention,
     liveMentionSample: 'hi @everyone',

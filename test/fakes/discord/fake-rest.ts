@@ -5,7 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FormFile } from '../multipart.js';
 import { Injector, Limiter, rateHeaders, type Reply } from './fake-limits.js';
+import { attachmentsOf, decodeBody } from './fake-uploads.js';
 import {
   ChannelTypes,
   channelJson,
@@ -22,7 +24,11 @@ export interface RecordedRequest {
   /** Path after /api/v10. */
   path: string;
   query: URLSearchParams;
+  /** JSON, or a multipart request's `payload_json`. */
   body: unknown;
+  contentType: string;
+  /** The `files[n]` parts of a multipart request. */
+  files?: FormFile[] | undefined;
   status: number;
 }
 
@@ -98,17 +104,10 @@ export class FakeRest {
     const method = (req.method ?? 'GET').toUpperCase();
     // @discordjs/rest percent-encodes route parts (`/users/%40me`); Discord decodes them.
     const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
-    const raw = await readBody(req);
-    let body: unknown = undefined;
-    if (raw.length > 0 && String(req.headers['content-type'] ?? '').includes('json')) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = raw;
-      }
-    }
-    const reply = this.route(method, path, url.searchParams, body, req);
-    this.requests.push({ method, path, query: url.searchParams, body, status: reply.status });
+    const contentType = String(req.headers['content-type'] ?? '');
+    const { body, files } = await decodeBody(await readBody(req), contentType);
+    const reply = this.route(method, path, url.searchParams, body, req, files ?? []);
+    this.requests.push({ method, path, query: url.searchParams, body, contentType, files, status: reply.status });
     // @discordjs/rest throws on a 204 that carries a JSON content-type: send none.
     if (reply.body === undefined) {
       res.writeHead(reply.status, reply.headers);
@@ -119,7 +118,7 @@ export class FakeRest {
     res.end(JSON.stringify(reply.body));
   }
 
-  private route(method: string, path: string, query: URLSearchParams, body: unknown, req: IncomingMessage): Reply {
+  private route(method: string, path: string, query: URLSearchParams, body: unknown, req: IncomingMessage, files: FormFile[]): Reply {
     const isInteraction = path.startsWith('/interactions/') || path.startsWith('/webhooks/');
     // Interaction callbacks and webhooks authenticate by their token in the path, not the bot token.
     if (!isInteraction && this.token && req.headers.authorization !== `Bot ${this.token}`) {
@@ -157,7 +156,7 @@ export class FakeRest {
     if (!channel) return json(404, { message: 'Unknown Channel', code: 10003 });
     if (method === 'GET' && seg.length === 2) return json(200, channelJson(channel));
     if (a2 !== 'messages') return notFound();
-    if (method === 'POST' && seg.length === 3) return this.createMessage(channel, b);
+    if (method === 'POST' && seg.length === 3) return this.createMessage(channel, b, files);
     if (method === 'GET' && seg.length === 3) {
       const limit = Math.min(100, Number(query.get('limit') ?? 50));
       const list = [...this.world.messagesIn(channel.id)].reverse().slice(0, Math.max(1, limit));
@@ -190,7 +189,7 @@ export class FakeRest {
     return { ...out, content: '', embeds: [], components: [], attachments: [] };
   }
 
-  private createMessage(channel: FakeChannel, b: Json): Reply {
+  private createMessage(channel: FakeChannel, b: Json, files: FormFile[]): Reply {
     let headers: Record<string, string>;
     if (this.enforceLimits) {
       const check = this.limiter.checkChannel(channel.id);
@@ -207,7 +206,10 @@ export class FakeRest {
         if (existing) return { status: 200, headers, body: messageJson(existing, true) };
       }
     }
+    const attachments = attachmentsOf(b, files, () => this.world.ids.next(), channel.id);
+    if (!attachments) return json(400, { message: 'Invalid Form Body', code: 50035 });
     const msg = this.store(channel, this.world.bot, b);
+    if (attachments.length) msg.attachments = attachments;
     if (nonce !== undefined && (typeof nonce === 'string' || typeof nonce === 'number')) {
       msg.nonce = nonce;
       this.nonces.set(nonceKey, { id: msg.id, at: Date.now() });
@@ -340,11 +342,11 @@ function notFound(): Reply {
   return json(404, { message: '404: Not Found', code: 0 });
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

@@ -2,6 +2,7 @@
  * The world a fake Discord keeps: guilds, channels, members, messages, registered commands.
  * Shapes are the raw API v10 JSON (snake_case) so the real discord.js parses them.
  */
+import type { FakeAttachment } from './fake-uploads.js';
 
 export const DISCORD_EPOCH = 1420070400000n;
 
@@ -73,6 +74,8 @@ export interface StoredMessage {
   thread?: FakeChannel | undefined;
   /** Written through an interaction's webhook (a reply or follow-up), not a channel post. */
   viaInteraction?: boolean | undefined;
+  /** Files uploaded with the create (multipart `files[n]`). */
+  attachments?: FakeAttachment[] | undefined;
 }
 
 export const ChannelTypes = { GuildText: 0, DM: 1, PublicThread: 11 } as const;
@@ -198,7 +201,7 @@ export function messageJson(m: StoredMessage, withNonce = false): Json {
     content: m.content,
     embeds: m.embeds,
     components: m.components,
-    attachments: [],
+    attachments: (m.attachments ?? []).map(({ text: _text, ...a }) => a),
     mentions: [],
     mention_roles: [],
     mention_everyone: false,

@@ -173,6 +173,7 @@ export async function slackHarness(): Promise<AdapterHarness> {
         .messagesIn(dmOf(p))
         .filter((m) => m.user === fake.botUserId)
         .map((m) => ({ id: m.ts, text: shownText(m) })),
+    filesTo: async (p) => fake.sharedFiles(dmOf(p)).map((f) => ({ name: f.name, text: f.content })),
     noticesTo: async (p) => [
       ...fake.ephemeralsFor(p.user).map((e) => e.text),
       ...fake

@@ -38,9 +38,31 @@ export interface StoredMessage {
   text: string;
   blocks?: unknown;
   metadata?: unknown;
+  /** Files shared with this message (files.completeUploadExternal), as Slack lists them. */
+  readonly files?: readonly { readonly id: string; readonly name: string; readonly title: string }[] | undefined;
   readonly thread_ts?: string | undefined;
   readonly user?: string | undefined;
   readonly bot_id?: string | undefined;
+}
+
+/** One POST to an upload URL (step 2 of Slack's upload flow). */
+export interface Upload {
+  readonly fileId: string;
+  /** The request's Content-Type: multipart/form-data from the WebClient, or a raw type. */
+  readonly contentType: string;
+  /** The file's bytes, out of the form when it was multipart. */
+  readonly bytes: Buffer;
+}
+
+/** A file completed into a channel, with its content (UTF-8). */
+export interface SharedFile {
+  readonly id: string;
+  readonly name: string;
+  readonly title: string;
+  readonly content: string;
+  readonly channel: string;
+  /** The message that shows it. */
+  readonly ts: string;
 }
 
 /** What to answer instead of the real thing, the next `times` calls of a method. */

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../../src/ports/clock.js';
+import { FakeFiles, UPLOAD_PATH } from './fake-files.js';
 import { FakeOAuth, type IssuedToken } from './fake-oauth.js';
 import { FakeSocketMode } from './fake-socket-mode.js';
 import { parseArgs, send, validateBlocks, withBasicAuth, type Answer, type Args } from './fake-wire.js';
-import type { FakeSlackOptions, FakeTeam, FakeUser, Injection, RecordedCall, StoredMessage } from './fake-types.js';
+import type { FakeSlackOptions, FakeTeam, FakeUser, Injection, RecordedCall, SharedFile, StoredMessage, Upload } from './fake-types.js';
 import { TokenBuckets, type RateLimits } from './token-buckets.js';
 
 /**
@@ -13,7 +14,7 @@ import { TokenBuckets, type RateLimits } from './token-buckets.js';
  * (`clientOptions: { slackApiUrl: fake.apiUrl }`).
  */
 
-export type { FakeSlackOptions, FakeTeam, FakeUser, Injection, RecordedCall, StoredMessage } from './fake-types.js';
+export type { FakeSlackOptions, FakeTeam, FakeUser, Injection, RecordedCall, SharedFile, StoredMessage, Upload } from './fake-types.js';
 
 export class FakeSlack {
   readonly team: { id: string; name: string; domain: string };
@@ -31,6 +32,11 @@ export class FakeSlack {
   private readonly ephemerals: { channel: string; user: string; text: string; thread_ts?: string | undefined }[] = [];
   private readonly injections = new Map<string, { injection: Injection; times: number }[]>();
   private readonly clock: Clock;
+  private readonly files = new FakeFiles({
+    base: () => this.base,
+    teamOfChannel: (channel) => this.teamOfChannel(channel),
+    seedMessage: (m) => this.seedMessage(m),
+  });
   private buckets: TokenBuckets | undefined;
   private seq = 0;
   private views = 0;
@@ -148,6 +154,16 @@ export class FakeSlack {
     return this.ephemerals.filter((e) => e.user === user).map(({ channel, text }) => ({ channel, text }));
   }
 
+  /** POSTs to upload URLs (step 2 of Slack's upload flow), oldest first. */
+  get uploads(): readonly Upload[] {
+    return this.files.uploads;
+  }
+
+  /** Files shared in a channel or DM by files.completeUploadExternal, with their content. */
+  sharedFiles(channel: string): SharedFile[] {
+    return this.files.sharedIn(channel);
+  }
+
   /** One stored message. */
   message(channel: string, ts: string): StoredMessage | undefined {
     return this.messages.find((m) => m.channel === channel && m.ts === ts);
@@ -171,7 +187,9 @@ export class FakeSlack {
     const match = /^\/api\/([\w.]+)/.exec(req.url ?? '');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = Buffer.concat(chunks);
+    if ((req.url ?? '').startsWith(UPLOAD_PATH)) return this.files.receive(req, res, body);
+    const raw = body.toString('utf8');
     const contentType = String(req.headers['content-type'] ?? '');
     const args = parseArgs(raw, contentType);
     const method = match?.[1] ?? '';
@@ -275,6 +293,10 @@ export class FakeSlack {
         return this.userInfo(a, team);
       case 'team.info':
         return { ok: true, team: { id: team.id, name: team.name, domain: team.domain } };
+      case 'files.getUploadURLExternal':
+        return this.files.getUploadURL(a, team);
+      case 'files.completeUploadExternal':
+        return this.files.complete(a, team);
       case 'views.open': {
         if (typeof a.trigger_id !== 'string' || !a.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
         if (typeof a.view !== 'object' || a.view === null) return { ok: false, error: 'invalid_arguments' };

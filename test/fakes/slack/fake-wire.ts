@@ -6,7 +6,7 @@ export type Args = Record<string, unknown>;
 export type Answer = Record<string, unknown>;
 
 /** Fields the WebClient sends as JSON strings inside a form body. */
-const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view'];
+const JSON_FIELDS = ['blocks', 'attachments', 'metadata', 'view', 'files'];
 
 /** oauth.v2.access may carry the client id and secret as HTTP Basic auth instead of arguments. */
 export function withBasicAuth(args: Args, auth: string): Args {

@@ -104,6 +104,30 @@ describe('fake Slack Web API', () => {
     await expect(client.chat.postMessage({ channel: 'C1', text: 'x' })).resolves.toMatchObject({ ok: true });
   });
 
+  it("serves Slack's upload flow: an upload URL, the bytes, then completion shares the file in the channel", async () => {
+    const client = clientFor(fake);
+    await client.filesUploadV2({ channel_id: 'DU1', file: Buffer.from('{"a":"é"}'), filename: 'a.json', title: 'a.json' });
+    expect(fake.callsTo('files.getUploadURLExternal')[0]?.args).toMatchObject({ filename: 'a.json', length: '10' });
+    expect(fake.uploads.map((u) => u.bytes.toString('utf8'))).toEqual(['{"a":"é"}']);
+    expect(fake.sharedFiles('DU1')).toEqual([expect.objectContaining({ name: 'a.json', title: 'a.json', content: '{"a":"é"}' })]);
+    expect(fake.messagesIn('DU1')[0]?.files).toEqual([expect.objectContaining({ name: 'a.json' })]);
+  });
+
+  it('refuses an upload URL without a name or size, and completion of a file never uploaded', async () => {
+    const client = clientFor(fake);
+    await expect(client.files.getUploadURLExternal({ filename: '', length: 3 })).rejects.toMatchObject({
+      data: { error: 'invalid_arguments' },
+    });
+    const { file_id, upload_url } = await client.files.getUploadURLExternal({ filename: 'b.json', length: 3 });
+    await expect(client.files.completeUploadExternal({ files: [{ id: file_id! }], channel_id: 'C1' })).rejects.toMatchObject({
+      data: { error: 'file_not_found' },
+    });
+    expect((await fetch(`${upload_url!}x`, { method: 'POST', body: 'abc' })).status).toBe(404);
+    expect((await fetch(upload_url!, { method: 'POST', body: 'abc' })).status).toBe(200);
+    await expect(client.files.completeUploadExternal({ files: [{ id: file_id! }], channel_id: 'C1' })).resolves.toMatchObject({ ok: true });
+    expect(fake.sharedFiles('C1').map((f) => f.content)).toEqual(['abc']);
+  });
+
   it('enforces 1/s per channel and a workspace burst of 5 when rate limits are on', async () => {
     fake.enableRateLimits();
     const client = clientFor(fake);

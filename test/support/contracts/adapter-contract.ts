@@ -56,6 +56,8 @@ export interface AdapterHarness {
   messagesIn(place: Place): Promise<Delivered[]>;
   message(ref: MessageRef): Promise<Delivered | undefined>;
   dmsTo(person: PersonRef): Promise<Delivered[]>;
+  /** Files the bot sent this person privately, oldest first, with their content as UTF-8. */
+  filesTo(person: PersonRef): Promise<{ name: string; text: string }[]>;
   noticesTo(person: PersonRef): Promise<string[]>;
 
   /** Would this shown text ping someone on this platform? */
@@ -184,6 +186,21 @@ export function runAdapterContract(name: string, makeHarness: () => Promise<Adap
       expect(ref.channel).toBe(e.place.channel);
       expect((await h.dmsTo(h.alice)).map((m) => m.text).join('\n')).toContain('someone asked about X');
       expect((await h.dmsTo(h.bob)).map((m) => m.text).join('\n')).not.toContain('someone asked about X');
+    });
+
+    it("a card's file reaches only that person, byte for byte, once per idempotencyKey", async () => {
+      // A file never pings, and it is the reader's own data: it arrives exactly as given.
+      const file = {
+        name: 'data.json',
+        mime: 'application/json',
+        text: '{"contact":"alice@example.com","note":"@everyone <!channel> é"}\n',
+      };
+      const k = key();
+      await h.adapter.directMessage(h.alice, card('your data', { file }), { idempotencyKey: k });
+      await h.adapter.directMessage(h.alice, card('your data', { file }), { idempotencyKey: k });
+      expect(await h.filesTo(h.alice)).toEqual([{ name: 'data.json', text: file.text }]);
+      expect(await h.filesTo(h.bob)).toEqual([]);
+      expect((await h.dmsTo(h.alice)).filter((m) => m.text.includes('your data'))).toHaveLength(1);
     });
 
     it('update changes the message', async () => {
