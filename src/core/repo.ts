@@ -57,9 +57,10 @@ export class Repo {
     this.sealer = opts.sealer ?? plainSealer;
   }
 
-  /** Forget-me: the person is cleared from every record that names them (see PersonIndex). */
-  forgetPerson(person: PersonRef): Promise<void> {
-    return this.people.forget(person);
+  /** Forget-me: the person is cleared from every record that names them (see PersonIndex), and the backend's files are compacted. */
+  async forgetPerson(person: PersonRef): Promise<void> {
+    await this.people.forget(person);
+    await this.store.compact?.();
   }
 
   // --- asks ---

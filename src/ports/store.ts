@@ -33,6 +33,13 @@ export interface Store {
   setHas(set: string, member: string): Promise<boolean>;
   setSize(set: string): Promise<number>;
 
+  /**
+   * Optional: make what was deleted unrecoverable from the backend's own files too, after a
+   * forget-me (SQLite: truncate the write-ahead log; Redis: rewrite the append-only file).
+   * Best effort and asynchronous on the backend's side; never blocks writes for long.
+   */
+  compact?(): Promise<void>;
+
   /** Answers when the backend answers; throws otherwise. For /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;

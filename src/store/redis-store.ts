@@ -196,6 +196,24 @@ export class RedisStore implements Store {
     await this.run('ping', () => this.client.ping());
   }
 
+  /**
+   * With append-only persistence on, Redis keeps every write in its AOF until the file is
+   * rewritten: ask for a background rewrite (Redis queues one if a save is running). Without
+   * AOF there is no such file, and nothing to ask.
+   */
+  async compact(): Promise<void> {
+    await this.run('compact', async () => {
+      const info = await this.client.info('persistence');
+      if (!/^aof_enabled:1\b/m.test(info)) return;
+      try {
+        await this.client.sendCommand(['BGREWRITEAOF']);
+      } catch (err) {
+        // "already in progress": the rewrite under way starts after our deletes were applied.
+        if (!/in progress/i.test(err instanceof Error ? err.message : String(err))) throw err;
+      }
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

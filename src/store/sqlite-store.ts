@@ -130,6 +130,15 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * The write-ahead log keeps the old pages of what was deleted until a checkpoint copies it
+   * back; TRUNCATE empties it (secure_delete has zeroed the pages in the main file already).
+   * Other connections' readers can hold it back: it then ends at the next checkpoint.
+   */
+  async compact(): Promise<void> {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     await this.docs.disconnect();

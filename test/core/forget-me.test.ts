@@ -1,8 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Story } from '../support/core.js';
 import { digest, setTopics } from '../support/core-steps.js';
 import { rawStoreText } from '../support/raw-store.js';
 import { spawnTestRedis, type OwnedRedis } from '../support/redis-server.js';
+import { until } from '../support/wait.js';
+
+/** The text of every file in a Redis data folder (its append-only files), as latin1. */
+function aofFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, e.name);
+      if (e.isDirectory()) walk(path);
+      else found.push(readFileSync(path).toString('latin1'));
+    }
+  };
+  walk(dir);
+  return found;
+}
 
 const HAROLD = ['U-harold', 'Harold', '@harold', 'harold@guild.example'];
 
@@ -56,23 +73,20 @@ describe('forget-me leaves nothing of the person in the store', () => {
     }
   });
 
-  it('in the SQLite file, bytes included', async () => {
+  it('in the SQLite file and its write-ahead log, bytes included, while feelers runs', async () => {
     const s = await new Story('sqlite').start();
-    const url = s.storeUrl();
     try {
       await everyWayThenForgetMe(s);
-      await s.engine.stop({ drainMs: 0 });
-      await s.store.close();
-      expect(found(await rawStoreText(url))).toEqual([]);
+      expect(found(await rawStoreText(s.storeUrl()))).toEqual([]);
     } finally {
-      await s.close().catch(() => undefined);
+      await s.close();
     }
   });
 
   describe('on Redis', () => {
     let redis: OwnedRedis;
     beforeAll(async () => {
-      redis = await spawnTestRedis();
+      redis = await spawnTestRedis({ persistent: true });
     });
     afterAll(async () => redis?.dispose());
 
@@ -83,6 +97,13 @@ describe('forget-me leaves nothing of the person in the store', () => {
         const raw = await rawStoreText(redis.url);
         expect(raw.length).toBeGreaterThan(1_000);
         expect(found(raw)).toEqual([]);
+        // And in the append-only files, once the rewrite forget-me asked for has run.
+        const aof = (): string => aofFiles(redis.dir).join('\n');
+        expect(aof()).toContain('feelers:');
+        await until(
+          () => found(aof()).length === 0,
+          () => `the AOF rewrite (still there: ${found(aof()).join(', ')})`,
+        );
       } finally {
         await s.close();
       }

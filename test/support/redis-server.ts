@@ -30,6 +30,8 @@ export interface OwnedRedis extends TestRedis {
   restart(): Promise<void>;
   /** Stops it and removes its data folder. */
   dispose(): Promise<void>;
+  /** Its data folder (the append-only files of a persistent one). */
+  readonly dir: string;
 }
 
 export interface SpawnOptions {
@@ -77,6 +79,7 @@ export async function spawnTestRedis(opts: SpawnOptions = {}): Promise<OwnedRedi
 
   await start();
   return {
+    dir,
     get url() {
       return `redis://127.0.0.1:${port}`;
     },
@@ -117,6 +120,9 @@ async function launch(port: number, dir: string, persistent: boolean): Promise<C
     persistent ? 'yes' : 'no',
     '--appendfsync',
     'always',
+    // Plain commands in the append-only files (no compressed RDB preamble), so tests can read them.
+    '--aof-use-rdb-preamble',
+    'no',
     '--dir',
     dir,
     '--daemonize',
