@@ -43,6 +43,16 @@ export class DmLinks {
     await this.write(user, community);
   }
 
+  /** Forget-me: the link goes (a failure is logged: the link expires on its own). */
+  async forget(user: string): Promise<void> {
+    this.written.delete(user);
+    try {
+      await this.state.delete(KIND, user);
+    } catch (err) {
+      this.log.warn({ err }, 'discord: could not delete which community a DM counts for; it expires on its own');
+    }
+  }
+
   /** The linked community, or undefined when none is kept (or the store cannot say). */
   async of(user: string): Promise<string | undefined> {
     try {

@@ -179,6 +179,11 @@ export class DiscordAdapter implements ChatAdapter {
       isDm: (channelId) => this.isDm(channelId),
     });
 
+  /** Forget-me: which server this person's DMs count for is no longer kept. */
+  readonly forget = async (person: PersonRef): Promise<void> => {
+    await this.links.forget(person.user);
+  };
+
   readonly notice = async (to: PersonRef, where: Place, text: string): Promise<void> => {
     try {
       if (await this.desk.answer(to, where, text)) return;

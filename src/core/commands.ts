@@ -106,5 +106,6 @@ export async function forgetMe(ctx: Ctx, who: PersonRef): Promise<string> {
   await ctx.repo.savePrompts(who, []);
   await ctx.repo.deleteReleases(who);
   await ctx.repo.forgetPerson(who);
+  await ctx.networks.forget(who);
   return 'Done: your profile, contact, topics and follows are deleted, and your replies will show without your name from now on.';
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Buttons } from './buttons.js';
 import type { EngineMetrics } from './metrics.js';
 import type { Names } from './names.js';
+import type { Networks } from './networks.js';
 import type { Notices } from './notices.js';
 import type { Outbox } from './outbox.js';
 import type { Repo } from './repo.js';
@@ -20,6 +21,8 @@ export interface Ctx {
   readonly names: Names;
   /** Private, best-effort lines to one person where they are; never queued. */
   readonly notices: Notices;
+  /** What the networks themselves keep about people (forget-me). */
+  readonly networks: Networks;
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: EngineMetrics;

@@ -18,6 +18,7 @@ import { expirySweep } from './lifecycle.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, type EngineMetrics } from './metrics.js';
 import { Names } from './names.js';
+import { Networks } from './networks.js';
 import { Notices } from './notices.js';
 import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
@@ -86,6 +87,7 @@ export class Engine implements EngineApi {
       buttons: new Buttons(repo),
       names: new Names(settings.communityNames),
       notices: new Notices(this.adapters, log),
+      networks: new Networks(this.adapters, log),
       clock,
       log,
       metrics,

@@ -101,4 +101,10 @@ export interface ChatAdapter {
    * has seen. Networks that redeliver on their own (Slack retries events) leave it out.
    */
   recent?(thread: Place, limit: number): Promise<ChatEvent[]>;
+
+  /**
+   * Optional: drop whatever the adapter keeps about this person in its own state (Discord: the
+   * server their DMs count for). Called by forget-me, after the core cleared its own records.
+   */
+  forget?(person: PersonRef): Promise<void>;
 }

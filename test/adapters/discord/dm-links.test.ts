@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DmLinks } from '../../../adapters/discord/dm-links.js';
+import { adapterState } from '../../../src/core/adapter-state.js';
 import type { AdapterState } from '../../../src/ports/adapter-state.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import { DiscordStory, shownText } from '../../support/discord.js';
@@ -46,6 +47,26 @@ describe('discord: which community a DM counts for', () => {
     expect(story.world.everything().filter((t) => t.includes('Atlassian'))).toEqual([]);
     // Not an ask of its own: one open ask, Jane's.
     expect(await story.openAsks()).toHaveLength(1);
+  });
+});
+
+describe('discord: forget-me and the DM link', () => {
+  it("drops which server a person's DMs count for when they run /feelers forget-me", async () => {
+    s = await DiscordStory.start({ messageContent: true, extraChannels: [[OTHER_GUILD, OTHER_CHANNEL]], extraMembers: ['sam'] });
+    const story = s;
+    await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
+    const topics = story.fake.slashCommand(story.who('sam', OTHER_CHANNEL), 'feelers', { sub: 'topics', options: { list: 'learning' } });
+    await story.handledId(topics.id, '/feelers topics');
+    await story.world.command(story.jane, story.anyAnswers, 'ask', 'Which firms do learning sprints? #learning');
+    await story.settle();
+    const sam = story.person('sam').user;
+    const state = adapterState(story.store, 'discord');
+    await story.fake.until(() => story.botMessages(story.dm('sam')).find((m) => shownText(m).includes('learning sprints')), 'the prod');
+    expect(await state.get('dm-community', sam)).toBe(OTHER_GUILD);
+
+    const forget = story.fake.slashCommand(story.who('sam', OTHER_CHANNEL), 'feelers', { sub: 'forget-me' });
+    await story.handledId(forget.id, '/feelers forget-me');
+    expect(await state.get('dm-community', sam)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,22 @@
+import type { ChatAdapter } from '../ports/chat-adapter.js';
+import type { Logger } from '../ports/logger.js';
+import type { PersonRef } from '../ports/places.js';
+
+/** What the engine asks of a network itself, beyond sending: forgetting a person it keeps state about. */
+export class Networks {
+  constructor(
+    private readonly adapters: ReadonlyMap<string, ChatAdapter>,
+    private readonly log: Logger,
+  ) {}
+
+  /** The person's own network drops what its adapter keeps about them (best effort: logged if not). */
+  async forget(person: PersonRef): Promise<void> {
+    const adapter = this.adapters.get(person.network);
+    if (!adapter?.forget) return;
+    try {
+      await adapter.forget(person);
+    } catch (err) {
+      this.log.warn({ err, network: person.network }, 'the network could not forget a person');
+    }
+  }
+}
