@@ -1,16 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buttonLabels, Story, type StoreKind } from '../support/core.js';
-import { askedAndCopiedOn, DIGEST_INTERVAL } from '../support/core-steps.js';
+import { askedAndCopiedPerTest, DIGEST_INTERVAL } from '../support/core-steps.js';
 
 /** Digests of new replies in the asker's thread and to followers, and the final summary (src/core/digest.ts). */
 describe.each<StoreKind>(['memory', 'sqlite'])('digests (%s store)', (kind) => {
   let s: Story;
-  afterEach(async () => s?.close());
+  const opened = askedAndCopiedPerTest();
 
   async function askedAndCopied() {
-    const opened = await askedAndCopiedOn(kind);
-    s = opened.s;
-    return opened;
+    const o = await opened(kind);
+    s = o.s;
+    return o;
   }
 
   it('collects replies, referrals and DMs into one digest with the referral chain', async () => {

@@ -1,16 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buttonLabels, Story, type StoreKind } from '../support/core.js';
-import { askedAndCopiedOn } from '../support/core-steps.js';
+import { askedAndCopiedOn, askedAndCopiedPerTest } from '../support/core-steps.js';
 
 /** Introductions with double opt-in: nothing is shared before both sides said yes (src/core/intros.ts). */
 describe.each<StoreKind>(['memory', 'sqlite'])('introductions (%s store)', (kind) => {
   let s: Story;
-  afterEach(async () => s?.close());
+  const opened = askedAndCopiedPerTest();
 
   async function askedAndCopied() {
-    const opened = await askedAndCopiedOn(kind);
-    s = opened.s;
-    return opened;
+    const o = await opened(kind);
+    s = o.s;
+    return o;
   }
 
   it('introduces only after the responder shares, and both get the other contact', async () => {
@@ -89,17 +89,10 @@ describe('a contact withdrawn before its release', () => {
     return { digestId: s.last(s.thread(opened.card)).id };
   }
 
-  /** Jane (contact set) requests an intro to Harold, who replied; Harold has the request. */
   async function requested(): Promise<{ requestId: string }> {
-    const opened = await askedAndCopiedOn('memory');
-    s = opened.s;
-    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'contact jane@tz.example');
-    await s.world.say(s.harold, s.thread(opened.copy), 'Ask me about communities of practice.');
-    await s.engine.digestTick();
-    await s.settle();
-    await s.world.press(s.jane, s.last(s.thread(opened.card)).id, 'Request intro');
-    await s.settle();
-    return { requestId: s.lastDm(s.harold).id };
+    const r = await introRequested();
+    s = r.s;
+    return r;
   }
 
   it.each(['contact clear', 'forget-me'])('is not released when the helper runs /feelers %s after offering', async (command) => {
@@ -141,16 +134,9 @@ describe('an introduction request', () => {
   afterEach(async () => s?.close());
 
   async function requested(): Promise<{ requestId: string }> {
-    const opened = await askedAndCopiedOn('memory');
-    s = opened.s;
-    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'contact jane@tz.example');
-    await s.world.command(s.harold, s.askAround, 'feelers', 'contact harold@guild.example');
-    await s.world.say(s.harold, s.thread(opened.copy), 'Ask me about communities of practice.');
-    await s.engine.digestTick();
-    await s.settle();
-    await s.world.press(s.jane, s.last(s.thread(opened.card)).id, 'Request intro');
-    await s.settle();
-    return { requestId: s.lastDm(s.harold).id };
+    const r = await introRequested();
+    s = r.s;
+    return r;
   }
 
   it('offers Share my contact, Not now and Decline; Not now shares nothing and leaves the door open', async () => {
@@ -191,3 +177,16 @@ describe('an introduction request', () => {
     expect(s.world.everything().join('\n')).not.toMatch(/harold@guild\.example|jane@tz\.example/);
   });
 });
+
+/** Both contacts set; Harold replied, and Jane requested an intro to him: Harold has the request. */
+async function introRequested(): Promise<{ s: Story; requestId: string }> {
+  const { s, card, copy } = await askedAndCopiedOn('memory');
+  await s.world.command(s.jane, s.anyAnswers, 'feelers', 'contact jane@tz.example');
+  await s.world.command(s.harold, s.askAround, 'feelers', 'contact harold@guild.example');
+  await s.world.say(s.harold, s.thread(copy), 'Ask me about communities of practice.');
+  await s.engine.digestTick();
+  await s.settle();
+  await s.world.press(s.jane, s.last(s.thread(card)).id, 'Request intro');
+  await s.settle();
+  return { s, requestId: s.lastDm(s.harold).id };
+}

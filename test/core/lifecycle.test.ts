@@ -1,16 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Story, type StoreKind } from '../support/core.js';
-import { askedAndCopiedOn } from '../support/core-steps.js';
+import { askedAndCopiedPerTest } from '../support/core-steps.js';
 
 /** Close and expiry: the warning, Extend, and the end of an ask (src/core/lifecycle.ts). */
 describe.each<StoreKind>(['memory', 'sqlite'])('expiry (%s store)', (kind) => {
   let s: Story;
-  afterEach(async () => s?.close());
+  const opened = askedAndCopiedPerTest();
 
   async function askedAndCopied() {
-    const opened = await askedAndCopiedOn(kind);
-    s = opened.s;
-    return opened;
+    const o = await opened(kind);
+    s = o.s;
+    return o;
   }
 
   it('warns the asker a day before expiry, extends on request, and expires the same way as close', async () => {

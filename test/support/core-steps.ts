@@ -155,3 +155,20 @@ export async function askedAndCopiedOn(kind: StoreKind): Promise<{ s: Story; car
   await s.settle();
   return { s, card: s.last(s.anyAnswers), copy: s.last(s.askAround) };
 }
+
+/**
+ * The story's opening once per test, closed after it: `const opened = askedAndCopiedPerTest();`
+ * in a describe, then `const { s, card, copy } = await opened(kind);` in each test.
+ */
+export function askedAndCopiedPerTest(): (kind: StoreKind) => Promise<{ s: Story; card: StoredMessage; copy: StoredMessage }> {
+  let s: Story | undefined;
+  afterEach(async () => {
+    await s?.close();
+    s = undefined;
+  });
+  return async (kind) => {
+    const opened = await askedAndCopiedOn(kind);
+    s = opened.s;
+    return opened;
+  };
+}

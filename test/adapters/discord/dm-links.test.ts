@@ -19,18 +19,29 @@ afterEach(async () => {
   s = undefined;
 });
 
+/**
+ * Sam is in two servers; he listed his topics in the second one (not the first the bot knows),
+ * and Jane's question reached him there by DM.
+ */
+async function proddedFromSecondServer() {
+  s = await DiscordStory.start({ messageContent: true, extraChannels: [[OTHER_GUILD, OTHER_CHANNEL]], extraMembers: ['sam'] });
+  const story = s;
+  await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
+  const topics = story.fake.slashCommand(story.who('sam', OTHER_CHANNEL), 'feelers', { sub: 'topics', options: { list: 'learning' } });
+  await story.handledId(topics.id, '/feelers topics');
+  await story.world.command(story.jane, story.anyAnswers, 'ask', 'Which firms do learning sprints? #learning');
+  await story.settle();
+  const prod = await story.fake.until(
+    () => story.botMessages(story.dm('sam')).find((m) => shownText(m).includes('learning sprints')),
+    'the prod',
+  );
+  return { story, prod };
+}
+
 describe('discord: which community a DM counts for', () => {
   it('still files a DM answering a prod under its ask after a restart, when the prod came from a second server', async () => {
-    // Sam is in two servers; he listed his topics in the second one (not the first the bot knows).
-    s = await DiscordStory.start({ messageContent: true, extraChannels: [[OTHER_GUILD, OTHER_CHANNEL]], extraMembers: ['sam'] });
-    const story = s;
-    await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
-    const topics = story.fake.slashCommand(story.who('sam', OTHER_CHANNEL), 'feelers', { sub: 'topics', options: { list: 'learning' } });
-    await story.handledId(topics.id, '/feelers topics');
-    await story.world.command(story.jane, story.anyAnswers, 'ask', 'Which firms do learning sprints? #learning');
-    await story.settle();
+    const { story, prod } = await proddedFromSecondServer();
     const samDm = story.dm('sam');
-    const prod = await story.fake.until(() => story.botMessages(samDm).find((m) => shownText(m).includes('learning sprints')), 'the prod');
     expect(shownText(prod)).toContain('Jane in TrainingZone asks:');
 
     // A new process: the engine and the adapter start again on the same store.
@@ -52,16 +63,9 @@ describe('discord: which community a DM counts for', () => {
 
 describe('discord: forget-me and the DM link', () => {
   it("drops which server a person's DMs count for when they run /feelers forget-me", async () => {
-    s = await DiscordStory.start({ messageContent: true, extraChannels: [[OTHER_GUILD, OTHER_CHANNEL]], extraMembers: ['sam'] });
-    const story = s;
-    await story.world.command(story.tess, story.anyAnswers, 'feelers', 'connect');
-    const topics = story.fake.slashCommand(story.who('sam', OTHER_CHANNEL), 'feelers', { sub: 'topics', options: { list: 'learning' } });
-    await story.handledId(topics.id, '/feelers topics');
-    await story.world.command(story.jane, story.anyAnswers, 'ask', 'Which firms do learning sprints? #learning');
-    await story.settle();
+    const { story } = await proddedFromSecondServer();
     const sam = story.person('sam').user;
     const state = adapterState(story.store, 'discord');
-    await story.fake.until(() => story.botMessages(story.dm('sam')).find((m) => shownText(m).includes('learning sprints')), 'the prod');
     expect(await state.get('dm-community', sam)).toBe(OTHER_GUILD);
 
     const forget = story.fake.slashCommand(story.who('sam', OTHER_CHANNEL), 'feelers', { sub: 'forget-me' });
