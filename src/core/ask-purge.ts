@@ -1,4 +1,5 @@
 import { parsePersonKey as parseKey, threadOf, type PersonRef } from '../ports/places.js';
+import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { deliveryIdOf, keys, kindOfKey, sets } from './keys.js';
 import type { ActionBinding, Ask, ContactRelease, Copy, Delivery, Intro, Offer, Reply } from './model.js';
@@ -17,13 +18,34 @@ export class AskPurge {
     private readonly people: PersonIndex,
   ) {}
 
-  /** Asks that ended, listed as they end so the retention sweep need not read every ask. */
-  listFinished(askId: string): Promise<void> {
-    return this.store.setAdd(sets.finishedAsks, askId);
+  /** Asks are listed by the UTC day they ended, so the retention sweep reads only days past the period. */
+  async listFinished(askId: string, at: number): Promise<void> {
+    const day = dayOf(at);
+    await this.store.setAdd(sets.finishedDays, day);
+    await this.store.setAdd(sets.finishedAsks(day), askId);
   }
 
-  finishedAskIds(): Promise<string[]> {
-    return this.store.setMembers(sets.finishedAsks);
+  /** Purges every ask that ended on a day entirely before `cutoff`; returns how many. */
+  async purgeEndedBefore(
+    cutoff: number,
+    load: (id: string) => Promise<Ask | undefined>,
+    keepGoing: () => Promise<boolean>,
+  ): Promise<number> {
+    let purged = 0;
+    const last = dayOf(cutoff - DAY_MS);
+    for (const day of (await this.store.setMembers(sets.finishedDays)).filter((d) => d <= last).sort()) {
+      for (const id of (await this.store.setMembers(sets.finishedAsks(day))).sort()) {
+        if (!(await keepGoing())) return purged;
+        const ask = await load(id);
+        if (ask && ask.state !== 'open') {
+          await this.purge(ask);
+          purged++;
+        }
+        await this.store.setRemove(sets.finishedAsks(day), id);
+      }
+      await this.store.setRemove(sets.finishedDays, day);
+    }
+    return purged;
   }
 
   async purge(ask: Ask): Promise<void> {
@@ -77,7 +99,6 @@ export class AskPurge {
         else if (binding !== undefined) await this.store.set(thread, anonymous(binding));
       }
     }
-    await this.store.setRemove(sets.finishedAsks, ask.id);
   }
 
   /** Buttons and DMs about this ask that were noted for the person are deleted. */
@@ -116,4 +137,8 @@ export class AskPurge {
     const found = await Promise.all((await this.store.setMembers(set)).map((id) => this.store.get<T>(keyOf(id))));
     return found.filter((x): x is Awaited<T> => x !== undefined);
   }
+}
+
+function dayOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 10);
 }

@@ -64,8 +64,10 @@ export const sets = {
   copies: (askId: string) => `copies:${askId}`,
   /** Offers made on one ask (retention purges them with the ask). */
   offers: (askId: string) => `offers:${askId}`,
-  /** Asks that ended (closed or expired), for the retention sweep. */
-  finishedAsks: 'finished-asks',
+  /** Asks that ended (closed or expired) on one UTC day, YYYY-MM-DD: the retention sweep reads only days past the period. */
+  finishedAsks: (day: string) => `finished-asks:${day}`,
+  /** The days that have a `finished-asks:<day>` set. */
+  finishedDays: 'finished-days',
   followers: (askId: string) => `followers:${askId}`,
   intros: (askId: string) => `intros:${askId}`,
   /** Channel keys of every ground. */

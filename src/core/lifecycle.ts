@@ -42,7 +42,7 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   current.closedAt = ctx.now();
   await ctx.repo.saveAsk(current);
   await ctx.repo.unlistAsk(ask.id);
-  await ctx.repo.retention.listFinished(ask.id);
+  await ctx.repo.retention.listFinished(ask.id, current.closedAt);
 
   const card = await ctx.repo.askCard(ask.id);
   // Items a digest already took (its tick died before sending it) go in that digest first.
@@ -123,9 +123,9 @@ export function untilText(ctx: Ctx, at: number): string {
 /** Asks that ended more than `retentionDays` ago keep their words but no longer their people. */
 async function purgeOldAsks(ctx: Ctx, now: number, lock: TickLock): Promise<void> {
   const cutoff = now - ctx.settings.retentionDays * DAY_MS;
-  for (const id of (await ctx.repo.retention.finishedAskIds()).sort()) {
-    if (!(await lock.keep())) return;
-    const ask = await ctx.repo.ask(id);
-    if (ask && ask.state !== 'open' && (ask.closedAt ?? now) <= cutoff) await ctx.repo.retention.purge(ask);
-  }
+  await ctx.repo.retention.purgeEndedBefore(
+    cutoff,
+    (id) => ctx.repo.ask(id),
+    () => lock.keep(),
+  );
 }
