@@ -116,6 +116,8 @@ export function parseMessage(message: Message, ctx: ParseContext): MessageEvent 
     direct: message.guildId === null,
     mentionsBot,
     replyTo,
+    // Copies' threads are started by the bot, which then owns them.
+    threadByBot: message.channel.isThread() && message.channel.ownerId ? message.channel.ownerId === ctx.botId : undefined,
     raw: { id: message.id, channelId: message.channelId, guildId: message.guildId },
   };
 }

@@ -51,6 +51,7 @@ export function parseWire(wire: WireEvent, ctx: ParseContext): ChatEvent {
         direct: wire.isDm,
         mentionsBot: mentioned,
         replyTo: wire.replyTo,
+        threadByBot: wire.threadByBot,
       };
     }
     case 'command':

@@ -107,6 +107,8 @@ export type WireEvent =
       /** As typed, bot mention included: the adapter strips it. */
       readonly text: string;
       readonly replyTo?: string | undefined;
+      /** In a thread: whether its root is a bot message. */
+      readonly threadByBot?: boolean | undefined;
     })
   | (WireBase & { readonly type: 'command'; readonly command: 'ask' | 'feelers'; readonly text: string })
   | (WireBase & {

@@ -160,7 +160,13 @@ export class MemoryWorld {
       opensThread: false,
       direct: channel.dmOf !== undefined,
     });
-    const eventId = await this.emit(person, member, place, { type: 'message', messageId: msg.id, text, replyTo: opts.replyTo });
+    const eventId = await this.emit(person, member, place, {
+      type: 'message',
+      messageId: msg.id,
+      text,
+      replyTo: opts.replyTo,
+      threadByBot: place.thread === undefined ? undefined : this.threadRoot(place).byBot,
+    });
     return { messageId: msg.id, eventId };
   }
 

@@ -30,6 +30,7 @@ export type Inbound =
       text: string;
       direct: boolean;
       mention: boolean;
+      threadByBot?: boolean | undefined;
     }
   | { type: 'edited'; id: string; team: string; user: string; channel: string; thread?: string | undefined; ts: string; text: string }
   | { type: 'deleted'; id: string; team: string; user: string; channel: string; thread?: string | undefined; ts: string }
@@ -151,7 +152,10 @@ function fromEnvelope(body: Obj, botUserId: string | undefined): Inbound | undef
   // mention, with different event ids; this id makes the core see that message once.
   const id = `slack:${team}:${channel}:${ts}`;
   const thread = threadOf(str(ev, 'thread_ts'), ts);
-  return { type: 'message', id, team, user, botId, channel, thread, ts, text: plainText(raw, botUserId), direct, mention };
+  // Slack names who wrote a thread's parent on each reply (parent_user_id).
+  const parent = thread ? str(ev, 'parent_user_id') : undefined;
+  const threadByBot = parent !== undefined && botUserId !== undefined ? parent === botUserId : undefined;
+  return { type: 'message', id, team, user, botId, channel, thread, ts, text: plainText(raw, botUserId), direct, mention, threadByBot };
 }
 
 /** A thread's parent has thread_ts === ts; it is not "in" its own thread. */
@@ -311,6 +315,7 @@ export function toChatEvent(inbound: Inbound, ctx: EventContext): ChatEvent | un
         mentionsBot: inbound.mention,
         // A Slack thread reply answers the thread's parent: the nearest thing to a reply-to.
         replyTo: inbound.thread,
+        threadByBot: inbound.threadByBot,
       };
     case 'edited':
       return { ...base, kind: 'edited', place: place(inbound.channel, inbound.thread), messageId: inbound.ts, text: inbound.text };

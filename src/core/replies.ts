@@ -196,7 +196,9 @@ export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<void> {
 const MAX_ORPHANS = 50;
 
 async function keepOrphan(ctx: Ctx, e: MessageEvent): Promise<void> {
-  if (!cleanText(e.text)) return;
+  // Only a thread started on feelers' own message can turn out to be a copy's: people's
+  // chatter in threads of their own is never kept.
+  if (!cleanText(e.text) || e.threadByBot === false) return;
   // Cut as a reply would be: chatter that may never bind is not kept whole.
   const orphan = {
     eventId: e.id,

@@ -65,6 +65,12 @@ export interface MessageEvent extends EventBase {
   readonly mentionsBot: boolean;
   /** The message this one replies to (Discord message reference), when any. */
   readonly replyTo?: string | undefined;
+  /**
+   * For a message in a thread: whether the thread was started on a message feelers posted
+   * (Slack: `parent_user_id` is the bot; Discord: the bot owns the thread). Only such a thread
+   * can belong to a copy. Undefined when the adapter cannot tell.
+   */
+  readonly threadByBot?: boolean | undefined;
 }
 
 export interface ActionEvent extends EventBase {

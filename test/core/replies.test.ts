@@ -155,13 +155,22 @@ describe('referrals, counted fairly', () => {
 });
 
 describe('thread chatter kept before its copy is known', () => {
-  it('is kept cut to the longest reply, not whole', async () => {
-    const { messageId } = await st.world.say(st.harold, st.askAround, 'A thread feelers knows nothing of.');
+  it('is kept cut to the longest reply, not whole, in a thread on a message of feelers', async () => {
+    // A bot message whose copy record is not written yet: a send that went out before its
+    // process died. Replies in its thread wait for the resend to bind it.
+    const { messageId } = await st.world.say(st.world.bot('south', 'G1'), st.askAround, 'A copy feelers has not recorded yet.');
     const place = { ...st.askAround, thread: messageId };
     await st.world.say(st.karyn, place, 'x'.repeat(20_000));
     const kept = await st.store.get<{ text: string }[]>(keys.orphans(place));
     expect(kept).toHaveLength(1);
     expect(kept?.[0]?.text.length).toBeLessThanOrEqual(4_000);
+  });
+
+  it("is not kept at all in a thread people started on their own message: it could never be a copy's", async () => {
+    const { messageId } = await st.world.say(st.harold, st.askAround, 'Lunch on Friday?');
+    const place = { ...st.askAround, thread: messageId };
+    await st.world.say(st.karyn, place, 'Yes, and call me on 07700 900123 about it.');
+    expect(await st.store.get(keys.orphans(place))).toBeUndefined();
   });
 });
 

@@ -127,6 +127,26 @@ describe('slack adapter: inbound over real Bolt and signed requests', () => {
     expect(b).toMatchObject({ mentionsBot: true });
   });
 
+  it("tells whether a thread reply's parent is the bot's (parent_user_id), and says nothing when Slack does not", async () => {
+    const reply = (n: number, parent?: string) =>
+      s.driver.event({
+        type: 'message',
+        channel: 'C1',
+        user: 'U2',
+        text: `reply ${n}`,
+        ts: `5.00000${n}`,
+        thread_ts: '4.000001',
+        ...(parent ? { parent_user_id: parent } : {}),
+      });
+    await reply(1, s.fake.botUserId);
+    await reply(2, 'U3');
+    await reply(3);
+    const byText = (t: string) => s.events.find((e) => e.kind === 'message' && e.text === t);
+    expect(byText('reply 1')).toMatchObject({ threadByBot: true });
+    expect(byText('reply 2')).toMatchObject({ threadByBot: false });
+    expect(byText('reply 3')).not.toHaveProperty('threadByBot', expect.anything());
+  });
+
   it('maps DMs, thread replies, edits and deletions', async () => {
     await s.driver.event({ type: 'message', channel: 'D9', channel_type: 'im', user: 'U2', text: 'psst', ts: '1.000001' });
     await s.driver.event({
