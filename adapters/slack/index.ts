@@ -241,6 +241,11 @@ export class SlackAdapter implements ChatAdapter {
   readonly directMessage = (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
     this.guard('dm', () => this.sender.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true));
 
+  /** Forget-me: an installation made by this person no longer names them. */
+  readonly forget = async (person: PersonRef): Promise<void> => {
+    await this.installations?.forgetInstaller(person.community, person.user);
+  };
+
   readonly notice = (to: PersonRef, where: Place, text: string): Promise<void> =>
     this.guard('notice', () => this.sender.notice(to, where, text));
 

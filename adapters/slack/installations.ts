@@ -45,6 +45,17 @@ export class StoreInstallations implements InstallationStore {
     this.log.info({ installation: id }, 'slack app uninstalled; its installation is removed');
   }
 
+  /**
+   * Forget-me by the person who installed the app: the installation no longer names them.
+   * feelers asks for no user scopes, so the installer's id and token serve nothing.
+   */
+  async forgetInstaller(team: string, user: string): Promise<void> {
+    const id = (await this.state.get<string>(ORG_OF_TEAM, team)) ?? team;
+    const found = await this.state.get<AnyInstallation>(INSTALL, id);
+    if (found?.user.id !== user) return;
+    await this.state.set(INSTALL, id, { ...found, user: { id: 'forgotten' } });
+  }
+
   /** The install that serves one workspace: its own, else its org's. */
   async forTeam(team: string): Promise<AnyInstallation | undefined> {
     const own = await this.state.get<AnyInstallation>(INSTALL, team);

@@ -128,6 +128,17 @@ describe('slack adapter: many workspaces through OAuth', () => {
     expect(err).toMatchObject({ kind: 'gone', message: expect.stringContaining('channel_not_found') as unknown });
   });
 
+  it('forget-me by the person who installed leaves the installation without their id', async () => {
+    expect((await install('T1')).status).toBe(200);
+    expect(await store.get('slack-install:T1')).toMatchObject({ user: { id: 'UINSTALLER' } });
+    await adapter.forget?.({ network: 'slack', community: 'T1', user: 'UINSTALLER' });
+    expect(JSON.stringify(await store.get('slack-install:T1'))).not.toContain('UINSTALLER');
+    // Someone else's forget-me leaves it alone, and the workspace still works.
+    await adapter.forget?.({ network: 'slack', community: 'T1', user: 'U1' });
+    await adapter.post(place('T1', 'C1'), { summary: 'still here', blocks: [] }, { idempotencyKey: 'after-forget' });
+    expect(fake.callsTo('chat.postMessage').at(-1)?.token).toBe(fake.teamOf('T1')?.botToken);
+  });
+
   it('refuses a forged, foreign or cookie-less state with a 4xx and stores nothing', async () => {
     const start = await fetch(`${base}/slack/install`, { redirect: 'manual' });
     const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
