@@ -1,9 +1,9 @@
-import { parsePersonKey as parseKey, threadOf, type PersonRef } from '../ports/places.js';
+import { parsePersonKey, threadOf, type PersonRef } from '../ports/places.js';
 import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
-import { deliveryIdOf, keys, kindOfKey, sets } from './keys.js';
+import { keys, kindOfKey, sets } from './keys.js';
 import type { ActionBinding, Ask, ContactRelease, Copy, Delivery, Intro, Offer, Reply } from './model.js';
-import { anonymous, FORGOTTEN_USER, forgottenCard as nobody, type PersonIndex } from './person-index.js';
+import { anonymous, FORGOTTEN_USER, forgottenCard, type PersonIndex } from './person-index.js';
 
 /**
  * Retention: an ask that ended long ago keeps its words but no longer says who took part.
@@ -26,17 +26,13 @@ export class AskPurge {
   }
 
   /** Purges every ask that ended on a day entirely before `cutoff`; returns how many. */
-  async purgeEndedBefore(
-    cutoff: number,
-    load: (id: string) => Promise<Ask | undefined>,
-    keepGoing: () => Promise<boolean>,
-  ): Promise<number> {
+  async purgeEndedBefore(cutoff: number, keepGoing: () => Promise<boolean>): Promise<number> {
     let purged = 0;
     const last = dayOf(cutoff - DAY_MS);
     for (const day of (await this.store.setMembers(sets.finishedDays)).filter((d) => d <= last).sort()) {
       for (const id of (await this.store.setMembers(sets.finishedAsks(day))).sort()) {
         if (!(await keepGoing())) return purged;
-        const ask = await load(id);
+        const ask = await this.store.get<Ask>(keys.ask(id));
         if (ask && ask.state !== 'open') {
           await this.purge(ask);
           purged++;
@@ -62,7 +58,7 @@ export class AskPurge {
     for (const o of offers) add(o.helper);
     for (const i of intros) [i.asker, i.responder].forEach(add);
     for (const c of copies) [c.person, ...(c.via ?? [])].forEach(add);
-    for (const key of await this.store.setMembers(sets.followers(ask.id))) add(parseKey(key));
+    for (const key of await this.store.setMembers(sets.followers(ask.id))) add(parsePersonKey(key));
 
     // What only the people needed (buttons, DMs about this ask) goes; their index follows.
     for (const p of involved.values()) await this.dropNoted(p, ask.id);
@@ -75,17 +71,17 @@ export class AskPurge {
     for (const o of offers) await this.store.setRemove(sets.offersBy(o.helper), o.id);
     for (const i of intros) for (const side of [i.asker, i.responder]) await this.store.setRemove(sets.introsWith(side), i.id);
     const followers = await this.store.setMembers(sets.followers(ask.id));
-    for (const f of followers) await this.store.setRemove(sets.following(parseKey(f)), ask.id);
+    for (const f of followers) await this.store.setRemove(sets.following(parsePersonKey(f)), ask.id);
     if (followers.length) await this.store.setRemove(sets.followers(ask.id), ...followers);
 
     // What others still need keeps its words and communities, without the people.
     await this.store.set(keys.ask(ask.id), anonymous(ask));
     for (const r of replies) await this.store.set(keys.reply(r.id), { ...anonymous(r), anonymous: true });
-    for (const o of offers) await this.store.set(keys.offer(o.id), { ...anonymous(o), contact: nobody(o.contact) });
+    for (const o of offers) await this.store.set(keys.offer(o.id), { ...anonymous(o), contact: forgottenCard(o.contact) });
     for (const i of intros) {
       const cards = {
-        askerContact: i.askerContact && nobody(i.askerContact),
-        responderContact: i.responderContact && nobody(i.responderContact),
+        askerContact: i.askerContact && forgottenCard(i.askerContact),
+        responderContact: i.responderContact && forgottenCard(i.responderContact),
       };
       await this.store.set(keys.intro(i.id), { ...anonymous(i), ...cards });
     }
@@ -108,12 +104,11 @@ export class AskPurge {
       if (kind === 'action') {
         const b = await this.store.get<ActionBinding>(key);
         if (b && b.askId !== askId) continue;
-        await this.store.delete(key);
+        await this.people.drop(key);
       } else if (kind === 'delivery') {
         const d = await this.store.get<Delivery>(key);
         if (d && (d.purpose.kind !== 'notify' || d.purpose.askId !== undefined) && d.purpose.askId !== askId) continue;
-        await this.store.delete(key);
-        await this.store.delete(keys.deliveryCard(deliveryIdOf(key)));
+        await this.people.drop(key);
       } else if (key === keys.ask(askId)) {
         // The ask itself is rewritten below; it no longer names them.
       } else continue;

@@ -123,9 +123,5 @@ export function untilText(ctx: Ctx, at: number): string {
 /** Asks that ended more than `retentionDays` ago keep their words but no longer their people. */
 async function purgeOldAsks(ctx: Ctx, now: number, lock: TickLock): Promise<void> {
   const cutoff = now - ctx.settings.retentionDays * DAY_MS;
-  await ctx.repo.retention.purgeEndedBefore(
-    cutoff,
-    (id) => ctx.repo.ask(id),
-    () => lock.keep(),
-  );
+  await ctx.repo.retention.purgeEndedBefore(cutoff, () => lock.keep());
 }

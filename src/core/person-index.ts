@@ -6,7 +6,8 @@ import type { ContactCard, Copy, Intro, Offer, Orphan, Reply } from './model.js'
 /** What a forgotten person becomes wherever a record must keep a place for them. */
 export const FORGOTTEN_USER = 'forgotten';
 export const FORGOTTEN_NAME = 'Someone';
-const ORPHAN_TTL_MS = 3600_000;
+/** Orphans wait briefly: the resend that binds their thread comes within a claim or two. */
+export const ORPHAN_TTL_MS = 3600_000;
 
 /**
  * Where each person appears in the store, so forget-me can clear all of it. Every record that
@@ -20,6 +21,15 @@ const ORPHAN_TTL_MS = 3600_000;
  */
 export class PersonIndex {
   constructor(private readonly store: Store) {}
+
+  /**
+   * Deletes a record that existed only for the people it names: a button only they could
+   * press, or a DM to them in the outbox (its bookkeeping, and its card if still unsent).
+   */
+  async drop(key: string): Promise<void> {
+    await this.store.delete(key);
+    if (kindOfKey(key) === 'delivery') await this.store.delete(keys.deliveryCard(deliveryIdOf(key)));
+  }
 
   /** The keys noted for this person. */
   noted(person: PersonRef): Promise<string[]> {
@@ -43,8 +53,7 @@ export class PersonIndex {
    * with no id, name, handle or contact left. Then the indexes that name them go.
    */
   async forget(person: PersonRef): Promise<void> {
-    const noted = await this.store.setMembers(sets.appears(person));
-    for (const key of noted) await this.scrubKey(key, person);
+    for (const key of await this.noted(person)) await this.scrubKey(key, person);
     for (const id of await this.store.setMembers(sets.repliesBy(person))) {
       await this.rewrite<Reply>(keys.reply(id), (r) => ({ ...scrub(r, person), anonymous: true }));
     }
@@ -72,12 +81,8 @@ export class PersonIndex {
 
   private async scrubKey(key: string, person: PersonRef): Promise<void> {
     const kind = kindOfKey(key);
-    if (kind === 'action' || kind === 'delivery-card') {
-      await this.store.delete(key);
-    } else if (kind === 'delivery') {
-      // A DM to the person: its bookkeeping and its card (if still unsent) go.
-      await this.store.delete(key);
-      await this.store.delete(keys.deliveryCard(deliveryIdOf(key)));
+    if (kind === 'action' || kind === 'delivery' || kind === 'delivery-card') {
+      await this.drop(key);
     } else if (kind === 'orphans') {
       const list = (await this.store.get<Orphan[]>(key)) ?? [];
       const kept = list.filter((o) => !samePerson(o.actor, person));

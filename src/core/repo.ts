@@ -5,7 +5,7 @@ import { digestItem, keys, sets } from './keys.js';
 import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
-import { onlyPerson, PersonIndex } from './person-index.js';
+import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
 import type {
   ActionBinding,
@@ -26,8 +26,6 @@ import type {
 export const DEDUPE_TTL_MS = DAY_MS;
 /** Button bindings outlive any ask (a digest may be read weeks later), but not forever. */
 const ACTION_TTL_MS = 120 * DAY_MS;
-/** Orphans wait briefly: the resend that binds their thread comes within a claim or two. */
-const ORPHAN_TTL_MS = 3600_000;
 
 /**
  * The store as the engine's stages use it: typed documents and intent methods (`markDone`,

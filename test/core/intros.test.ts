@@ -151,26 +151,22 @@ describe('an introduction request', () => {
     expect(s.lastDm(s.jane).text).toContain('harold@guild.example');
   });
 
+  const janesDms = (): string =>
+    s.world
+      .dmsTo(s.jane)
+      .map((m) => m.text)
+      .join('\n');
+
   it('lapses after 14 days without an answer; the asker is told, and nothing is shared after', async () => {
     const { requestId } = await requested();
     s.clock.advance(13 * 24 * 3600_000);
     await s.engine.expirySweep();
     await s.settle();
-    expect(
-      s.world
-        .dmsTo(s.jane)
-        .map((m) => m.text)
-        .join('\n'),
-    ).not.toContain('lapsed');
+    expect(janesDms()).not.toContain('lapsed');
     s.clock.advance(2 * 24 * 3600_000);
     await s.engine.expirySweep();
     await s.settle();
-    expect(
-      s.world
-        .dmsTo(s.jane)
-        .map((m) => m.text)
-        .join('\n'),
-    ).toContain('Your introduction request to Harold got no answer in 14 days');
+    expect(janesDms()).toContain('Your introduction request to Harold got no answer in 14 days');
     await s.world.press(s.harold, requestId, 'Share my contact');
     await s.settle();
     expect(s.lastNotice(s.harold)).toContain('lapsed');
