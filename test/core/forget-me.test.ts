@@ -7,18 +7,26 @@ import { rawStoreText } from '../support/raw-store.js';
 import { spawnTestRedis, type OwnedRedis } from '../support/redis-server.js';
 import { until } from '../support/wait.js';
 
-/** The text of every file in a Redis data folder (its append-only files), as latin1. */
+/**
+ * The text of every file in a Redis data folder (its append-only files), as latin1. A rewrite
+ * under way replaces files as they are read: a read that finds one gone starts again, so the
+ * result is always one whole listing.
+ */
 function aofFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, e.name);
-      if (e.isDirectory()) walk(path);
-      else found.push(readFileSync(path).toString('latin1'));
+  for (;;) {
+    try {
+      return readAll(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-  };
-  walk(dir);
-  return found;
+  }
+}
+
+function readAll(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? readAll(path) : [readFileSync(path).toString('latin1')];
+  });
 }
 
 const HAROLD = ['U-harold', 'Harold', '@harold', 'harold@guild.example'];
