@@ -22,6 +22,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The pages' stylesheets, scripts and icons are served as written (no front-end build step).
+COPY --from=build /app/src/web/assets ./src/web/assets
 COPY config/feelers.example.yaml ./config/feelers.example.yaml
 # The image's `node` user (uid 1000) owns only the data folder: the code stays read-only to it.
 RUN mkdir -p /app/data && chown node:node /app/data

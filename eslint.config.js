@@ -65,6 +65,11 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
+    // The pages' scripts run in the browser, as classic scripts (served from /assets/, no build step).
+    files: ['src/web/assets/**/*.js', 'src/**/assets/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },
   },

@@ -32,6 +32,8 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export class HttpServer {
   readonly server: Server;
   private readonly routes = new Map<string, Map<string, RouteHandler>>();
+  /** Routes for every path under a prefix (`/assets/`), tried longest prefix first when no exact route matches. */
+  private readonly prefixes: { prefix: string; byMethod: Map<string, RouteHandler> }[] = [];
   private readonly maxBody: number;
   private readonly log: Logger;
 
@@ -58,6 +60,20 @@ export class HttpServer {
     if (byMethod.has(m)) throw new Error(`route ${m} ${path} is already mounted`);
     byMethod.set(m, handler);
     this.routes.set(path, byMethod);
+  }
+
+  /** Add a route for every path that starts with `prefix` (which ends with '/'); exact routes win. */
+  mountPrefix(method: string, prefix: string, handler: RouteHandler): void {
+    if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`route prefix ${prefix} must start and end with "/"`);
+    const m = method.toUpperCase();
+    let entry = this.prefixes.find((p) => p.prefix === prefix);
+    if (!entry) {
+      entry = { prefix, byMethod: new Map() };
+      this.prefixes.push(entry);
+      this.prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
+    }
+    if (entry.byMethod.has(m)) throw new Error(`route ${m} ${prefix}* is already mounted`);
+    entry.byMethod.set(m, handler);
   }
 
   /** Start listening; resolves with the bound port (useful with port 0). */
@@ -90,7 +106,7 @@ export class HttpServer {
       } catch {
         return send(res, 400, 'bad request\n');
       }
-      const byMethod = this.routes.get(url.pathname);
+      const byMethod = this.routes.get(url.pathname) ?? this.prefixes.find((p) => url.pathname.startsWith(p.prefix))?.byMethod;
       if (!byMethod) return send(res, 404, 'not found\n');
       const method = req.method ?? 'GET';
       // HEAD is answered by the GET handler; node drops the body.

@@ -161,6 +161,20 @@ describe('routing and bad requests', () => {
     expect(seen).toEqual([{ body: 'payload=%7B%7D', path: '/slack/events', q: '1' }]);
   });
 
+  it('a prefix route serves every path under it, exact routes win, the longest prefix wins', async () => {
+    const base = await start(new FakeEngine(healthy));
+    server?.mountPrefix('GET', '/a/', (req, res) => res.end(`a:${req.path}`));
+    server?.mountPrefix('GET', '/a/b/', (req, res) => res.end(`ab:${req.path}`));
+    server?.mount('GET', '/a/exact', (_req, res) => res.end('exact'));
+    expect(await (await fetch(`${base}/a/x.css`)).text()).toBe('a:/a/x.css');
+    expect(await (await fetch(`${base}/a/b/y`)).text()).toBe('ab:/a/b/y');
+    expect(await (await fetch(`${base}/a/exact`)).text()).toBe('exact');
+    expect((await fetch(`${base}/ab`)).status).toBe(404);
+    expect((await fetch(`${base}/a/x.css`, { method: 'POST' })).status).toBe(405);
+    expect(() => server?.mountPrefix('GET', '/a/', () => undefined)).toThrow(/already mounted/);
+    expect(() => server?.mountPrefix('GET', '/nope', () => undefined)).toThrow(/start and end/);
+  });
+
   it('mounting the same route twice is refused', async () => {
     await start(new FakeEngine(healthy));
     expect(() => server?.mount('get', '/livez', () => undefined)).toThrow(/already mounted/);
