@@ -74,6 +74,7 @@ export class WorldApi {
       stored.text = msg.text;
       stored.card = msg.card;
       w.stats.updates += 1;
+      w.changed();
     });
   }
 
@@ -94,6 +95,7 @@ export class WorldApi {
         at: w.wallNow(),
       });
       w.stats.notices += 1;
+      w.changed();
     });
   }
 

@@ -18,9 +18,22 @@ import {
 } from './world-types.js';
 import { WorldApi } from './world-api.js';
 import { checkForm } from './world-forms.js';
+import { memberFromJson, memberToJson, type WorldSnapshot } from './world-snapshot.js';
 
 export type { FormInput, MemberSpec, StoredMessage, StoredNotice, WireEvent, WorldOptions, WorldStats } from './world-types.js';
 export type { FaultSpec, LimitSpec } from './world-faults.js';
+export type { WorldSnapshot } from './world-snapshot.js';
+export { isWorldSnapshot } from './world-snapshot.js';
+
+/** One community as a reader of the platform sees it (the playground's page lists them). */
+export interface CommunityView {
+  readonly network: string;
+  readonly id: string;
+  readonly name: string;
+  readonly channels: readonly ChannelRecord[];
+  /** People and bots, feelers' own user included. */
+  readonly members: readonly MemberRecord[];
+}
 
 /**
  * Several named networks and their communities in one process: the platform the memory
@@ -36,6 +49,7 @@ export class MemoryWorld {
   private readonly networks = new Map<string, NetworkRecord>();
   private readonly events = new Map<string, WireEvent>();
   private eventSeq = 0;
+  private readonly changeListeners = new Set<() => void>();
   readonly wallNow: () => number;
   private readonly monoNow: () => number;
 
@@ -70,12 +84,14 @@ export class MemoryWorld {
     const community: CommunityRecord = { id: c.id, name: c.name, channels: new Map(), members: new Map() };
     community.members.set(net.botUser, { id: net.botUser, name: net.botName, isBot: true, admin: false, manages: new Set() });
     net.communities.set(c.id, community);
+    this.changed();
   }
 
   addChannel(network: string, community: string, ch: { id: string; name: string }): Place {
     const comm = this.community(network, community);
     if (comm.channels.has(ch.id)) throw new Error(`channel ${network}/${community}/${ch.id} exists already`);
     comm.channels.set(ch.id, { id: ch.id, name: ch.name, archived: false });
+    this.changed();
     return { network, community, channel: ch.id };
   }
 
@@ -91,12 +107,14 @@ export class MemoryWorld {
       handle: m.handle,
       profileUrl: m.profileUrl,
     });
+    this.changed();
     return { network, community, user: m.id };
   }
 
   /** Archive a channel: from now on the platform answers posts there with channel_not_found. */
   archiveChannel(place: Place): void {
     this.channel(place.network, place.community, place.channel).archived = true;
+    this.changed();
   }
 
   /** feelers' own user in a community: `say(world.bot(...), ...)` is the bot posting. */
@@ -210,6 +228,7 @@ export class MemoryWorld {
     const member = this.member(person);
     msg.history.push(msg.text);
     msg.text = text;
+    this.changed();
     const place: Place = { network: msg.network, community: msg.community, channel: msg.channel, thread: msg.thread };
     return { eventId: await this.emit(person, member, place, { type: 'edited', messageId, text }) };
   }
@@ -223,6 +242,7 @@ export class MemoryWorld {
       throw new Error(`remove: ${person.user} may not delete ${messageId}`);
     }
     msg.deleted = true;
+    this.changed();
     const place: Place = { network: msg.network, community: msg.community, channel: msg.channel, thread: msg.thread };
     return { eventId: await this.emit(person, member, place, { type: 'deleted', messageId }) };
   }
@@ -277,6 +297,90 @@ export class MemoryWorld {
     for (const m of this.messages.values()) out.push(...m.history, m.text, ...(m.file ? [m.file.text] : []));
     for (const n of this.notices) out.push(n.text);
     return out;
+  }
+
+  /** Every community of every network, in the order they were added. */
+  communities(): CommunityView[] {
+    const out: CommunityView[] = [];
+    for (const net of this.networks.values()) {
+      for (const c of net.communities.values()) {
+        out.push({ network: net.name, id: c.id, name: c.name, channels: [...c.channels.values()], members: [...c.members.values()] });
+      }
+    }
+    return out;
+  }
+
+  // ---- watching and keeping the world --------------------------------------------------------
+
+  /**
+   * Called after anything a member could see changes (a message, an edit, a notice, a new
+   * channel or member). Listeners run synchronously and must be quick (the playground only
+   * schedules a page refresh and a save); one that throws does not stop the others.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  /** Tells the change listeners; WorldApi calls it for what the bot changes. */
+  changed(): void {
+    for (const listener of [...this.changeListeners]) {
+      try {
+        listener();
+      } catch {
+        // A watcher's failure is its own; the platform goes on.
+      }
+    }
+  }
+
+  /** The world as JSON (see world-snapshot.ts); connections, rate gates and faults are not in it. */
+  snapshot(): WorldSnapshot {
+    return {
+      version: 1,
+      eventSeq: this.eventSeq,
+      networks: [...this.networks.values()].map((net) => ({
+        name: net.name,
+        botUser: net.botUser,
+        botName: net.botName,
+        keys: [...net.keys],
+        communities: [...net.communities.values()].map((c) => ({
+          id: c.id,
+          name: c.name,
+          channels: [...c.channels.values()].map((ch) => ({ ...ch })),
+          members: [...c.members.values()].map(memberToJson),
+        })),
+      })),
+      messages: [...this.messages.values()].map((m) => ({ ...m, history: [...m.history] })),
+      notices: [...this.notices],
+      events: [...this.events.values()].filter((e) => e.type === 'message'),
+      stats: { ...this.stats },
+    };
+  }
+
+  /** A world made from a snapshot, as it was when the snapshot was taken, with nobody connected. */
+  static restore(snap: WorldSnapshot, opts: WorldOptions = {}): MemoryWorld {
+    const w = new MemoryWorld(opts);
+    for (const n of snap.networks) {
+      w.addNetwork(n.name, { botUser: n.botUser, botName: n.botName });
+      const net = w.net(n.name);
+      for (const [key, id] of n.keys) net.keys.set(key, id);
+      for (const c of n.communities) {
+        net.communities.set(c.id, {
+          id: c.id,
+          name: c.name,
+          channels: new Map(c.channels.map((ch) => [ch.id, { ...ch }])),
+          members: new Map(c.members.map((m) => [m.id, memberFromJson(m)])),
+        });
+      }
+    }
+    for (const m of [...snap.messages].sort((a, b) => a.seq - b.seq)) w.messages.set(m.id, { ...m, history: [...m.history] });
+    w.notices.push(...snap.notices);
+    for (const e of snap.events) w.events.set(e.id, e);
+    w.eventSeq = snap.eventSeq;
+    Object.assign(w.stats, snap.stats);
+    return w;
   }
 
   // ---- faults --------------------------------------------------------------------------------
@@ -342,6 +446,7 @@ export class MemoryWorld {
     const seq = this.messages.size + 1;
     const msg: StoredMessage = { ...m, id: `m${seq}`, seq, history: [], deleted: false, at: this.wallNow() };
     this.messages.set(msg.id, msg);
+    this.changed();
     return msg;
   }
 
