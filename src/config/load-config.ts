@@ -23,6 +23,10 @@ export interface ScheduleConfig {
 
 export interface Config {
   readonly port: number;
+  /** HOST: the interface to listen on; unset, all of them (the playground: loopback). */
+  readonly host: string | undefined;
+  /** FEELERS_PLAYGROUND and its store (see docs/playground.md). */
+  readonly playground: PlaygroundConfig;
   readonly storeUrl: string;
   /** This instance's own file for events accepted while a shared (Redis) store is down. */
   readonly spoolPath: string;
@@ -48,6 +52,13 @@ export interface Config {
   readonly discord: DiscordConfig | undefined;
 }
 
+export interface PlaygroundConfig {
+  /** FEELERS_PLAYGROUND: true forces the playground, false keeps it off, undefined: on when no network is configured. */
+  readonly wanted: boolean | undefined;
+  /** FEELERS_PLAYGROUND_STORE, or ./data/playground.sqlite: never FEELERS_STORE, since Reset wipes it. */
+  readonly storeUrl: string;
+}
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface LoadConfigOptions {
@@ -64,6 +75,8 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
 
   return {
     port: vars.PORT ?? defaults.port,
+    host: vars.HOST,
+    playground: { wanted: vars.FEELERS_PLAYGROUND, storeUrl: vars.FEELERS_PLAYGROUND_STORE ?? defaults.playgroundStoreUrl },
     storeUrl: vars.FEELERS_STORE ?? defaults.storeUrl,
     spoolPath: vars.FEELERS_SPOOL ?? defaults.spoolPath,
     logLevel: vars.LOG_LEVEL ?? defaults.logLevel,

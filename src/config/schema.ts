@@ -14,6 +14,12 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const defaults = {
   port: 3000,
   storeUrl: 'sqlite://./data/feelers.sqlite',
+  /** The playground's own file: Reset deletes it, so it is never the real store. */
+  playgroundStoreUrl: 'sqlite://./data/playground.sqlite',
+  /** The playground has no sign-in: it listens on loopback unless HOST says otherwise. */
+  playgroundHost: '127.0.0.1',
+  /** Digests every minute in the playground, so a visitor sees one without waiting ten. */
+  playgroundDigest: '* * * * *',
   spoolPath: './data/spool.sqlite',
   configFile: 'config/feelers.yaml',
   logLevel: 'info' as LogLevel,
@@ -71,6 +77,12 @@ export const envSchema = z.object({
       .transform(Number)
       .pipe(z.int().min(1)),
   ),
+  // The playground: on by itself when no network is configured; 1 forces it, 0 keeps it off.
+  FEELERS_PLAYGROUND: optional(z.string().toLowerCase().pipe(flag)),
+  // Reset deletes the playground's store: only a file of its own (or nothing kept) can be wiped safely.
+  FEELERS_PLAYGROUND_STORE: optional(z.string().regex(/^(sqlite:\/\/.+|memory:\/\/)$/i)),
+  // The interface to listen on (0.0.0.0: all); the playground defaults to loopback, having no sign-in.
+  HOST: optional(z.string().regex(/^[A-Za-z0-9.:[\]%-]+$/)),
   SLACK_BOT_TOKEN: optional(z.string()),
   SLACK_SIGNING_SECRET: optional(z.string()),
   SLACK_APP_TOKEN: optional(z.string()),
@@ -197,6 +209,12 @@ export const envHints: Readonly<Record<string, Hint>> = {
     expected: 'a whole number of days >= 1',
     example: 'FEELERS_RETENTION_DAYS=180',
   },
+  FEELERS_PLAYGROUND: { expected: '1 (start the playground) or 0 (never start it)', example: 'FEELERS_PLAYGROUND=1' },
+  FEELERS_PLAYGROUND_STORE: {
+    expected: 'a sqlite:// file of its own, or memory://',
+    example: `FEELERS_PLAYGROUND_STORE=${defaults.playgroundStoreUrl}`,
+  },
+  HOST: { expected: 'an IP address or host name to listen on', example: 'HOST=127.0.0.1 (or HOST=0.0.0.0 for every interface)' },
   FEELERS_SECRET_KEY: {
     expected:
       'one or more id:base64key pairs separated by commas, the first current, each key 32 bytes in base64 and each id letters, digits, - or _',
