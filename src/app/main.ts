@@ -22,6 +22,7 @@ import { Scheduler } from './scheduler.js';
 import { storeCoordinator } from './cron-coordinator.js';
 import { createStore } from '../store/create-store.js';
 import { SqliteSpool } from '../store/sqlite-spool.js';
+import { startPlayground, wantsPlayground } from './playground/index.js';
 
 /** How long shutdown lets the outbox drain before giving up on what is left (it stays queued). */
 export const DRAIN_MS = 10_000;
@@ -38,7 +39,7 @@ export interface StartOptions {
   /** Adapters built by the caller (the memory adapter in tests, later the playground). */
   readonly adapters?: readonly ChatAdapter[] | undefined;
   readonly clock?: Clock | undefined;
-  /** Interface to listen on. Default: all of them (a container's port mapping needs that). */
+  /** Interface to listen on. Default: HOST, else all of them (a container's port mapping needs that); the playground: loopback. */
   readonly host?: string | undefined;
 }
 
@@ -61,6 +62,19 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
   const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // One sealer for contacts (the engine) and adapter documents (tokens): FEELERS_SECRET_KEY's keys, or none.
   const sealer = createSealer(config.secretKeys);
+  // No network to serve (or FEELERS_PLAYGROUND=1): the real engine on simulated networks, with a page to try it (docs/playground.md).
+  if (wantsPlayground(config, opts.adapters?.length ?? 0)) {
+    const playground = await startPlayground({ config, logger, sealer, instanceId, host: opts.host, drainMs: DRAIN_MS });
+    return {
+      port: playground.port,
+      config,
+      logger,
+      get engine() {
+        return playground.engine;
+      },
+      stop: () => playground.stop(),
+    };
+  }
   const store = await createStore(config.storeUrl, { logger: logger.child({ part: 'store' }), ...(clock ? { clock } : {}) });
   // Undone in reverse order if a later step fails, so a failed start leaves no open file or port.
   const undo: (() => Promise<void>)[] = [() => store.close()];
@@ -106,7 +120,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       settings: config.engine,
       ...(clock ? { clock } : {}),
     });
-    const port = await http.listen(config.port, opts.host);
+    const port = await http.listen(config.port, opts.host ?? config.host);
     undo.push(() => http.close());
     logger.info(
       { port, store: store.kind, networks: adapters.map((a) => a.network), configFile: config.configFile ?? null },

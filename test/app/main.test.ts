@@ -25,14 +25,15 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const baseEnv = { FEELERS_STORE: 'memory://', PORT: '0' };
+// The composition with real networks (or none): the playground, which starts when no network is configured, stays off.
+const baseEnv = { FEELERS_STORE: 'memory://', PORT: '0', FEELERS_PLAYGROUND: '0' };
 
 function start(env: Record<string, string>, extra: Parameters<typeof startFeelers>[1] = {}): Promise<FeelersHandle> {
   return startFeelers(env, { cwd: dir, host: '127.0.0.1', logDestination, ...extra });
 }
 
 describe('startFeelers', () => {
-  it('runs with no tokens: serves /healthz and says what to set', async () => {
+  it('runs with no tokens and the playground off: serves /healthz and says what to set', async () => {
     app = await start(baseEnv);
     expect(app.port).toBeGreaterThan(0);
     const health = await fetch(`http://127.0.0.1:${app.port}/healthz`);
@@ -131,7 +132,7 @@ describe('the process entry', () => {
   it('stops on SIGTERM and exits 0', async () => {
     const yaml = join(dir, 'empty.yaml');
     writeFileSync(yaml, '{}\n');
-    const proc = run({ PORT: '0', FEELERS_STORE: 'memory://', FEELERS_CONFIG: yaml, CI: '1' });
+    const proc = run({ PORT: '0', FEELERS_STORE: 'memory://', FEELERS_CONFIG: yaml, CI: '1', FEELERS_PLAYGROUND: '0' });
     await expect.poll(() => proc.stdout(), { timeout: 20_000 }).toContain('feelers listening');
     proc.kill();
     const { code, stdout } = await proc.done;
