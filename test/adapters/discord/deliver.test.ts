@@ -184,4 +184,17 @@ describe('discord adapter delivery against the fake REST API', () => {
     const texts = extra.world.messagesIn(ref.channel).map((m) => m.content);
     expect(texts).toContain('a private line');
   });
+
+  it('links a copy to its message: in the parent channel when it opened the thread, in the thread when posted there; a DM gets none', async () => {
+    h = await startHarness();
+    const link = h.adapter.linkTo;
+    if (!link) throw new Error('the Discord adapter should give message links');
+    const copy = await h.adapter.post(general, card('A question', { thread: { title: 'A question' } }), { idempotencyKey: 'link-1' });
+    expect(link(copy)).toBe(`https://discord.com/channels/${G}/${GENERAL}/${copy.id}`);
+    const inThread = await h.adapter.post({ ...general, thread: copy.thread }, card('A digest'), { idempotencyKey: 'link-2' });
+    expect(inThread.id).not.toBe(copy.id);
+    expect(link(inThread)).toBe(`https://discord.com/channels/${G}/${copy.thread}/${inThread.id}`);
+    const dm = await h.adapter.directMessage(jane, card('A prod'), { idempotencyKey: 'link-3' });
+    expect(link(dm)).toBeUndefined();
+  });
 });
