@@ -101,6 +101,9 @@ export class Repo {
   async openAskIds(): Promise<string[]> {
     return (await this.store.setMembers(sets.openAsks)).sort();
   }
+  openAskCount(): Promise<number> {
+    return this.store.setSize(sets.openAsks);
+  }
   /** Counts one more ask by this person on this UTC day and returns the count. */
   asksToday(asker: PersonRef, now: number): Promise<number> {
     return this.store.incr(keys.asksPerDay(asker, dayOf(now)), 2 * DAY_MS);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../../src/ports/cards.js';
 import { DeliveryError } from '../../../src/ports/errors.js';
 import type { MessageEvent } from '../../../src/ports/events.js';
+import type { MessageRef } from '../../../src/ports/places.js';
 import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../../support/discord-adapter.js';
 import type { FakeDiscord } from '../../fakes/discord/fake-discord.js';
 import { MENTION_CORPUS, hasLiveMention, stringsIn } from '../../fakes/discord/mention-corpus.js';
@@ -187,8 +188,8 @@ describe('discord adapter delivery against the fake REST API', () => {
 
   it('links a copy to its message: in the parent channel when it opened the thread, in the thread when posted there; a DM gets none', async () => {
     h = await startHarness();
-    const link = h.adapter.linkTo;
-    if (!link) throw new Error('the Discord adapter should give message links');
+    const adapter = h.adapter;
+    const link = (ref: MessageRef) => adapter.linkTo?.(ref);
     const copy = await h.adapter.post(general, card('A question', { thread: { title: 'A question' } }), { idempotencyKey: 'link-1' });
     expect(link(copy)).toBe(`https://discord.com/channels/${G}/${GENERAL}/${copy.id}`);
     const inThread = await h.adapter.post({ ...general, thread: copy.thread }, card('A digest'), { idempotencyKey: 'link-2' });
