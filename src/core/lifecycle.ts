@@ -35,7 +35,7 @@ async function tally(ctx: Ctx, ask: Ask): Promise<Tally> {
  * replies not digested yet; each copy is edited to say so (copies not sent yet are dropped
  * by the deliverer's last look).
  */
-export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Promise<boolean> {
+export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?: 'operator'): Promise<boolean> {
   const current = await ctx.repo.ask(ask.id);
   if (!current || current.state !== 'open') return false;
   current.state = how;
@@ -49,7 +49,7 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Pro
   // Items a digest already took (its tick died before sending it) go in that digest first.
   if (card) await finishPendingDigest(ctx, current, card);
   const fresh = await freshOf(ctx, ask.id);
-  await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current) });
+  await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current), by });
   if (card) {
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
     await ctx.outbox.edit(card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));

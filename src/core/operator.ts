@@ -51,7 +51,7 @@ export class Operator implements OperatorApi {
     const ask = await ctx.repo.ask(askId);
     if (!ask) return 'not_found';
     // The asker's Close: final summary to the thread and the followers, every copy edited.
-    if (!(await finish(ctx, ask, 'closed'))) return 'not_open';
+    if (!(await finish(ctx, ask, 'closed', 'operator'))) return 'not_open';
     ctx.log.info({ operator: by.operator, ask: askId }, 'operator closed an ask');
     return 'closed';
   }

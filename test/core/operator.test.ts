@@ -183,7 +183,9 @@ describe.each<StoreKind>(['memory', 'sqlite'])('operator actions (%s store)', (k
     expect(await s.engine.operator.closeAsk(id, ops)).toBe('closed');
     await s.settle();
     const summary = s.last(s.thread(card));
-    expect(summary.text).toContain('You closed this question');
+    // The asker did not close it: the summary says who did.
+    expect(summary.text).toContain('feelers’ operators closed this question');
+    expect(summary.text).not.toContain('You closed');
     expect(summary.text).toContain('Not digested yet.');
     expect(s.world.message(copy.id)?.text).toContain('closed');
     expect(await s.engine.ctx.repo.openAskIds()).toEqual([]);
