@@ -89,6 +89,7 @@ export async function sendDigest(ctx: Ctx, ask: Ask, card: MessageRef | undefine
       const items = await itemsFor(ctx, ask, elsewhere, true);
       const thread = final ? summaryCard(ask, final.how, final.tally, items, false) : threadDigestCard(ask, items, inThread);
       await ctx.outbox.post(threadOf(card), thread, purpose, id);
+      await ctx.repo.asks.digestPosted(ask.id, id, ctx.now());
     }
     const all = await itemsFor(ctx, ask, fresh, false);
     for (const f of await followersOf(ctx, ask)) {
