@@ -32,7 +32,7 @@ export function askFragment(life: AskLife): SafeHtml {
         ${fact('Created', formatTime(a.createdAt))}
         ${a.closedAt === undefined ? fact('Expires', formatTime(a.expiresAt)) : fact('Ended', formatTime(a.closedAt))}
         ${fact('Followers', String(life.followers))}
-        ${fact('Ask card', life.card ? html`${life.card.state} ${messageLink(life.card.link, 'the ask card')}` : '—')}
+        ${fact('Ask card', life.card ? html`${life.card.state ?? 'sent (record expired)'} ${messageLink(life.card.link, 'the ask card')}` : '—')}
       </dl>
     </section>
     ${copies(life.copies)} ${replies(life)} ${digests(life)} ${intros(life.intros)}`;
@@ -141,7 +141,7 @@ function digests(life: AskLife): SafeHtml {
             ${life.digests.map(
               (d) => html`<tr>
                 <td>${formatTime(d.at)}</td>
-                <td>${d.state}</td>
+                <td>${d.state ?? '—'}</td>
                 <td>${messageLink(d.link, `the digest of ${formatTime(d.at)}`)}</td>
               </tr>`,
             )}
@@ -191,7 +191,8 @@ function intros(list: readonly IntroLife[]): SafeHtml {
 }
 
 function closeForm(life: AskLife, view: ConsoleView): SafeHtml {
-  const followers = life.followers === 1 ? 'its follower' : `its ${life.followers} followers`;
+  const followers =
+    life.followers === 0 ? 'its followers (none yet)' : life.followers === 1 ? 'its follower' : `its ${life.followers} followers`;
   return html`<section aria-labelledby="close-h">
     <h2 id="close-h">Close this ask</h2>
     <p id="close-help">

@@ -80,12 +80,14 @@ function filterForm(f: AsksFilter): SafeHtml {
 function caption(p: AskPage, f: AsksFilter): string {
   const which = f.state ? `${f.state} asks` : 'Asks';
   const matching = f.q ? ` matching “${f.q}”` : '';
-  if (p.asks.length === 0) return `${which}${matching}: none`;
+  // A search reads the newest asks up to a limit: say so when it stopped before the oldest.
+  const capped = p.capped ? ` (searched the newest ${p.total.toLocaleString('en')} asks; older ones may match too)` : '';
+  if (p.asks.length === 0) return `${which}${matching}: none${capped}`;
   const first = (p.page - 1) * p.perPage + 1;
   const last = first + p.asks.length - 1;
   // With a search the total is how many were looked through, not how many match: say only what is known.
   const of = f.q ? '' : ` of ${p.total.toLocaleString('en')}`;
-  return `${which}${matching}, newest first: ${first}–${last}${of}`;
+  return `${which}${matching}, newest first: ${first}–${last}${of}${capped}`;
 }
 
 function row(a: AskSummary): SafeHtml {

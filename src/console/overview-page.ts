@@ -1,4 +1,4 @@
-import type { Overview, OverviewCommunity, OverviewGround } from '../core/operator-api.js';
+import type { Overview, OverviewCommunity, OverviewGround, OverviewNetwork } from '../core/operator-api.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { formatTime } from '../web/layout.js';
 import { consolePage, csrfField, type ConsoleView } from './chrome.js';
@@ -40,12 +40,26 @@ export function overviewFragment(o: Overview, view: ConsoleView): SafeHtml {
           <tr>
             <th scope="col">Part</th>
             <th scope="col">Status</th>
+            <th scope="col">Connected since</th>
+            <th scope="col">Rate-limit waits</th>
+            <th scope="col">429s</th>
             <th scope="col">Detail</th>
           </tr>
         </thead>
         <tbody>
-          ${store ? statusRow('Store', store.ok, store.detail) : ''}
-          ${o.networks.map((n) => statusRow(`Network ${n.network}`, n.connected, n.detail))}
+          ${
+            store
+              ? html`<tr>
+                <th scope="row">Store</th>
+                <td>${okOrDown(store.ok)}</td>
+                <td>—</td>
+                <td>—</td>
+                <td>—</td>
+                <td class="text">${store.detail ?? ''}</td>
+              </tr>`
+              : ''
+          }
+          ${o.networks.map(network)}
         </tbody>
       </table>
     </section>
@@ -62,11 +76,18 @@ function figure(label: string, n: number): SafeHtml {
   </div>`;
 }
 
-function statusRow(part: string, ok: boolean, detail: string | undefined): SafeHtml {
+function okOrDown(ok: boolean): SafeHtml {
+  return ok ? html`<span class="ok">OK</span>` : html`<span class="bad">Down</span>`;
+}
+
+function network(n: OverviewNetwork): SafeHtml {
   return html`<tr>
-    <th scope="row">${part}</th>
-    <td>${ok ? html`<span class="ok">OK</span>` : html`<span class="bad">Down</span>`}</td>
-    <td>${detail ?? ''}</td>
+    <th scope="row">Network ${n.network}</th>
+    <td>${okOrDown(n.connected)}${n.role === 'standby' ? html` <span class="muted">(standby: another instance holds the connection)</span>` : ''}</td>
+    <td>${formatTime(n.since)}</td>
+    <td>${n.rateLimitWaits.toLocaleString('en')}</td>
+    <td>${n.rateLimited.toLocaleString('en')}</td>
+    <td class="text">${n.detail ?? ''}</td>
   </tr>`;
 }
 

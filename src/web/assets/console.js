@@ -23,6 +23,8 @@
     box.replaceChildren(p);
   };
 
+  const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
   const draw = (g) => {
     const ids = new Set(g.nodes.map((n) => n.id));
     const edges = g.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
@@ -37,7 +39,7 @@
           source: e.from,
           target: e.to,
           width: 2 + (8 * (e.replies + e.intros)) / most,
-          label: `${e.replies} replies, ${e.intros} intros`,
+          label: `${count(e.replies, 'reply', 'replies')}, ${count(e.intros, 'intro', 'intros')}`,
         },
       })),
     ];
