@@ -43,7 +43,10 @@ async function open(path: string): Promise<{ text: () => string; abort: () => vo
   const ctl = new AbortController();
   const res = await fetch(`${base}${path}`, { signal: ctl.signal });
   let text = '';
-  res.body?.pipeThrough(new TextDecoderStream()).pipeTo(new WritableStream({ write: (chunk) => void (text += chunk) })).catch(() => undefined);
+  res.body
+    ?.pipeThrough(new TextDecoderStream())
+    .pipeTo(new WritableStream({ write: (chunk) => void (text += chunk) }))
+    .catch(() => undefined);
   return { text: () => text, abort: () => ctl.abort() };
 }
 
