@@ -186,6 +186,9 @@ export interface CommunityGraph {
   readonly days: number;
   /** `id` is `network:community` (each part URI-encoded). */
   readonly nodes: readonly { readonly id: string; readonly network: string; readonly name: string }[];
-  /** `from` helped `to`: replies written by `from`'s members on asks from `to`; intros shared likewise. */
+  /**
+   * `from` helped `to`: replies written by `from`'s members on asks from `to`; intros shared
+   * likewise. Replies within the asker's own community are an edge from it to itself.
+   */
   readonly edges: readonly { readonly from: string; readonly to: string; readonly replies: number; readonly intros: number }[];
 }
