@@ -34,7 +34,7 @@ export class LiveFeeds {
   serve(req: IncomingMessage, res: ServerResponse, read: () => Promise<unknown>, since: string | undefined): void {
     if (this.streams.size >= MAX_STREAMS) {
       res.setHeader('Retry-After', '30');
-      return plain(res, 503, 'too many live pages are open; this one will retry\n');
+      return plain(res, 503, 'too many live pages are open on this instance; reload this page later to follow it live\n');
     }
     let last = since;
     let busy = false;
