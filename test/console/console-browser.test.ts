@@ -135,6 +135,26 @@ describe('the console in a browser', () => {
     await page.context().close();
   });
 
+  it('keeps a keyboard user’s focus on the same button when the overview refreshes', async () => {
+    const { page, watch } = await signedIn();
+    const openAsks = page.locator('.figures > div').filter({ hasText: 'Open asks' }).locator('dd');
+    const before = Number(await openAsks.textContent());
+    const button = page.getByRole('button', { name: /^Disconnect/ }).first();
+    const name = (await button.textContent()) ?? '';
+    await button.focus();
+    await a.ask('Does focus survive a refresh of the overview?');
+    await expect.poll(() => openAsks.textContent(), { timeout: 15_000 }).toBe(String(before + 1));
+    // A new element: the old one is gone with the refresh, the focus is on its twin.
+    const focused = await page.evaluate(() => {
+      const el = (globalThis as unknown as { document: { activeElement: { tagName: string; textContent: string } | null } }).document
+        .activeElement;
+      return el ? `${el.tagName}:${el.textContent}` : '';
+    });
+    expect(focused).toBe(`BUTTON:${name}`);
+    clean(watch);
+    await page.context().close();
+  });
+
   it('closes an ask with its button: the notice says so, and the asker’s thread gets the final summary', async () => {
     const question = 'Is anyone still using wikis for onboarding? #onboarding';
     const asked = await a.ask(question);
