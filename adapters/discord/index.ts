@@ -172,6 +172,17 @@ export class DiscordAdapter implements ChatAdapter {
     }
   };
 
+  /**
+   * Discord's message link. A message posted inside a thread lives in the thread's channel; one
+   * that opened a thread (the thread's id is the message's) lives in the parent channel. A DM
+   * (one this process opened or saw) gets no link: only its two sides can open it.
+   */
+  readonly linkTo = (ref: MessageRef): string | undefined => {
+    if (ref.community === DM_GUILD || this.dmChannels.has(ref.channel)) return undefined;
+    const channel = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
+    return `https://discord.com/channels/${ref.community}/${channel}/${ref.id}`;
+  };
+
   readonly recent = async (thread: Place, limit: number): Promise<ChatEvent[]> =>
     // A DM read back counts for the community of the place asked about (the DM card's).
     readRecent(this.client, { ...this.parseCtx(), dmCommunity: () => thread.community }, thread, limit, {

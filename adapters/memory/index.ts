@@ -146,6 +146,9 @@ export class MemoryAdapter implements ChatAdapter {
     });
   };
 
+  /** The playground anchors each message by its id, so a link is the fragment. */
+  readonly linkTo = (ref: MessageRef): string | undefined => `#${ref.id}`;
+
   readonly notice = async (to: PersonRef, where: Place, text: string): Promise<void> => {
     this.ownNetwork(to.network);
     this.call(() => this.world.api.notice(this.network, to, where, neutraliseMentions(text)));

@@ -233,6 +233,19 @@ export class SlackAdapter implements ChatAdapter {
     }
   };
 
+  /**
+   * Slack's permalink to one message needs the workspace's domain, which only an API call gives
+   * (chat.getPermalink, one call per message); the console must not spend Slack's rate limits
+   * on links. app_redirect, documented for deep links, opens the channel in the right workspace
+   * from a browser or the app: the operator finds the message there. A DM (channel id D…) gets
+   * no link: only its two sides can open it.
+   */
+  readonly linkTo = (ref: MessageRef): string | undefined => {
+    if (ref.channel.startsWith('D')) return undefined;
+    const query = new URLSearchParams({ team: ref.community, channel: ref.channel });
+    return `https://slack.com/app_redirect?${query.toString()}`;
+  };
+
   readonly post = (to: Place, card: Card, opts: SendOptions): Promise<MessageRef> =>
     this.guard('post', () => this.sender.post(to, card, opts.idempotencyKey, opts.maybeSent === true));
 

@@ -24,6 +24,7 @@ export const SECRET_KEYS = [
   'SLACK_CLIENT_SECRET',
   'SLACK_STATE_SECRET',
   'DISCORD_TOKEN',
+  'FEELERS_CONSOLE_TOKEN',
   // The keys that seal secrets at rest, as the environment and the config name them.
   'FEELERS_SECRET_KEY',
   'secretKeys',

@@ -22,6 +22,8 @@ import { Scheduler } from './scheduler.js';
 import { storeCoordinator } from './cron-coordinator.js';
 import { createStore } from '../store/create-store.js';
 import { SqliteSpool } from '../store/sqlite-spool.js';
+import { Assets } from '../web/assets.js';
+import { CONSOLE_ASSETS, OperatorConsole } from '../console/index.js';
 import { startPlayground, wantsPlayground } from './playground/index.js';
 
 /** How long shutdown lets the outbox drain before giving up on what is left (it stays queued). */
@@ -120,10 +122,28 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       settings: config.engine,
       ...(clock ? { clock } : {}),
     });
+    // The operators' console, only with FEELERS_CONSOLE_TOKEN; its live pages end before the server closes.
+    const operatorConsole = config.console
+      ? new OperatorConsole({ operator: engine.operator, token: config.console.token, logger: logger.child({ part: 'console' }), clock })
+      : undefined;
+    operatorConsole?.mount(http);
+    // One /assets/ route for every page (a server has one per prefix): each part's extra files merged here.
+    const assets = new Assets({ ...(operatorConsole ? CONSOLE_ASSETS : {}) });
+    http.mountPrefix('GET', '/assets/', (req, res) => assets.serve(req.path.slice('/assets/'.length), req, res));
+    const closeHttp = (): Promise<void> => {
+      operatorConsole?.close();
+      return http.close();
+    };
     const port = await http.listen(config.port, opts.host ?? config.host);
-    undo.push(() => http.close());
+    undo.push(closeHttp);
     logger.info(
-      { port, store: store.kind, networks: adapters.map((a) => a.network), configFile: config.configFile ?? null },
+      {
+        port,
+        store: store.kind,
+        networks: adapters.map((a) => a.network),
+        configFile: config.configFile ?? null,
+        console: Boolean(operatorConsole),
+      },
       'feelers listening',
     );
 
@@ -152,7 +172,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
           logger.info({}, 'feelers stopping');
           if (replay) clearInterval(replay);
           await scheduler.stop();
-          await http.close();
+          await closeHttp();
           await started.stop({ drainMs: DRAIN_MS });
           await spool?.close();
           await store.close();

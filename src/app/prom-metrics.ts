@@ -13,6 +13,8 @@ export class PromMetrics implements EngineMetrics {
   private readonly digests: Counter<string>;
   private readonly intros: Counter<'state'>;
   private readonly events: Histogram<'kind' | 'outcome'>;
+  private readonly waits: Counter<'network'>;
+  private readonly limited: Counter<'network'>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -44,6 +46,18 @@ export class PromMetrics implements EngineMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10],
       registers,
     });
+    this.waits = new Counter({
+      name: 'feelers_rate_limit_waits_total',
+      help: "Sends that waited for a token of a network's, community's or channel's rate-limit bucket, by network.",
+      labelNames: ['network'],
+      registers,
+    });
+    this.limited = new Counter({
+      name: 'feelers_rate_limited_total',
+      help: 'Sends the network answered with a rate limit (429), by network.',
+      labelNames: ['network'],
+      registers,
+    });
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'feelers_' });
   }
 
@@ -69,6 +83,14 @@ export class PromMetrics implements EngineMetrics {
 
   eventHandled(kind: string, seconds: number, outcome: 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled'): void {
     this.events.observe({ kind, outcome }, seconds);
+  }
+
+  rateLimitWait(network: string): void {
+    this.waits.inc({ network });
+  }
+
+  rateLimited(network: string): void {
+    this.limited.inc({ network });
   }
 
   /** The exposition text for GET /metrics. */

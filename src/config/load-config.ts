@@ -50,6 +50,13 @@ export interface Config {
   readonly slack: SlackConfig | undefined;
   /** Set when Discord is configured in the environment. */
   readonly discord: DiscordConfig | undefined;
+  /** Set when FEELERS_CONSOLE_TOKEN is: the operators' console at /console is on. */
+  readonly console: ConsoleConfig | undefined;
+}
+
+export interface ConsoleConfig {
+  /** What an operator types to sign in; it also keys the sessions' signatures. Never logged. */
+  readonly token: string;
 }
 
 export interface PlaygroundConfig {
@@ -90,6 +97,7 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
     engine: { ...engineSettingsFrom(yaml, file?.label ?? ''), retentionDays: vars.FEELERS_RETENTION_DAYS ?? defaultSettings.retentionDays },
     connectionLeaseMs: (yaml.connection?.leaseSeconds ?? defaults.connectionLeaseSeconds) * 1000,
     secretKeys: vars.FEELERS_SECRET_KEY ?? [],
+    console: vars.FEELERS_CONSOLE_TOKEN === undefined ? undefined : { token: vars.FEELERS_CONSOLE_TOKEN },
     ...networksFromEnv(vars),
   };
 }

@@ -32,6 +32,9 @@ export const defaults = {
   },
 } as const;
 
+/** The shortest console token accepted (FEELERS_CONSOLE_TOKEN). */
+export const CONSOLE_TOKEN_MIN_LENGTH = 24;
+
 /** A cron expression node-cron accepts: 5 fields, or 6 with seconds first. */
 export function isCronExpression(expr: string): boolean {
   // node-cron accepts 6 fields at most; 7 (with years) would be silently misread elsewhere.
@@ -99,6 +102,8 @@ export const envSchema = z.object({
       .transform((v) => v.split(',').map((s) => s.trim())),
   ),
   DISCORD_MESSAGE_CONTENT: optional(z.string().toLowerCase().pipe(flag)),
+  // The console's one credential: long enough that guessing it, even unthrottled, is hopeless.
+  FEELERS_CONSOLE_TOKEN: optional(z.string().min(CONSOLE_TOKEN_MIN_LENGTH)),
 });
 export type EnvInput = z.output<typeof envSchema>;
 
@@ -228,4 +233,8 @@ export const envHints: Readonly<Record<string, Hint>> = {
     example: 'DISCORD_GUILD_IDS=123456789012345678,234567890123456789',
   },
   DISCORD_MESSAGE_CONTENT: { expected: 'true or false', example: 'DISCORD_MESSAGE_CONTENT=true' },
+  FEELERS_CONSOLE_TOKEN: {
+    expected: `a random string of at least ${CONSOLE_TOKEN_MIN_LENGTH} characters`,
+    example: 'FEELERS_CONSOLE_TOKEN=<token>, with a token from: openssl rand -base64 32',
+  },
 };

@@ -1,6 +1,7 @@
 import { parsePersonKey, threadOf, type PersonRef } from '../ports/places.js';
 import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import type { AskIndex } from './ask-index.js';
 import { keys, kindOfKey, sets } from './keys.js';
 import type { ActionBinding, Ask, ContactRelease, Copy, Delivery, Intro, Offer, Reply } from './model.js';
 import { anonymous, FORGOTTEN_USER, forgottenCard, type PersonIndex } from './person-index.js';
@@ -16,6 +17,7 @@ export class AskPurge {
   constructor(
     private readonly store: Store,
     private readonly people: PersonIndex,
+    private readonly index: AskIndex,
   ) {}
 
   /** Asks are listed by the UTC day they ended, so the retention sweep reads only days past the period. */
@@ -74,6 +76,8 @@ export class AskPurge {
     for (const f of followers) await this.store.setRemove(sets.following(parsePersonKey(f)), ask.id);
     if (followers.length) await this.store.setRemove(sets.followers(ask.id), ...followers);
 
+    // Past retention the console no longer lists it.
+    await this.index.forget(ask.id);
     // What others still need keeps its words and communities, without the people.
     await this.store.set(keys.ask(ask.id), anonymous(ask));
     for (const r of replies) await this.store.set(keys.reply(r.id), { ...anonymous(r), anonymous: true });

@@ -55,6 +55,8 @@ export class Deliverer {
   /** Decides when a send may start; the arrival buckets below keep the platform's spacing. */
   private readonly limiter = new Limiter(0);
   private readonly arrivals = new Map<string, Limiter>();
+  /** Deliveries counted as waiting on a bucket, so a send that waits over several passes counts once. */
+  private readonly waited = new Set<string>();
   private running: Promise<number> | null = null;
   private reloadWanted = false;
   private stopped = false;
@@ -145,8 +147,13 @@ export class Deliverer {
         const wait = this.limiter.tryTake(claimsFor(d, adapter), now);
         if (wait > 0) {
           bucketWait = Math.min(bucketWait, wait);
+          if (!this.waited.has(d.id)) {
+            this.waited.add(d.id);
+            this.deps.metrics.rateLimitWait(network);
+          }
           continue;
         }
+        this.waited.delete(d.id);
         perNetwork.set(network, busy + 1);
         const p = this.send(d, adapter).then((ok) => {
           if (ok) sent++;
@@ -286,6 +293,7 @@ export class Deliverer {
     if (err instanceof DeliveryError && err.kind !== 'transient') d.sendingSince = undefined;
     if (err instanceof DeliveryError && err.kind === 'gone') {
       this.deps.log.warn({ delivery: d.id, network: adapter.network, err: message }, 'target unreachable; not retrying');
+      d.gone = true;
       await this.finish(d, 'failed');
       await this.deps.hooks.onGone(d, err);
       return;
@@ -293,6 +301,7 @@ export class Deliverer {
     if (err instanceof DeliveryError && err.kind === 'rate_limited') {
       // The platform's Retry-After is the rule: nothing goes to that community or channel
       // before it, and the attempt does not count against the delivery.
+      this.deps.metrics.rateLimited(adapter.network);
       const until = now + (err.retryAfterMs ?? 1_000);
       this.limiter.block(
         claimsFor(d, adapter)

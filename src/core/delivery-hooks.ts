@@ -4,7 +4,7 @@ import type { DeliveryError } from '../ports/errors.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
 import { bindSentThread } from './replies.js';
-import { textCard } from './text.js';
+import { reasonText, textCard } from './text.js';
 
 /**
  * What the engine does around each outbox send: a last look before (a copy of an ask closed
@@ -18,7 +18,11 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
       const ask = await ctx().repo.ask(d.purpose.askId);
       return ask?.state === 'open' ? 'send' : 'cancel';
     },
-    afterSent: (d: Delivery, ref: MessageRef) => bindSentThread(ctx(), d, ref),
+    afterSent: async (d: Delivery, ref: MessageRef) => {
+      await bindSentThread(ctx(), d, ref);
+      // The console shows when each ground last received a copy.
+      if (d.purpose.kind === 'copy' && d.target.kind === 'post') await ctx().repo.copySentTo(d.target.place, ctx().now());
+    },
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
 }
@@ -30,6 +34,7 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
     const ground = await repo.ground(t.place);
     if (ground && ground.unreachableSince === undefined) {
       ground.unreachableSince = ctx.now();
+      ground.unreachableReason = reasonText(err.message);
       await repo.saveGround(ground);
       ctx.log.warn({ ground: t.place, err: err.message }, 'ground unreachable; skipped from now on');
     }

@@ -39,6 +39,9 @@ export class DeliveryRecords {
   outboxIds(): Promise<string[]> {
     return this.store.setMembers(sets.outbox);
   }
+  outboxSize(): Promise<number> {
+    return this.store.setSize(sets.outbox);
+  }
   inOutbox(deliveryId: string): Promise<void> {
     return this.store.setAdd(sets.outbox, deliveryId);
   }

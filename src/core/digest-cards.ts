@@ -66,14 +66,17 @@ export interface Tally {
 
 export function summaryCard(
   ask: Ask,
-  how: 'closed' | 'expired',
-  tally: Tally,
+  end: { readonly how: 'closed' | 'expired'; readonly tally: Tally; readonly by?: 'operator' | undefined },
   lastItems: readonly DigestItem[],
   forFollower: boolean,
 ): Card {
+  const { how, tally } = end;
+  const closer = end.by === 'operator' ? 'feelers’ operators' : undefined;
   const opening =
     how === 'closed'
-      ? `${forFollower ? `${ask.asker.name} closed the question you follow` : 'You closed this question'}.`
+      ? closer
+        ? `${forFollower ? `${closer} closed the question you follow` : `${closer} closed this question`}.`
+        : `${forFollower ? `${ask.asker.name} closed the question you follow` : 'You closed this question'}.`
       : `${forFollower ? `${ask.asker.name}'s question, which you follow, has expired` : 'This question has expired'}.`;
   const blocks: Block[] = [
     { type: 'text', text: opening },

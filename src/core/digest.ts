@@ -17,6 +17,8 @@ export interface Fresh {
 export interface Final {
   readonly how: 'closed' | 'expired';
   readonly tally: Tally;
+  /** Who closed it, when not the asker: the summary says so rather than "You closed". */
+  readonly by?: 'operator' | undefined;
 }
 
 export async function digestTick(ctx: Ctx, owner: string): Promise<{ digests: number }> {
@@ -87,12 +89,13 @@ export async function sendDigest(ctx: Ctx, ask: Ask, card: MessageRef | undefine
     const inThread = fresh.replies.length - elsewhere.replies.length;
     if (card && (final || elsewhere.replies.length + elsewhere.offers.length > 0)) {
       const items = await itemsFor(ctx, ask, elsewhere, true);
-      const thread = final ? summaryCard(ask, final.how, final.tally, items, false) : threadDigestCard(ask, items, inThread);
+      const thread = final ? summaryCard(ask, final, items, false) : threadDigestCard(ask, items, inThread);
       await ctx.outbox.post(threadOf(card), thread, purpose, id);
+      await ctx.repo.asks.digestPosted(ask.id, id, ctx.now());
     }
     const all = await itemsFor(ctx, ask, fresh, false);
     for (const f of await followersOf(ctx, ask)) {
-      const dm = final ? summaryCard(ask, final.how, final.tally, all, true) : followerDigestCard(ask, all);
+      const dm = final ? summaryCard(ask, final, all, true) : followerDigestCard(ask, all);
       await ctx.outbox.dm(f, dm, purpose, final ? stableId('summary', ask.id, personKey(f)) : stableId('follow', id, personKey(f)));
     }
     if (!final && posted) ctx.metrics.digestPosted();

@@ -1,11 +1,8 @@
 import type { ChatEvent, EventOutcome } from '../ports/events.js';
+import type { HealthReport } from './health.js';
+import type { OperatorApi } from './operator-api.js';
 
-export interface HealthReport {
-  /** True when the store answers and every adapter is connected. */
-  readonly ok: boolean;
-  /** One entry per part: 'store', 'adapter:slack', ... */
-  readonly parts: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string | undefined }>>;
-}
+export type { HealthReport } from './health.js';
 
 /** What main.ts, the HTTP server and the scheduler see of the engine. */
 export interface EngineApi {
@@ -22,4 +19,6 @@ export interface EngineApi {
   /** Send every outbox delivery that is due; resolves when none is due. Returns how many were sent. */
   deliver(): Promise<number>;
   health(): Promise<HealthReport>;
+  /** What the operator console reads and does (src/app hands it to the console's pages). */
+  readonly operator: OperatorApi;
 }

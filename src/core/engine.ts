@@ -16,10 +16,12 @@ import { seedGrounds } from './grounds.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
-import { noMetrics, type EngineMetrics } from './metrics.js';
+import { noMetrics, TallyingMetrics, type EngineMetrics } from './metrics.js';
 import { Names } from './names.js';
 import { Networks } from './networks.js';
 import { Notices } from './notices.js';
+import { Operator } from './operator.js';
+import type { OperatorApi } from './operator-api.js';
 import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
@@ -56,6 +58,7 @@ type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'sp
  */
 export class Engine implements EngineApi {
   readonly ctx: Ctx;
+  readonly operator: OperatorApi;
   private readonly deliverer: Deliverer;
   private readonly adapters: Map<string, ChatAdapter>;
   private readonly owner: string;
@@ -68,7 +71,8 @@ export class Engine implements EngineApi {
     this.adapters = new Map(deps.adapters.map((a) => [a.network, a]));
     const clock = deps.clock ?? systemClock;
     const log = deps.logger ?? silentLogger;
-    const metrics = deps.metrics ?? noMetrics;
+    // The console shows this process's rate-limit counts; every count still reaches deps.metrics.
+    const metrics = new TallyingMetrics(deps.metrics ?? noMetrics);
     const settings = deps.settings ?? defaultSettings;
     const repo = new Repo(deps.store, { dedupeTtlMs: dedupeTtlMs(settings), ...(deps.sealer ? { sealer: deps.sealer } : {}) });
     this.deliverer = new Deliverer({
@@ -94,6 +98,7 @@ export class Engine implements EngineApi {
       settings,
       now: () => clock.now(),
     };
+    this.operator = new Operator({ ctx: this.ctx, adapters: this.adapters, health: () => this.health(), rateLimits: metrics });
   }
 
   async start(): Promise<void> {

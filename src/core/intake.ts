@@ -76,7 +76,7 @@ export async function createAsk(
     people: experts.length,
   };
   // The ask card goes first: its thread is where digests go.
-  await ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, stableId('ask-card', ask.id));
+  await ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, askCardDeliveryId(ask.id));
   // Sending starts while the rest is written: each copy is in the outbox before its own send.
   ctx.outbox.kick();
   for (const g of interleaveByCommunity(grounds)) {
@@ -86,6 +86,11 @@ export async function createAsk(
   ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
   return ask;
+}
+
+/** The outbox delivery that posts an ask's card: one per ask. */
+export function askCardDeliveryId(askId: string): string {
+  return stableId('ask-card', askId);
 }
 
 /** The id of the ask an event makes: the same event (redone, or pressed twice) makes the same ask. */

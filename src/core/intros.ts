@@ -208,6 +208,8 @@ async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
     { owner: intro.asker, to: intro.responder, askId: ask.id, introId: intro.id, at },
   ];
   for (const r of records) await ctx.repo.recordRelease(r);
+  // The responder's community helped the asker's.
+  await ctx.repo.help.count('intros', intro.responder, intro.asker, at);
   ctx.metrics.introChanged('shared');
   ctx.outbox.kick();
 }

@@ -1,5 +1,6 @@
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/index.js';
 import { stableId } from './ids.js';
+import type { AskState } from './model.js';
 
 /**
  * The store's key layout: every key feelers writes is built here and nowhere else. Over keyv
@@ -21,6 +22,12 @@ export const keys = {
   /** A connected channel, by its channel (never its thread). */
   ground: (channelKey: string) => `ground:${channelKey}`,
   groundRemoved: (channelKey: string) => `ground-removed:${channelKey}`,
+  /** When the last copy was sent to a ground: its own small key, so a send never rewrites the ground. */
+  groundLastCopy: (channelKey: string) => `ground-last-copy:${channelKey}`,
+  /** A community's display name as last seen, for the console's graph (communities only, no people). */
+  communityName: (network: string, community: string) => `community-name:${communityKey(network, community)}`,
+  /** Set once a one-off fill of an index that came after the data (e.g. `asks-v1`) has run. */
+  backfilled: (what: string) => `backfilled:${what}`,
   profile: (person: PersonRef) => `person:${personKey(person)}`,
   prompts: (person: PersonRef) => `prompts:${personKey(person)}`,
   thread: (thread: Place) => `thread:${placeKey(thread)}`,
@@ -87,7 +94,32 @@ export const sets = {
   appears: (person: PersonRef) => `appears:${personKey(person)}`,
   /** Intro requests waiting for the responder: they lapse after INTRO_REQUEST_DAYS. */
   pendingIntros: 'pending-intros',
+  /** The days that have a `help-graph:<day>` index, so the expiry sweep can drop those past retention. */
+  helpDays: 'help-days',
 } as const;
+
+/**
+ * Ordered indexes (the store's sorted sets): the lists the console pages through, and the
+ * aggregates it charts. Like sets, they have no TTL; each has a writer that removes what it adds.
+ */
+export const indexes = {
+  /** Every ask, by creation time: the console's asks, newest first. */
+  asksByTime: 'asks-by-time',
+  /** Asks in one state (open, closed, expired), by creation time. */
+  asksInState: (state: AskState) => `asks-in-state:${state}`,
+  /** The digests (and the final summary) posted in one ask's thread: delivery ids by the time they were written. */
+  digests: (askId: string) => `digests:${askId}`,
+  /**
+   * Help between communities on one UTC day, YYYY-MM-DD: members `replies|<from>|<to>` or
+   * `intros|<from>|<to>` (community keys, see `communityKey`), scores the counts.
+   */
+  helpGraph: (day: string) => `help-graph:${day}`,
+} as const;
+
+/** One community, as a key part: `network:community`, each part URI-encoded (so `|` and `:` cannot forge another). */
+export function communityKey(network: string, community: string): string {
+  return [network, community].map(encodeURIComponent).join(':');
+}
 
 /** A member of an ask's `fresh` set, one item of its next digest: `reply:<id>` or `offer:<id>`. */
 export function digestItem(kind: 'reply' | 'offer', id: string): string {

@@ -35,20 +35,21 @@ async function tally(ctx: Ctx, ask: Ask): Promise<Tally> {
  * replies not digested yet; each copy is edited to say so (copies not sent yet are dropped
  * by the deliverer's last look).
  */
-export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired'): Promise<boolean> {
+export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?: 'operator'): Promise<boolean> {
   const current = await ctx.repo.ask(ask.id);
   if (!current || current.state !== 'open') return false;
   current.state = how;
   current.closedAt = ctx.now();
   await ctx.repo.saveAsk(current);
   await ctx.repo.unlistAsk(ask.id);
+  await ctx.repo.asks.refile(current);
   await ctx.repo.retention.listFinished(ask.id, current.closedAt);
 
   const card = await ctx.repo.askCard(ask.id);
   // Items a digest already took (its tick died before sending it) go in that digest first.
   if (card) await finishPendingDigest(ctx, current, card);
   const fresh = await freshOf(ctx, ask.id);
-  await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current) });
+  await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current), by });
   if (card) {
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
     await ctx.outbox.edit(card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
@@ -85,7 +86,9 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
       if (!(await lock.keep())) break;
       const ask = await ctx.repo.ask(id);
       if (!ask || ask.state !== 'open') {
+        // Finished by a process that died before taking it off the open lists.
         await ctx.repo.unlistAsk(id);
+        if (ask) await ctx.repo.asks.refile(ask);
         continue;
       }
       if (now >= ask.expiresAt) {
@@ -108,6 +111,8 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
     // Intro requests live on after their ask closes, so they are swept on their own.
     if (await lock.keep()) await lapseIntroRequests(ctx);
     if (await lock.keep()) await purgeOldAsks(ctx, now, lock);
+    // Asks made before the console's indexes existed are listed there once (a marker says so).
+    if (await lock.keep()) await ctx.repo.asks.backfill(() => lock.keep());
   } finally {
     await lock.release();
   }
@@ -120,8 +125,12 @@ export function untilText(ctx: Ctx, at: number): string {
   return `${new Date(at).toISOString().slice(0, 10)} (${plural(days, 'day')} from now)`;
 }
 
-/** Asks that ended more than `retentionDays` ago keep their words but no longer their people. */
+/**
+ * Asks that ended more than `retentionDays` ago keep their words but no longer their people;
+ * the help graph keeps no day older than that either.
+ */
 async function purgeOldAsks(ctx: Ctx, now: number, lock: TickLock): Promise<void> {
   const cutoff = now - ctx.settings.retentionDays * DAY_MS;
   await ctx.repo.retention.purgeEndedBefore(cutoff, () => lock.keep());
+  await ctx.repo.help.dropBefore(cutoff, () => lock.keep());
 }

@@ -35,6 +35,8 @@ export interface Ground {
   readonly source: 'chat' | 'yaml';
   /** Set when the network said the channel is gone (not_in_channel, 403, 404). */
   unreachableSince?: number | undefined;
+  /** What the network said then (the delivery error, clipped, credentials masked). */
+  unreachableReason?: string | undefined;
 }
 
 /** Why a copy exists: a ground's channel, a prod to an expert, or a referral to a person. */
@@ -193,6 +195,8 @@ export interface Delivery {
   readonly createdAt: number;
   ref?: MessageRef | undefined;
   lastError?: string | undefined;
+  /** Failed because the network said the channel or person can't be reached (never retried). */
+  gone?: boolean | undefined;
   /**
    * Set just before a send and cleared when the platform's answer says it did not happen.
    * Found set on a later attempt, it means the message may already be out.

@@ -1,6 +1,6 @@
 import type { AskState, CopyKind, DeliveryState, IntroState } from './model.js';
 import type { PersonRef, Place } from '../ports/places.js';
-import type { HealthReport } from './engine-api.js';
+import type { HealthReport } from './health.js';
 
 /**
  * What the console (and anything else that operates feelers) sees of the engine: read models
@@ -12,16 +12,26 @@ export interface OperatorApi {
   overview(): Promise<Overview>;
   /** Newest first. `q` matches words of the question (case-insensitive), or an ask id exactly. */
   asks(query: AskQuery): Promise<AskPage>;
-  /** One ask's whole life, or undefined when there is no such ask (or it was purged). */
+  /**
+   * One ask's whole life, or undefined when there is no such ask. An ask past the retention
+   * period is no longer listed by `asks`; read by its id, its people show as "Someone".
+   */
   askLife(askId: string): Promise<AskLife | undefined>;
-  /** Who helps whom over the last `days` days (replies and introductions, by community). */
+  /**
+   * Who helps whom over the last `days` UTC days, today included (replies and introductions,
+   * by community). `days` is clamped to 1 … the retention period (older days are dropped).
+   */
   communityGraph(days: number): Promise<CommunityGraph>;
 
   /** Close an open ask as its asker's Close button would (the final summary goes out). */
   closeAsk(askId: string, by: OperatorRef): Promise<'closed' | 'not_open' | 'not_found'>;
   /** Disconnect a ground as `/feelers disconnect` would. */
   disconnectGround(place: Place, by: OperatorRef): Promise<'disconnected' | 'not_found'>;
-  /** Stop (or resume) prods and referrals to one person, at their request. */
+  /**
+   * Stop (or resume) prods and referrals to one person, at their request: their profile's
+   * opt-out, as `/feelers optout` sets it (a profile with nothing else in it is made if they
+   * have none). 'not_found': resuming someone feelers holds no profile for (nothing was paused).
+   */
   pauseProds(person: PersonRef, paused: boolean, by: OperatorRef): Promise<'paused' | 'resumed' | 'not_found'>;
 }
 
@@ -32,16 +42,33 @@ export interface OperatorRef {
 
 export interface Overview {
   readonly health: HealthReport;
-  readonly networks: readonly { readonly network: string; readonly connected: boolean; readonly detail?: string | undefined }[];
+  readonly networks: readonly OverviewNetwork[];
   readonly communities: readonly OverviewCommunity[];
   /** Deliveries still owed to the networks (pending, not yet sent). */
   readonly outboxBacklog: number;
-  /** Sends that waited on a rate limit, and 429s the networks answered, since this process started. */
+  /**
+   * Sends that waited on a rate limit, and 429s the networks answered, since this process
+   * started (in-process counts: another instance keeps its own; /metrics has them by network too).
+   */
   readonly rateLimitWaits: number;
   readonly rateLimited: number;
   /** Asks made since midnight UTC, and open now. */
   readonly asksToday: number;
   readonly openAsks: number;
+}
+
+export interface OverviewNetwork {
+  readonly network: string;
+  readonly connected: boolean;
+  /** 'standby' while another instance holds a single connection (Discord's gateway). */
+  readonly role?: 'active' | 'standby' | undefined;
+  /** When it last connected. */
+  readonly since?: number | undefined;
+  /** The role when connected; else the adapter's last error (clipped, credentials masked) or "not connected". */
+  readonly detail?: string | undefined;
+  /** Rate-limit waits and 429s of this network since this process started. */
+  readonly rateLimitWaits: number;
+  readonly rateLimited: number;
 }
 
 export interface OverviewCommunity {
@@ -53,7 +80,7 @@ export interface OverviewCommunity {
 
 export interface OverviewGround {
   readonly place: Place;
-  /** The channel's name where the network told it; else its id. */
+  /** The channel's name where the network told it; else its id (networks do not tell feelers names yet). */
   readonly label: string;
   readonly topics: readonly string[];
   /** When the last copy was sent there. */
@@ -91,6 +118,11 @@ export interface AskPage {
   /** Total matching asks when known exactly (no `q`); with `q`, how many were looked through. */
   readonly total: number;
   readonly hasMore: boolean;
+  /**
+   * With `q`: the search stopped at its limit (5,000 asks looked through, newest first)
+   * before the oldest ask, so older matches may exist. A full-text index will lift this.
+   */
+  readonly capped?: boolean | undefined;
 }
 
 export interface AskLife {
@@ -99,13 +131,15 @@ export interface AskLife {
   readonly copies: readonly CopyLife[];
   /** Replies grouped by the replier's community. */
   readonly replies: readonly { readonly communityName: string; readonly replies: readonly ReplyLife[] }[];
-  readonly digests: readonly { readonly at: number; readonly state: DeliveryState; readonly link?: string | undefined }[];
+  /** Digests and the final summary posted in the ask's thread, oldest first (not the followers' DMs). */
+  readonly digests: readonly { readonly at: number; readonly state?: DeliveryState | undefined; readonly link?: string | undefined }[];
   readonly intros: readonly IntroLife[];
   readonly followers: number;
 }
 
 export interface CopyLink {
-  readonly state: DeliveryState;
+  /** Undefined once the outbox's record is gone (kept 7 days after it finished). */
+  readonly state?: DeliveryState | undefined;
   /** A link to the message on its network, where the network gives one. */
   readonly link?: string | undefined;
 }
@@ -117,8 +151,11 @@ export interface CopyLife extends CopyLink {
   /** A channel's label, or a person's name for prods and referrals. */
   readonly where: string;
   readonly network: string;
-  /** 'unreachable' when the ground is marked gone. */
-  readonly shown: 'queued' | 'sent' | 'failed' | 'unreachable' | 'cancelled';
+  /**
+   * 'unreachable': the network said the channel or person can't be reached (never retried);
+   * 'failed': every retry failed; 'unknown': not sent and its outbox record has expired.
+   */
+  readonly shown: 'queued' | 'sent' | 'failed' | 'unreachable' | 'cancelled' | 'unknown';
   readonly lastError?: string | undefined;
   /** For referrals: the chain, oldest first ("Sam, via Karyn"). */
   readonly via: readonly string[];
@@ -147,7 +184,11 @@ export interface IntroLife {
 
 export interface CommunityGraph {
   readonly days: number;
+  /** `id` is `network:community` (each part URI-encoded). */
   readonly nodes: readonly { readonly id: string; readonly network: string; readonly name: string }[];
-  /** `from` helped `to`: replies written by `from`'s members on asks from `to`; intros shared likewise. */
+  /**
+   * `from` helped `to`: replies written by `from`'s members on asks from `to`; intros shared
+   * likewise. Replies within the asker's own community are an edge from it to itself.
+   */
   readonly edges: readonly { readonly from: string; readonly to: string; readonly replies: number; readonly intros: number }[];
 }

@@ -58,6 +58,8 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
     message: input.message,
   };
   await ctx.repo.addReply(reply);
+  // The replier's community helped the asker's (communities only: the graph names no one).
+  await ctx.repo.help.count('replies', reply.author, input.ask.asker, reply.at);
   ctx.metrics.replyCollected(input.source);
   return reply;
 }

@@ -2,9 +2,11 @@ import { channelOf, parsePersonKey, personKey, placeKey, type MessageRef, type P
 import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { digestItem, keys, sets } from './keys.js';
+import { AskIndex } from './ask-index.js';
 import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
+import { HelpGraph } from './help-graph.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
 import type {
@@ -41,6 +43,10 @@ export class Repo {
   readonly deliveries: DeliveryRecords;
   /** Finished asks, and purging their people after the retention period (ask-purge.ts). */
   readonly retention: AskPurge;
+  /** Asks in order (by time, by state) and each ask's digests, for the console (ask-index.ts). */
+  readonly asks: AskIndex;
+  /** Replies and intros between communities, by day, for the console's graph (help-graph.ts). */
+  readonly help: HelpGraph;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -51,7 +57,9 @@ export class Repo {
     this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.people = new PersonIndex(store);
     this.deliveries = new DeliveryRecords(store, this.people);
-    this.retention = new AskPurge(store, this.people);
+    this.asks = new AskIndex(store);
+    this.help = new HelpGraph(store);
+    this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }
 
@@ -69,12 +77,16 @@ export class Repo {
   saveAsk(a: Ask): Promise<void> {
     return this.store.set(keys.ask(a.id), a);
   }
-  /** A new ask: saved, listed as its asker's (for my-data), then as open (expiry and catch-up walk the open list). */
+  /**
+   * A new ask: saved, listed as its asker's (for my-data), then as open (expiry and catch-up
+   * walk the open list), then in the console's ordered lists.
+   */
   async openAsk(a: Ask): Promise<void> {
     await this.people.note([a.asker], keys.ask(a.id));
     await this.saveAsk(a);
     await this.store.setAdd(sets.asksBy(a.asker), a.id);
     await this.store.setAdd(sets.openAsks, a.id);
+    await this.asks.opened(a);
   }
   /** The asks this person made, oldest first. */
   async asksBy(person: PersonRef): Promise<Ask[]> {
@@ -88,6 +100,9 @@ export class Repo {
   }
   async openAskIds(): Promise<string[]> {
     return (await this.store.setMembers(sets.openAsks)).sort();
+  }
+  openAskCount(): Promise<number> {
+    return this.store.setSize(sets.openAsks);
   }
   /** Counts one more ask by this person on this UTC day and returns the count. */
   asksToday(asker: PersonRef, now: number): Promise<number> {
@@ -307,7 +322,15 @@ export class Repo {
   async deleteGround(p: Place): Promise<boolean> {
     const key = placeKey(channelOf(p));
     await this.store.setRemove(sets.grounds, key);
+    await this.store.delete(keys.groundLastCopy(key));
     return this.store.delete(keys.ground(key));
+  }
+  /** A copy went out to this channel: one small write, never a rewrite of the ground. */
+  copySentTo(p: Place, at: number): Promise<void> {
+    return this.store.set(keys.groundLastCopy(placeKey(channelOf(p))), at);
+  }
+  lastCopyAt(p: Place): Promise<number | undefined> {
+    return this.store.get<number>(keys.groundLastCopy(placeKey(channelOf(p))));
   }
   async allGrounds(): Promise<Ground[]> {
     return this.loadAll(await this.store.setMembers(sets.grounds), (k) => this.store.get<Ground>(keys.ground(k)));

@@ -54,3 +54,20 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function textCard(text: string): Card {
   return { summary: text, blocks: [{ type: 'text', text }] };
 }
+
+/**
+ * What a network's error said, fit to keep and show an operator: one line, at most `max`
+ * characters, with anything shaped like a credential masked (a URL's password or query, a Slack
+ * or Discord token, a bearer token). Platform errors rarely carry one, but the message of a
+ * failed HTTP call can quote its URL.
+ */
+export function reasonText(message: string, max = 200): string {
+  const masked = message
+    .replace(/([a-z][a-z0-9+.-]*:\/\/[^\s/@:]*):[^\s/@]+@/gi, '$1:***@')
+    .replace(/(https?:\/\/[^\s?#]+)\?\S*/gi, '$1?***')
+    .replace(/\bxox[a-z]-[A-Za-z0-9-]+/g, 'xox*-***')
+    .replace(/\bxapp-[A-Za-z0-9-]+/g, 'xapp-***')
+    .replace(/\b(Bearer|Bot)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 ***')
+    .replace(/\b[A-Za-z0-9_-]{23,}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}\b/g, '***');
+  return excerpt(masked, max);
+}

@@ -103,6 +103,13 @@ export interface ChatAdapter {
   recent?(thread: Place, limit: number): Promise<ChatEvent[]>;
 
   /**
+   * Optional: a link that opens this message (or its channel) on the network, for operators
+   * (the console). Built from the ref alone, with no call to the platform; undefined where
+   * the network has none an operator could open (a DM belongs to its two sides).
+   */
+  linkTo?(ref: MessageRef): string | undefined;
+
+  /**
    * Optional: drop whatever the adapter keeps about this person in its own state (Discord: the
    * server their DMs count for). Called by forget-me, after the core cleared its own records.
    */

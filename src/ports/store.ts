@@ -34,6 +34,24 @@ export interface Store {
   setSize(set: string): Promise<number>;
 
   /**
+   * Ordered indexes: members with a numeric score, kept in (score, member) order. What a page
+   * of a long list needs and an unordered set cannot give (the console's asks, newest first).
+   * A member is in an index once; adding it again moves it to the new score. Ties are broken by
+   * the member, compared as bytes (UTF-8), as Redis does. Indexes have no TTL.
+   */
+  sortedAdd(index: string, member: string, score: number): Promise<void>;
+  /** Adds `by` to the member's score (a missing member starts at 0) and returns the new score. */
+  sortedIncr(index: string, member: string, by: number): Promise<number>;
+  sortedRemove(index: string, ...members: string[]): Promise<void>;
+  /**
+   * Members by rank: from the lowest score up, or from the highest down with `reverse`,
+   * skipping `offset` and returning at most `limit` (all when undefined).
+   */
+  sortedRange(index: string, opts?: SortedRangeOptions): Promise<SortedEntry[]>;
+  /** How many members have a score in [min, max] (both inclusive; open where undefined). */
+  sortedCount(index: string, bounds?: { readonly min?: number | undefined; readonly max?: number | undefined }): Promise<number>;
+
+  /**
    * Optional: make what was deleted unrecoverable from the backend's own files too, after a
    * forget-me (SQLite: truncate the write-ahead log; Redis: rewrite the append-only file).
    * Best effort and asynchronous on the backend's side; never blocks writes for long.
@@ -43,4 +61,16 @@ export interface Store {
   /** Answers when the backend answers; throws otherwise. For /healthz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface SortedRangeOptions {
+  readonly offset?: number | undefined;
+  readonly limit?: number | undefined;
+  /** Highest score first (ties: the greater member first). */
+  readonly reverse?: boolean | undefined;
+}
+
+export interface SortedEntry {
+  readonly member: string;
+  readonly score: number;
 }

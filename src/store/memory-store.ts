@@ -2,7 +2,8 @@ import { Keyv } from 'keyv';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
-import type { Store } from '../ports/store.js';
+import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
+import { checkScore, SortedIndex } from './sorted-index.js';
 import { SweepGate, deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
 
 /** What keyv holds per document: the value and our own clock-based expiry, stored together. */
@@ -36,6 +37,7 @@ export class MemoryStore implements Store {
   private readonly leases = new Map<string, Lease>();
   private readonly counters = new Map<string, Counter>();
   private readonly sets = new Map<string, Set<string>>();
+  private readonly sorted = new Map<string, SortedIndex>();
   private readonly sweep: SweepGate;
   private closed = false;
 
@@ -137,6 +139,36 @@ export class MemoryStore implements Store {
     return this.sets.get(set)?.size ?? 0;
   }
 
+  async sortedAdd(index: string, member: string, score: number): Promise<void> {
+    this.assertOpen();
+    checkScore(score);
+    this.index(index).add(member, score);
+  }
+
+  async sortedIncr(index: string, member: string, by: number): Promise<number> {
+    this.assertOpen();
+    checkScore(by);
+    return this.index(index).incr(member, by);
+  }
+
+  async sortedRemove(index: string, ...members: string[]): Promise<void> {
+    this.assertOpen();
+    const found = this.sorted.get(index);
+    if (found === undefined) return;
+    for (const m of members) found.remove(m);
+    if (found.size === 0) this.sorted.delete(index);
+  }
+
+  async sortedRange(index: string, opts?: SortedRangeOptions): Promise<SortedEntry[]> {
+    this.assertOpen();
+    return this.sorted.get(index)?.range(opts) ?? [];
+  }
+
+  async sortedCount(index: string, bounds: { min?: number | undefined; max?: number | undefined } = {}): Promise<number> {
+    this.assertOpen();
+    return this.sorted.get(index)?.count(bounds.min, bounds.max) ?? 0;
+  }
+
   async ping(): Promise<void> {
     this.assertOpen();
   }
@@ -145,6 +177,15 @@ export class MemoryStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.docs.disconnect();
+  }
+
+  private index(name: string): SortedIndex {
+    let found = this.sorted.get(name);
+    if (found === undefined) {
+      found = new SortedIndex();
+      this.sorted.set(name, found);
+    }
+    return found;
   }
 
   private assertOpen(): void {

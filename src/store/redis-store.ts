@@ -6,9 +6,10 @@ import { DAY_MS, systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
-import type { Store } from '../ports/store.js';
+import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
 import { deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
 import { ACQUIRE, INCR, RELEASE } from './redis-scripts.js';
+import { checkScore } from './sorted-index.js';
 import type { LuaScript } from './redis-scripts.js';
 
 export interface RedisStoreOptions {
@@ -32,10 +33,10 @@ const RECONNECT_MAX_MS = 2_000;
 
 /**
  * The store several instances share. Documents go through keyv's Redis adapter; leases and
- * counters are Lua scripts and sets are Redis sets, all on the one connection keyv uses.
+ * counters are Lua scripts, sets are Redis sets and ordered indexes sorted sets, all on the one connection keyv uses.
  *
- * Key layout under the prefix (default `feelers:`): `doc:`, `lease:`, `count:`, `set:` + key,
- * so a document, a lease, a counter and a set may share a name.
+ * Key layout under the prefix (default `feelers:`): `doc:`, `lease:`, `count:`, `set:`, `zset:`
+ * + key, so a document, a lease, a counter, a set and an ordered index may share a name.
  *
  * When Redis goes away the process keeps running: the client reconnects with backoff, calls made
  * meanwhile reject at once (`store_unavailable`) instead of queueing without bound, and work
@@ -192,6 +193,39 @@ export class RedisStore implements Store {
     return this.run('setSize', () => this.client.sCard(this.setKey(set)));
   }
 
+  async sortedAdd(index: string, member: string, score: number): Promise<void> {
+    checkScore(score);
+    await this.run('sortedAdd', () => this.client.zAdd(this.zsetKey(index), { score, value: member }));
+  }
+
+  async sortedIncr(index: string, member: string, by: number): Promise<number> {
+    checkScore(by);
+    return this.run('sortedIncr', async () => Number(await this.client.zIncrBy(this.zsetKey(index), by, member)));
+  }
+
+  async sortedRemove(index: string, ...members: string[]): Promise<void> {
+    if (members.length === 0) return this.run('sortedRemove', async () => {});
+    await this.run('sortedRemove', () => this.client.zRem(this.zsetKey(index), members));
+  }
+
+  async sortedRange(index: string, opts: SortedRangeOptions = {}): Promise<SortedEntry[]> {
+    const offset = Math.max(0, Math.floor(opts.offset ?? 0));
+    const limit = opts.limit === undefined ? undefined : Math.max(0, Math.floor(opts.limit));
+    if (limit === 0) return this.run('sortedRange', async () => []);
+    // By rank: ZRANGE start stop [REV], stop inclusive, -1 for the end.
+    const stop = limit === undefined ? -1 : offset + limit - 1;
+    return this.run('sortedRange', async () => {
+      const found = await this.client.zRangeWithScores(this.zsetKey(index), offset, stop, opts.reverse ? { REV: true } : undefined);
+      return found.map((e) => ({ member: String(e.value), score: Number(e.score) }));
+    });
+  }
+
+  async sortedCount(index: string, bounds: { min?: number | undefined; max?: number | undefined } = {}): Promise<number> {
+    const min = bounds.min === undefined ? '-inf' : String(bounds.min);
+    const max = bounds.max === undefined ? '+inf' : String(bounds.max);
+    return this.run('sortedCount', () => this.client.zCount(this.zsetKey(index), min, max));
+  }
+
   async ping(): Promise<void> {
     await this.run('ping', () => this.client.ping());
   }
@@ -236,6 +270,10 @@ export class RedisStore implements Store {
 
   private setKey(key: string): string {
     return `${this.prefix}set:${key}`;
+  }
+
+  private zsetKey(key: string): string {
+    return `${this.prefix}zset:${key}`;
   }
 
   /** EVALSHA, loading the script on NOSCRIPT (first use, or after Redis restarted empty). */

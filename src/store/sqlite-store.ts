@@ -6,9 +6,10 @@ import { Keyv } from 'keyv';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
-import type { Store } from '../ports/store.js';
+import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
 import { SweepGate, deadline, deserializeValueOnly, serializeValueOnly } from './expiry.js';
 import { KeyvSqliteAdapter } from './keyv-sqlite-adapter.js';
+import { checkScore } from './sorted-index.js';
 
 export interface SqliteStoreOptions {
   clock?: Clock;
@@ -32,6 +33,7 @@ export class SqliteStore implements Store {
   private readonly stmt: Statements;
   private readonly addMany: Transaction<(set: string, members: string[]) => void>;
   private readonly removeMany: Transaction<(set: string, members: string[]) => void>;
+  private readonly sortedRemoveMany: Transaction<(index: string, members: string[]) => void>;
 
   /** Opens (and creates, with its folder) the file at `path`; `:memory:` keeps it in RAM. */
   constructor(
@@ -60,6 +62,9 @@ export class SqliteStore implements Store {
     });
     this.removeMany = this.db.transaction((set: string, members: string[]) => {
       for (const m of members) this.stmt.setRemove.run(set, m);
+    });
+    this.sortedRemoveMany = this.db.transaction((index: string, members: string[]) => {
+      for (const m of members) this.stmt.sortedRemove.run(index, m);
     });
     this.sweep = new SweepGate(this.clock);
     // Leftovers from before a restart go at once rather than a minute later.
@@ -120,6 +125,41 @@ export class SqliteStore implements Store {
 
   async setSize(set: string): Promise<number> {
     return this.stmt.setSize.get(set) ?? 0;
+  }
+
+  async sortedAdd(index: string, member: string, score: number): Promise<void> {
+    checkScore(score);
+    this.stmt.sortedAdd.run(index, member, score);
+  }
+
+  async sortedIncr(index: string, member: string, by: number): Promise<number> {
+    checkScore(by);
+    const score = this.stmt.sortedIncr.get(index, member, by);
+    if (score === undefined) throw new FeelersError('store_incr_failed', `sortedIncr of ${member} in ${index} returned no row`);
+    return score;
+  }
+
+  async sortedRemove(index: string, ...members: string[]): Promise<void> {
+    const [first] = members;
+    if (members.length === 1 && first !== undefined) this.stmt.sortedRemove.run(index, first);
+    else if (members.length > 1) this.sortedRemoveMany(index, members);
+  }
+
+  async sortedRange(index: string, opts: SortedRangeOptions = {}): Promise<SortedEntry[]> {
+    const offset = Math.max(0, Math.floor(opts.offset ?? 0));
+    // SQLite reads a negative LIMIT as "no limit".
+    const limit = opts.limit === undefined ? -1 : Math.max(0, Math.floor(opts.limit));
+    if (limit === 0) return [];
+    const stmt = opts.reverse ? this.stmt.sortedRangeDesc : this.stmt.sortedRangeAsc;
+    return stmt.all(index, limit, offset);
+  }
+
+  async sortedCount(index: string, bounds: { min?: number | undefined; max?: number | undefined } = {}): Promise<number> {
+    // The largest doubles stand for open bounds: every stored score is finite (checkScore).
+    const min = bounds.min ?? -Number.MAX_VALUE;
+    const max = bounds.max ?? Number.MAX_VALUE;
+    if (min > max) return 0;
+    return this.stmt.sortedCount.get(index, min, max) ?? 0;
   }
 
   async ping(): Promise<void> {
@@ -215,6 +255,15 @@ function createTables(db: Database): void {
       member TEXT NOT NULL,
       PRIMARY KEY (set_key, member)
     ) WITHOUT ROWID, STRICT;
+    -- Ordered indexes: one row per member, found by member (the key) or walked in score order
+    -- (the second index covers every read, so a page never touches the table itself).
+    CREATE TABLE IF NOT EXISTS sorted_members (
+      index_key TEXT NOT NULL,
+      member TEXT NOT NULL,
+      score REAL NOT NULL,
+      PRIMARY KEY (index_key, member)
+    ) WITHOUT ROWID, STRICT;
+    CREATE INDEX IF NOT EXISTS sorted_members_by_score ON sorted_members (index_key, score, member);
   `);
 }
 
@@ -227,6 +276,12 @@ interface Statements {
   setMembers: Statement<[string], string>;
   setHas: Statement<[string, string], number>;
   setSize: Statement<[string], number>;
+  sortedAdd: Statement<[string, string, number]>;
+  sortedIncr: Statement<[string, string, number], number>;
+  sortedRemove: Statement<[string, string]>;
+  sortedRangeAsc: Statement<[string, number, number], SortedEntry>;
+  sortedRangeDesc: Statement<[string, number, number], SortedEntry>;
+  sortedCount: Statement<[string, number, number], number>;
   sweepLeases: Statement<[number, number]>;
   sweepCounters: Statement<[number, number]>;
   ping: Statement<[], number>;
@@ -258,6 +313,28 @@ function prepareStatements(db: Database): Statements {
     setMembers: db.prepare<[string], string>('SELECT member FROM set_members WHERE set_key = ?').pluck(),
     setHas: db.prepare<[string, string], number>('SELECT 1 FROM set_members WHERE set_key = ? AND member = ?').pluck(),
     setSize: db.prepare<[string], number>('SELECT count(*) FROM set_members WHERE set_key = ?').pluck(),
+    sortedAdd: db.prepare<[string, string, number]>(
+      `INSERT INTO sorted_members (index_key, member, score) VALUES (?, ?, ?)
+       ON CONFLICT (index_key, member) DO UPDATE SET score = excluded.score`,
+    ),
+    // One statement: concurrent increments from other connections add up, none is lost.
+    sortedIncr: db
+      .prepare<[string, string, number], number>(
+        `INSERT INTO sorted_members (index_key, member, score) VALUES (?, ?, ?)
+         ON CONFLICT (index_key, member) DO UPDATE SET score = sorted_members.score + excluded.score
+         RETURNING score`,
+      )
+      .pluck(),
+    sortedRemove: db.prepare<[string, string]>('DELETE FROM sorted_members WHERE index_key = ? AND member = ?'),
+    sortedRangeAsc: db.prepare<[string, number, number], SortedEntry>(
+      'SELECT member, score FROM sorted_members WHERE index_key = ? ORDER BY score, member LIMIT ? OFFSET ?',
+    ),
+    sortedRangeDesc: db.prepare<[string, number, number], SortedEntry>(
+      'SELECT member, score FROM sorted_members WHERE index_key = ? ORDER BY score DESC, member DESC LIMIT ? OFFSET ?',
+    ),
+    sortedCount: db
+      .prepare<[string, number, number], number>('SELECT count(*) FROM sorted_members WHERE index_key = ? AND score >= ? AND score <= ?')
+      .pluck(),
     sweepLeases: db.prepare<[number, number]>('DELETE FROM leases WHERE key IN (SELECT key FROM leases WHERE expires_at <= ? LIMIT ?)'),
     sweepCounters: db.prepare<[number, number]>(
       'DELETE FROM counters WHERE key IN (SELECT key FROM counters WHERE expires_at <= ? LIMIT ?)',

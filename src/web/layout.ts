@@ -11,6 +11,8 @@ export interface PageOptions {
   readonly scripts?: readonly string[] | undefined;
   /** Extra stylesheets under /assets/. */
   readonly styles?: readonly string[] | undefined;
+  /** Controls at the end of the header, after the navigation (the console's Sign out). */
+  readonly headerEnd?: HtmlValue;
 }
 
 /**
@@ -47,6 +49,7 @@ export function page(o: PageOptions): SafeHtml {
                 </nav>`
               : ''
           }
+          ${o.headerEnd}
         </header>
         <main id="main" tabindex="-1">
           <h1>${o.heading ?? o.title}</h1>

@@ -5,8 +5,8 @@ import { silentLogger } from '../../src/ports/logger.js';
 import { PromMetrics } from '../../src/app/prom-metrics.js';
 import { DEFAULT_MAX_BODY_BYTES, HttpServer, type HttpServerOptions } from '../../src/app/http-server.js';
 
-/** A stand-in engine: only health matters here, the rest must exist to satisfy the interface. */
-class FakeEngine implements EngineApi {
+/** A stand-in engine: only health matters here, the rest (but the operator API) must exist to satisfy the interface. */
+class FakeEngine implements Omit<EngineApi, 'operator'> {
   constructor(public report: HealthReport | Error) {}
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
@@ -36,7 +36,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(engine: EngineApi, over: Partial<HttpServerOptions> = {}): Promise<string> {
+async function start(engine: Pick<EngineApi, 'health'>, over: Partial<HttpServerOptions> = {}): Promise<string> {
   server = new HttpServer({ health: () => engine.health(), logger: silentLogger, ...over });
   const port = await server.listen(0, '127.0.0.1');
   return `http://127.0.0.1:${port}`;

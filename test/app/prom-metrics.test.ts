@@ -11,6 +11,9 @@ describe('PromMetrics', () => {
     m.digestPosted();
     m.introChanged('shared');
     m.eventHandled('command', 0.02, 'ok');
+    m.rateLimitWait('slack');
+    m.rateLimitWait('slack');
+    m.rateLimited('discord');
     const text = await m.text();
     expect(text).toContain('feelers_asks_total 2');
     expect(text).toContain('feelers_deliveries_total{purpose="digest",state="failed"} 1');
@@ -19,6 +22,8 @@ describe('PromMetrics', () => {
     expect(text).toContain('feelers_intros_total{state="shared"} 1');
     expect(text).toContain('feelers_event_handling_seconds_count{kind="command",outcome="ok"} 1');
     expect(text).toContain('feelers_event_handling_seconds_bucket{le="0.025",kind="command",outcome="ok"} 1');
+    expect(text).toContain('feelers_rate_limit_waits_total{network="slack"} 2');
+    expect(text).toContain('feelers_rate_limited_total{network="discord"} 1');
   });
 
   it('includes process metrics by default, and keeps instances apart', async () => {

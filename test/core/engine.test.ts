@@ -3,7 +3,7 @@ import { createMemoryAdapter } from '../../adapters/memory/index.js';
 import { Engine } from '../../src/core/engine.js';
 import { defaultSettings } from '../../src/core/settings.js';
 import type { ChatEvent } from '../../src/ports/events.js';
-import type { Store } from '../../src/ports/store.js';
+import type { SortedRangeOptions, Store } from '../../src/ports/store.js';
 import { Story } from '../support/core.js';
 import { FeelersError } from '../../src/ports/errors.js';
 import { SqliteSpool } from '../../src/store/sqlite-spool.js';
@@ -200,6 +200,26 @@ class FlakyStore implements Store {
   setSize(set: string) {
     this.gate();
     return this.inner.setSize(set);
+  }
+  sortedAdd(index: string, member: string, score: number) {
+    this.gate();
+    return this.inner.sortedAdd(index, member, score);
+  }
+  sortedIncr(index: string, member: string, by: number) {
+    this.gate();
+    return this.inner.sortedIncr(index, member, by);
+  }
+  sortedRemove(index: string, ...m: string[]) {
+    this.gate();
+    return this.inner.sortedRemove(index, ...m);
+  }
+  sortedRange(index: string, opts?: SortedRangeOptions) {
+    this.gate();
+    return this.inner.sortedRange(index, opts);
+  }
+  sortedCount(index: string, bounds?: { min?: number; max?: number }) {
+    this.gate();
+    return this.inner.sortedCount(index, bounds);
   }
   ping() {
     this.gate();

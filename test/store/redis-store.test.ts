@@ -94,13 +94,14 @@ describe('RedisStore on a shared server', () => {
     await s.acquire('lease', 'a', 60_000);
     await s.incr('count', 60_000);
     await s.setAdd('set', 'm');
+    await s.sortedAdd('index', 'm', 1);
     const raw = createClient({ url });
     raw.on('error', () => {});
     await raw.connect();
     try {
       // @keyv/redis would add its own `keyv::` namespace on top if it were not turned off.
       expect((await raw.keys(`${prefix}*`)).sort()).toEqual(
-        ['count:count', 'doc:forever', 'doc:ttl', 'lease:lease', 'set:set'].map((k) => prefix + k),
+        ['count:count', 'doc:forever', 'doc:ttl', 'lease:lease', 'set:set', 'zset:index'].map((k) => prefix + k),
       );
       expect(await raw.keys(`*keyv*${prefix}*`)).toEqual([]);
       for (const key of ['doc:ttl', 'lease:lease', 'count:count']) {
@@ -110,6 +111,7 @@ describe('RedisStore on a shared server', () => {
       }
       expect(await raw.pTTL(`${prefix}doc:forever`)).toBe(-1);
       expect(await raw.pTTL(`${prefix}set:set`)).toBe(-1);
+      expect(await raw.pTTL(`${prefix}zset:index`)).toBe(-1);
     } finally {
       raw.destroy();
     }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Card } from '../../../src/ports/cards.js';
 import { DeliveryError } from '../../../src/ports/errors.js';
 import type { MessageEvent } from '../../../src/ports/events.js';
+import type { MessageRef } from '../../../src/ports/places.js';
 import { adapterFor, G, GENERAL, HELP, USERS, startFake, startHarness, type Harness } from '../../support/discord-adapter.js';
 import type { FakeDiscord } from '../../fakes/discord/fake-discord.js';
 import { MENTION_CORPUS, hasLiveMention, stringsIn } from '../../fakes/discord/mention-corpus.js';
@@ -183,5 +184,18 @@ describe('discord adapter delivery against the fake REST API', () => {
     expect(dm?.recipients?.[0]?.id).toBe(USERS.jane.id);
     const texts = extra.world.messagesIn(ref.channel).map((m) => m.content);
     expect(texts).toContain('a private line');
+  });
+
+  it('links a copy to its message: in the parent channel when it opened the thread, in the thread when posted there; a DM gets none', async () => {
+    h = await startHarness();
+    const adapter = h.adapter;
+    const link = (ref: MessageRef) => adapter.linkTo?.(ref);
+    const copy = await h.adapter.post(general, card('A question', { thread: { title: 'A question' } }), { idempotencyKey: 'link-1' });
+    expect(link(copy)).toBe(`https://discord.com/channels/${G}/${GENERAL}/${copy.id}`);
+    const inThread = await h.adapter.post({ ...general, thread: copy.thread }, card('A digest'), { idempotencyKey: 'link-2' });
+    expect(inThread.id).not.toBe(copy.id);
+    expect(link(inThread)).toBe(`https://discord.com/channels/${G}/${copy.thread}/${inThread.id}`);
+    const dm = await h.adapter.directMessage(jane, card('A prod'), { idempotencyKey: 'link-3' });
+    expect(link(dm)).toBeUndefined();
   });
 });

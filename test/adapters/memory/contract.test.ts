@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter, isLiveMention, MemoryWorld } from '../../../adapters/memory/index.js';
 import type { StoredMessage } from '../../../adapters/memory/world.js';
 import { runAdapterContract, type AdapterHarness, type Delivered } from '../../support/contracts/adapter-contract.js';
@@ -52,3 +53,12 @@ async function memoryHarness(): Promise<AdapterHarness> {
 }
 
 runAdapterContract('memory', memoryHarness);
+
+describe('memory adapter links', () => {
+  it("links a message by its id, the playground's anchor", async () => {
+    const h = await memoryHarness();
+    const ref = await h.adapter.post(h.channel, { summary: 'Hi', blocks: [{ type: 'text', text: 'Hi' }] }, { idempotencyKey: 'k1' });
+    expect(h.adapter.linkTo?.(ref)).toBe(`#${ref.id}`);
+    expect(ref.id).not.toBe('');
+  });
+});

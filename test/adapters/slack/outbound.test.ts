@@ -297,6 +297,14 @@ describe('slack adapter: outbound to the fake Web API', () => {
     const [e] = await s.waitForEvents(1);
     expect(e).toMatchObject({ kind: 'action', form: { person: { network: 'slack', community: 'T1', user: 'U2' } } });
   });
+
+  it('links a message to its channel without calling Slack (a permalink would cost a chat.getPermalink each); a DM gets none', async () => {
+    const ref = await s.adapter.post(C1, { summary: 'Hi', blocks: [{ type: 'text', text: 'Hi' }] }, { idempotencyKey: 'link-1' });
+    const calls = s.fake.calls.length;
+    expect(s.adapter.linkTo?.(ref)).toBe('https://slack.com/app_redirect?team=T1&channel=C1');
+    expect(s.fake.calls.length).toBe(calls);
+    expect(s.adapter.linkTo?.({ ...ref, channel: 'DU1' })).toBeUndefined();
+  });
 });
 
 async function waitForCall(s: SlackStack, method: string, ms = 5000): Promise<{ args: Record<string, unknown> }> {

@@ -226,6 +226,128 @@ export function runStoreContract(name: string, make: (clock: ManualClock) => Pro
       });
     });
 
+    describe('ordered indexes', () => {
+      const members = (entries: readonly { member: string }[]) => entries.map((e) => e.member);
+
+      it('lists by score, lowest first or highest first, with offset and limit', async () => {
+        // Added out of order: the index, not the caller, keeps the order.
+        for (const [m, score] of [
+          ['c', 30],
+          ['a', 10],
+          ['e', 50],
+          ['b', 20],
+          ['d', 40],
+        ] as const)
+          await store.sortedAdd('idx', m, score);
+        expect(await store.sortedRange('idx')).toEqual([
+          { member: 'a', score: 10 },
+          { member: 'b', score: 20 },
+          { member: 'c', score: 30 },
+          { member: 'd', score: 40 },
+          { member: 'e', score: 50 },
+        ]);
+        expect(members(await store.sortedRange('idx', { reverse: true }))).toEqual(['e', 'd', 'c', 'b', 'a']);
+        expect(members(await store.sortedRange('idx', { offset: 1, limit: 2 }))).toEqual(['b', 'c']);
+        expect(members(await store.sortedRange('idx', { offset: 1, limit: 2, reverse: true }))).toEqual(['d', 'c']);
+        expect(members(await store.sortedRange('idx', { offset: 3, reverse: true }))).toEqual(['b', 'a']);
+        expect(members(await store.sortedRange('idx', { offset: 4, limit: 10 }))).toEqual(['e']);
+        expect(await store.sortedRange('idx', { offset: 5, limit: 10 })).toEqual([]);
+        expect(await store.sortedRange('idx', { limit: 0 })).toEqual([]);
+      });
+
+      it('breaks ties by the member as bytes, in both directions', async () => {
+        for (const m of ['b', 'a', 'B', 'ab', '\u{1F511}', '\uFFFD']) await store.sortedAdd('ties', m, 7);
+        // Code point order is UTF-8 byte order: U+FFFD before U+1F511, unlike UTF-16 order.
+        const ascending = ['B', 'a', 'ab', 'b', '\uFFFD', '\u{1F511}'];
+        expect(members(await store.sortedRange('ties'))).toEqual(ascending);
+        expect(members(await store.sortedRange('ties', { reverse: true }))).toEqual([...ascending].reverse());
+      });
+
+      it('keeps a member once: adding it again moves it to the new score', async () => {
+        await store.sortedAdd('idx', 'x', 1);
+        await store.sortedAdd('idx', 'y', 2);
+        await store.sortedAdd('idx', 'x', 3);
+        expect(await store.sortedRange('idx')).toEqual([
+          { member: 'y', score: 2 },
+          { member: 'x', score: 3 },
+        ]);
+        expect(await store.sortedCount('idx')).toBe(2);
+      });
+
+      it('keeps epoch milliseconds exact', async () => {
+        const at = 1_767_225_600_123;
+        await store.sortedAdd('times', 'ask', at);
+        expect(await store.sortedRange('times')).toEqual([{ member: 'ask', score: at }]);
+        expect(await store.sortedCount('times', { min: at, max: at })).toBe(1);
+        expect(await store.sortedCount('times', { min: at + 1 })).toBe(0);
+      });
+
+      it('removes members, several at once, and ignores ones not there', async () => {
+        for (const [i, m] of ['a', 'b', 'c', 'd'].entries()) await store.sortedAdd('idx', m, i);
+        await store.sortedRemove('idx', 'b', 'not-there');
+        await store.sortedRemove('idx', 'a', 'd');
+        await store.sortedRemove('idx');
+        expect(members(await store.sortedRange('idx'))).toEqual(['c']);
+        await store.sortedRemove('idx', 'c');
+        expect(await store.sortedRange('idx')).toEqual([]);
+        expect(await store.sortedCount('idx')).toBe(0);
+      });
+
+      it('counts members between inclusive bounds, open where a bound is missing', async () => {
+        for (let i = 1; i <= 10; i++) await store.sortedAdd('idx', `m${i}`, i * 10);
+        expect(await store.sortedCount('idx')).toBe(10);
+        expect(await store.sortedCount('idx', { min: 30 })).toBe(8);
+        expect(await store.sortedCount('idx', { max: 30 })).toBe(3);
+        expect(await store.sortedCount('idx', { min: 30, max: 50 })).toBe(3);
+        expect(await store.sortedCount('idx', { min: 31, max: 49 })).toBe(1);
+        expect(await store.sortedCount('idx', { min: 60, max: 50 })).toBe(0);
+        expect(await store.sortedCount('idx', { min: -5, max: 0 })).toBe(0);
+      });
+
+      it('adds up 100 concurrent increments, starting a missing member at 0', async () => {
+        const seen = await Promise.all(Array.from({ length: 100 }, () => store.sortedIncr('graph', 'pair', 1)));
+        expect([...seen].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+        expect(await store.sortedIncr('graph', 'pair', 2.5)).toBe(102.5);
+        expect(await store.sortedIncr('graph', 'other', -1)).toBe(-1);
+        expect(members(await store.sortedRange('graph'))).toEqual(['other', 'pair']);
+      });
+
+      it('keeps all of 100 concurrent adds, in order', async () => {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => store.sortedAdd('idx', `m${String(i).padStart(3, '0')}`, 1000 - i)));
+        expect(await store.sortedCount('idx')).toBe(100);
+        const listed = members(await store.sortedRange('idx', { reverse: true }));
+        expect(listed).toEqual(Array.from({ length: 100 }, (_, i) => `m${String(i).padStart(3, '0')}`));
+      });
+
+      it('refuses a score that is not a finite number, and writes nothing', async () => {
+        await expect(store.sortedAdd('idx', 'x', Number.NaN)).rejects.toMatchObject({ code: 'store_bad_score' });
+        await expect(store.sortedAdd('idx', 'x', Number.POSITIVE_INFINITY)).rejects.toMatchObject({ code: 'store_bad_score' });
+        await expect(store.sortedIncr('idx', 'x', Number.NaN)).rejects.toMatchObject({ code: 'store_bad_score' });
+        expect(await store.sortedCount('idx')).toBe(0);
+      });
+
+      it('reads an unknown index as empty', async () => {
+        expect(await store.sortedRange('none', { reverse: true, limit: 5 })).toEqual([]);
+        expect(await store.sortedCount('none', { min: 0 })).toBe(0);
+      });
+
+      it('keeps indexes apart from sets and documents with the same name', async () => {
+        await store.set('both', 'doc');
+        await store.setAdd('both', 'in-set');
+        await store.sortedAdd('both', 'in-index', 1);
+        expect(await store.get('both')).toBe('doc');
+        expect(await store.setMembers('both')).toEqual(['in-set']);
+        expect(members(await store.sortedRange('both'))).toEqual(['in-index']);
+      });
+
+      it('hands out copies: changing what a range returned does not change the index', async () => {
+        await store.sortedAdd('idx', 'a', 1);
+        const [first] = await store.sortedRange('idx');
+        if (first) (first as { score: number }).score = 99;
+        expect(await store.sortedRange('idx')).toEqual([{ member: 'a', score: 1 }]);
+      });
+    });
+
     describe('keys are exact strings', () => {
       // `_` and `%` are LIKE wildcards in SQL, `:` is keyv's namespace separator, and unicode
       // keys may be normalised or case-folded by a careless backend.
@@ -269,6 +391,14 @@ export function runStoreContract(name: string, make: (clock: ManualClock) => Pro
 
       it('counters', async () => {
         for (const k of keys) expect(await store.incr(k, 1_000)).toBe(1);
+      });
+
+      it('ordered indexes and members', async () => {
+        for (const [i, k] of keys.entries()) await store.sortedAdd(k, k, i);
+        for (const [i, k] of keys.entries()) expect(await store.sortedRange(k)).toEqual([{ member: k, score: i }]);
+        await store.sortedRemove('a_b', 'aXb');
+        expect(await store.sortedCount('a_b')).toBe(1);
+        expect(await store.sortedCount('aXb')).toBe(1);
       });
 
       it('sets and members', async () => {

@@ -1,0 +1,100 @@
+import type { ChatAdapter } from '../ports/chat-adapter.js';
+import { channelOf, type PersonRef, type Place } from '../ports/places.js';
+import type { Ctx } from './context.js';
+import type { HealthReport } from './engine-api.js';
+import { communityKey } from './keys.js';
+import { finish } from './lifecycle.js';
+import type { RateLimitTally } from './metrics.js';
+import type { AskLife, AskPage, AskQuery, CommunityGraph, OperatorApi, OperatorRef, Overview } from './operator-api.js';
+import { listAsks } from './operator-asks.js';
+import type { OperatorCtx } from './operator-context.js';
+import { communityGraph } from './operator-graph.js';
+import { askLife } from './operator-life.js';
+import { overview } from './operator-overview.js';
+
+/**
+ * The operator API (operator-api.ts) over the engine: the reads live in operator-overview.ts,
+ * operator-asks.ts, operator-life.ts and operator-graph.ts; the actions here take the same paths
+ * as the people they stand in for (the asker's Close, `/feelers disconnect`, `/feelers optout`),
+ * and each is logged with the operator who did it.
+ */
+export class Operator implements OperatorApi {
+  private readonly oc: OperatorCtx;
+
+  constructor(deps: {
+    ctx: Ctx;
+    adapters: ReadonlyMap<string, ChatAdapter>;
+    health: () => Promise<HealthReport>;
+    rateLimits: RateLimitTally;
+  }) {
+    this.oc = deps;
+  }
+
+  overview(): Promise<Overview> {
+    return overview(this.oc);
+  }
+
+  asks(query: AskQuery): Promise<AskPage> {
+    return listAsks(this.oc, query);
+  }
+
+  askLife(askId: string): Promise<AskLife | undefined> {
+    return askLife(this.oc, askId);
+  }
+
+  communityGraph(days: number): Promise<CommunityGraph> {
+    return communityGraph(this.oc, days);
+  }
+
+  async closeAsk(askId: string, by: OperatorRef): Promise<'closed' | 'not_open' | 'not_found'> {
+    const { ctx } = this.oc;
+    const ask = await ctx.repo.ask(askId);
+    if (!ask) return 'not_found';
+    // The asker's Close: final summary to the thread and the followers, every copy edited.
+    if (!(await finish(ctx, ask, 'closed', 'operator'))) return 'not_open';
+    ctx.log.info({ operator: by.operator, ask: askId }, 'operator closed an ask');
+    return 'closed';
+  }
+
+  async disconnectGround(place: Place, by: OperatorRef): Promise<'disconnected' | 'not_found'> {
+    const { ctx } = this.oc;
+    const channel = channelOf(place);
+    if (!(await ctx.repo.ground(channel))) return 'not_found';
+    // As /feelers disconnect: gone, and a YAML ground stays gone across restarts.
+    await ctx.repo.deleteGround(channel);
+    await ctx.repo.markGroundRemovedByChat(channel, true);
+    ctx.log.info({ operator: by.operator, ground: channel }, 'operator disconnected a ground');
+    return 'disconnected';
+  }
+
+  async pauseProds(person: PersonRef, paused: boolean, by: OperatorRef): Promise<'paused' | 'resumed' | 'not_found'> {
+    const { ctx } = this.oc;
+    const who = { network: person.network, community: person.community, user: person.user };
+    const found = await ctx.repo.profile(who);
+    if (!found && !paused) return 'not_found';
+    // The opt-out fan-out reads (mayPrompt), as /feelers optout sets it. Someone feelers knew
+    // nothing about gets a profile with nothing in it but that; their name comes when they write.
+    const profile = found ?? {
+      ...who,
+      name: who.user,
+      communityName: await this.communityName(who.network, who.community),
+      topics: [],
+      optedOut: true,
+      unsolicited: [],
+    };
+    profile.optedOut = paused;
+    await ctx.repo.saveProfile(profile);
+    ctx.log.info({ operator: by.operator, paused }, 'operator changed whether a person gets prods');
+    return paused ? 'paused' : 'resumed';
+  }
+
+  /** A community's display name: the configured one, else the last one seen (the graph's, a ground's), else its id. */
+  private async communityName(network: string, community: string): Promise<string> {
+    const { repo, names } = this.oc.ctx;
+    const key = communityKey(network, community);
+    const seen =
+      (await repo.help.names([key])).get(key) ??
+      (await repo.allGrounds()).find((g) => g.place.network === network && g.place.community === community)?.communityName;
+    return names.community(network, community, seen);
+  }
+}
