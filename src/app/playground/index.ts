@@ -3,10 +3,12 @@ import { defaults } from '../../config/schema.js';
 import type { EngineApi, HealthReport } from '../../core/engine-api.js';
 import type { Sealer } from '../../core/sealer.js';
 import type { Logger } from '../../ports/logger.js';
+import { CONSOLE_ASSETS } from '../../console/index.js';
 import { Assets } from '../../web/assets.js';
 import { configuredNetworks } from '../adapter-registry.js';
-import { HttpServer, type RouteHandler } from '../http-server.js';
+import { HttpServer } from '../http-server.js';
 import { PromMetrics } from '../prom-metrics.js';
+import { openConsole, playgroundConsole } from './console.js';
 import { Playground } from './playground.js';
 import { mountPlayground } from './routes.js';
 import { NETWORKS } from './seed-world.js';
@@ -38,12 +40,6 @@ export interface PlaygroundStart {
   readonly host?: string | undefined;
   /** How long stopping lets the outbox drain. */
   readonly drainMs: number;
-  /** INTEGRATION(console): the console's `startSession`, for the "Open the console" button. */
-  readonly openConsole?: RouteHandler | undefined;
-  /** INTEGRATION(console): more files under /assets/ (the console's), merged into the server's one Assets. */
-  readonly extraAssets?: Readonly<Record<string, string>> | undefined;
-  /** INTEGRATION(console): mount more routes (the console's pages) on the playground's server. */
-  readonly mount?: ((http: HttpServer, engine: () => EngineApi | undefined) => void) | undefined;
 }
 
 export interface PlaygroundHandle {
@@ -79,10 +75,13 @@ export async function startPlayground(o: PlaygroundStart): Promise<PlaygroundHan
   });
   const starting: HealthReport = { ok: false, parts: { engine: { ok: false, detail: 'starting' } } };
   const http = new HttpServer({ health: () => playground.engine?.health() ?? Promise.resolve(starting), metrics, logger });
-  const assets = new Assets({ ...PLAYGROUND_ASSETS, ...o.extraAssets });
+  // The console is on in the playground (see console.ts); its live pages end before the server closes.
+  const operatorConsole = playgroundConsole(playground, { token: config.console?.token, logger });
+  operatorConsole.mount(http);
+  // One /assets/ route for every page (a server has one per prefix): the playground's files and the console's.
+  const assets = new Assets({ ...PLAYGROUND_ASSETS, ...CONSOLE_ASSETS });
   http.mountPrefix('GET', '/assets/', (req, res) => assets.serve(req.path.slice('/assets/'.length), req, res));
-  mountPlayground(http, { playground, log, openConsole: o.openConsole });
-  o.mount?.(http, () => playground.engine);
+  mountPlayground(http, { playground, log, openConsole: (req, res) => openConsole(operatorConsole, req, res) });
 
   await playground.start();
   const host = o.host ?? config.host ?? defaults.playgroundHost;
@@ -90,11 +89,12 @@ export async function startPlayground(o: PlaygroundStart): Promise<PlaygroundHan
   try {
     port = await http.listen(config.port, host);
   } catch (err) {
+    operatorConsole.close();
     await playground.stop(0);
     throw err;
   }
   logger.info(
-    { port, host, store: storeKind(config.playground.storeUrl), networks: NETWORKS.map((n) => n.name), playground: true },
+    { port, host, store: storeKind(config.playground.storeUrl), networks: NETWORKS.map((n) => n.name), playground: true, console: true },
     'feelers listening',
   );
   // The last line of the start log: what a newcomer opens.
@@ -112,6 +112,7 @@ export async function startPlayground(o: PlaygroundStart): Promise<PlaygroundHan
       stopping ??= (async () => {
         logger.info({}, 'feelers stopping');
         playground.hub.close();
+        operatorConsole.close();
         await http.close();
         await playground.stop(o.drainMs);
         logger.info({}, 'feelers stopped');

@@ -29,11 +29,7 @@ import { nextStep, stepAt, StoryError } from './story.js';
 export interface RoutesOptions {
   readonly playground: Playground;
   readonly log: Logger;
-  /**
-   * INTEGRATION(console): "Open the console" hands the POST to this, the console's
-   * `startSession` (src/console, another branch): it starts an operator session on loopback and
-   * redirects to /console. Unset, the button says the console is not in this build.
-   */
+  /** "Open the console": signs this browser in to the console (console.ts), or says why not. */
   readonly openConsole?: RouteHandler | undefined;
 }
 

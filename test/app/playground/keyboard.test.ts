@@ -108,29 +108,41 @@ describe('the playground by keyboard', () => {
     expect(watch.consoleErrors).toEqual([]);
   });
 
-  it('passes an accessibility scan on the page, a button’s form and Reset’s confirmation', { timeout: 60_000 }, async () => {
-    await page.goto(`${run.base}/?as=${encodeURIComponent('workspace:PO:U-priya')}`);
-    expect(serious(await axeScan(page))).toEqual([]);
-    await screenshot(page, 'playground-keyboard');
+  it(
+    'passes an accessibility scan on the page, a button’s form and Reset’s confirmation, and opens the console',
+    { timeout: 60_000 },
+    async () => {
+      await page.goto(`${run.base}/?as=${encodeURIComponent('workspace:PO:U-priya')}`);
+      expect(serious(await axeScan(page))).toEqual([]);
+      await screenshot(page, 'playground-keyboard');
 
-    // "Answer" opens its form as a page, as a platform opens a modal.
-    await community(page, 'People Ops Circle')
-      .getByRole('article')
-      .filter({ hasText: 'first week' })
-      .first()
-      .getByRole('button', { name: 'Answer' })
-      .click();
-    await page.getByRole('heading', { name: 'Answer the question' }).waitFor();
-    expect(serious(await axeScan(page))).toEqual([]);
-    await screenshot(page, 'playground-answer-form');
-    await page.getByLabel('Your answer for Omar').fill('A buddy and a written first-week plan.');
-    await page.getByRole('button', { name: 'Send answer' }).click();
-    await page.getByRole('status').getByText('Your answer goes to Omar').waitFor();
+      // "Answer" opens its form as a page, as a platform opens a modal.
+      await community(page, 'People Ops Circle')
+        .getByRole('article')
+        .filter({ hasText: 'first week' })
+        .first()
+        .getByRole('button', { name: 'Answer' })
+        .click();
+      await page.getByRole('heading', { name: 'Answer the question' }).waitFor();
+      expect(serious(await axeScan(page))).toEqual([]);
+      await screenshot(page, 'playground-answer-form');
+      await page.getByLabel('Your answer for Omar').fill('A buddy and a written first-week plan.');
+      await page.getByRole('button', { name: 'Send answer' }).click();
+      await page.getByRole('status').getByText('Your answer goes to Omar').waitFor();
 
-    await page.getByRole('button', { name: 'Reset' }).click();
-    await page.getByRole('button', { name: 'Yes, reset everything' }).waitFor();
-    expect(serious(await axeScan(page))).toEqual([]);
-    expect(watch.consoleErrors).toEqual([]);
-    expect(watch.pageErrors).toEqual([]);
-  });
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await page.getByRole('button', { name: 'Yes, reset everything' }).waitFor();
+      expect(serious(await axeScan(page))).toEqual([]);
+
+      // "Open the console" signs this browser in to the operators' console, on the same engine: Omar's question is there.
+      await page.goto(`${run.base}/`);
+      await page.getByRole('button', { name: 'Open the console' }).click();
+      await page.waitForURL(/\/console$/);
+      await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+      await page.goto(`${run.base}/console/asks`);
+      await page.getByText('How do you welcome new hires').first().waitFor();
+      expect(watch.consoleErrors).toEqual([]);
+      expect(watch.pageErrors).toEqual([]);
+    },
+  );
 });
