@@ -1,6 +1,7 @@
 import {
   DeliveryError,
   cardToText,
+  personKey,
   type AdapterHealth,
   type Card,
   type ChatAdapter,
@@ -146,8 +147,16 @@ export class MemoryAdapter implements ChatAdapter {
     });
   };
 
-  /** The playground anchors each message by its id, so a link is the fragment. */
-  readonly linkTo = (ref: MessageRef): string | undefined => `#${ref.id}`;
+  /**
+   * The memory platform's web client is the playground's page (src/app/playground), where each
+   * message is an article anchored by its id. A channel's messages show for anyone there; a DM
+   * only to its owner, so its link opens the page as them.
+   */
+  readonly linkTo = (ref: MessageRef): string | undefined => {
+    const dmOf = this.world.net(ref.network).communities.get(ref.community)?.channels.get(ref.channel)?.dmOf;
+    if (dmOf === undefined) return `/#${ref.id}`;
+    return `/?as=${encodeURIComponent(personKey({ network: ref.network, community: ref.community, user: dmOf }))}#${ref.id}`;
+  };
 
   readonly notice = async (to: PersonRef, where: Place, text: string): Promise<void> => {
     this.ownNetwork(to.network);

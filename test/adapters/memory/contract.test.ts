@@ -55,10 +55,13 @@ async function memoryHarness(): Promise<AdapterHarness> {
 runAdapterContract('memory', memoryHarness);
 
 describe('memory adapter links', () => {
-  it("links a message by its id, the playground's anchor", async () => {
+  it("links a message to the playground's page, anchored by its id; a DM as its owner", async () => {
     const h = await memoryHarness();
-    const ref = await h.adapter.post(h.channel, { summary: 'Hi', blocks: [{ type: 'text', text: 'Hi' }] }, { idempotencyKey: 'k1' });
-    expect(h.adapter.linkTo?.(ref)).toBe(`#${ref.id}`);
+    const card = { summary: 'Hi', blocks: [{ type: 'text' as const, text: 'Hi' }] };
+    const ref = await h.adapter.post(h.channel, card, { idempotencyKey: 'k1' });
+    expect(h.adapter.linkTo?.(ref)).toBe(`/#${ref.id}`);
     expect(ref.id).not.toBe('');
+    const dm = await h.adapter.directMessage(h.alice, card, { idempotencyKey: 'k2' });
+    expect(h.adapter.linkTo?.(dm)).toBe(`/?as=${encodeURIComponent('memnet:C1:alice')}#${dm.id}`);
   });
 });

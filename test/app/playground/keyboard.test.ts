@@ -140,7 +140,16 @@ describe('the playground by keyboard', () => {
       await page.waitForURL(/\/console$/);
       await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
       await page.goto(`${run.base}/console/asks`);
-      await page.getByText('How do you welcome new hires').first().waitFor();
+      await page.getByRole('link', { name: /How do you welcome new hires/ }).click();
+      // The console's link to a copy opens it on the playground's page, the memory platform's web client.
+      const open = page.getByRole('link', { name: /^Open the copy in/ }).first();
+      const href = (await open.getAttribute('href')) ?? '';
+      expect(href).toMatch(/^\/(\?as=[^#]+)?#m\d+$/);
+      await open.click();
+      await page
+        .locator(`article[id="${href.split('#')[1] ?? ''}"]`)
+        .filter({ hasText: 'first week' })
+        .waitFor();
       expect(watch.consoleErrors).toEqual([]);
       expect(watch.pageErrors).toEqual([]);
     },
