@@ -1,4 +1,4 @@
-import type { MemberRecord, ChannelRecord, StoredMessage, StoredNotice, WireEvent, WorldStats } from './world-types.js';
+import type { ChannelRecord, MemberRecord, NetworkRecord, StoredMessage, StoredNotice, WireEvent, WorldStats } from './world-types.js';
 
 /**
  * The memory platform's state as plain JSON, so a world can outlive its process: the
@@ -35,11 +35,11 @@ export interface CommunitySnapshot {
 }
 
 /** A JSON copy of a member (its channel set as a list). */
-export function memberToJson(m: MemberRecord): CommunitySnapshot['members'][number] {
+function memberToJson(m: MemberRecord): CommunitySnapshot['members'][number] {
   return { ...m, manages: [...m.manages] };
 }
 
-export function memberFromJson(m: CommunitySnapshot['members'][number]): MemberRecord {
+function memberFromJson(m: CommunitySnapshot['members'][number]): MemberRecord {
   return { ...m, manages: new Set(m.manages) };
 }
 
@@ -56,4 +56,57 @@ export function isWorldSnapshot(value: unknown): value is WorldSnapshot {
     Array.isArray(s.events) &&
     typeof s.stats === 'object'
   );
+}
+
+/** The world's own state, as world.ts hands it to this module (and only to it). */
+export interface WorldParts {
+  readonly networks: Map<string, NetworkRecord>;
+  readonly messages: Map<string, StoredMessage>;
+  readonly notices: StoredNotice[];
+  readonly events: Map<string, WireEvent>;
+  readonly stats: WorldStats;
+}
+
+export function toSnapshot(w: WorldParts & { readonly eventSeq: number }): WorldSnapshot {
+  return {
+    version: 1,
+    eventSeq: w.eventSeq,
+    networks: [...w.networks.values()].map((net) => ({
+      name: net.name,
+      botUser: net.botUser,
+      botName: net.botName,
+      keys: [...net.keys],
+      communities: [...net.communities.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        channels: [...c.channels.values()].map((ch) => ({ ...ch })),
+        members: [...c.members.values()].map(memberToJson),
+      })),
+    })),
+    messages: [...w.messages.values()].map((m) => ({ ...m, history: [...m.history] })),
+    notices: [...w.notices],
+    events: [...w.events.values()].filter((e) => e.type === 'message'),
+    stats: { ...w.stats },
+  };
+}
+
+/** Fills a fresh world (its networks already added) with what a snapshot holds. */
+export function fillFromSnapshot(snap: WorldSnapshot, w: WorldParts): void {
+  for (const n of snap.networks) {
+    const net = w.networks.get(n.name);
+    if (!net) throw new Error(`restore: network ${n.name} was not added first`);
+    for (const [key, id] of n.keys) net.keys.set(key, id);
+    for (const c of n.communities) {
+      net.communities.set(c.id, {
+        id: c.id,
+        name: c.name,
+        channels: new Map(c.channels.map((ch) => [ch.id, { ...ch }])),
+        members: new Map(c.members.map((m) => [m.id, memberFromJson(m)])),
+      });
+    }
+  }
+  for (const m of [...snap.messages].sort((a, b) => a.seq - b.seq)) w.messages.set(m.id, { ...m, history: [...m.history] });
+  w.notices.push(...snap.notices);
+  for (const e of snap.events) w.events.set(e.id, e);
+  Object.assign(w.stats, snap.stats);
 }

@@ -18,7 +18,7 @@ import {
 } from './world-types.js';
 import { WorldApi } from './world-api.js';
 import { checkForm } from './world-forms.js';
-import { memberFromJson, memberToJson, type WorldSnapshot } from './world-snapshot.js';
+import { fillFromSnapshot, toSnapshot, type WorldParts, type WorldSnapshot } from './world-snapshot.js';
 
 export type { FormInput, MemberSpec, StoredMessage, StoredNotice, WireEvent, WorldOptions, WorldStats } from './world-types.js';
 export type { FaultSpec, LimitSpec } from './world-faults.js';
@@ -337,50 +337,20 @@ export class MemoryWorld {
 
   /** The world as JSON (see world-snapshot.ts); connections, rate gates and faults are not in it. */
   snapshot(): WorldSnapshot {
-    return {
-      version: 1,
-      eventSeq: this.eventSeq,
-      networks: [...this.networks.values()].map((net) => ({
-        name: net.name,
-        botUser: net.botUser,
-        botName: net.botName,
-        keys: [...net.keys],
-        communities: [...net.communities.values()].map((c) => ({
-          id: c.id,
-          name: c.name,
-          channels: [...c.channels.values()].map((ch) => ({ ...ch })),
-          members: [...c.members.values()].map(memberToJson),
-        })),
-      })),
-      messages: [...this.messages.values()].map((m) => ({ ...m, history: [...m.history] })),
-      notices: [...this.notices],
-      events: [...this.events.values()].filter((e) => e.type === 'message'),
-      stats: { ...this.stats },
-    };
+    return toSnapshot({ ...this.parts(), eventSeq: this.eventSeq });
   }
 
   /** A world made from a snapshot, as it was when the snapshot was taken, with nobody connected. */
   static restore(snap: WorldSnapshot, opts: WorldOptions = {}): MemoryWorld {
     const w = new MemoryWorld(opts);
-    for (const n of snap.networks) {
-      w.addNetwork(n.name, { botUser: n.botUser, botName: n.botName });
-      const net = w.net(n.name);
-      for (const [key, id] of n.keys) net.keys.set(key, id);
-      for (const c of n.communities) {
-        net.communities.set(c.id, {
-          id: c.id,
-          name: c.name,
-          channels: new Map(c.channels.map((ch) => [ch.id, { ...ch }])),
-          members: new Map(c.members.map((m) => [m.id, memberFromJson(m)])),
-        });
-      }
-    }
-    for (const m of [...snap.messages].sort((a, b) => a.seq - b.seq)) w.messages.set(m.id, { ...m, history: [...m.history] });
-    w.notices.push(...snap.notices);
-    for (const e of snap.events) w.events.set(e.id, e);
+    for (const n of snap.networks) w.addNetwork(n.name, { botUser: n.botUser, botName: n.botName });
+    fillFromSnapshot(snap, w.parts());
     w.eventSeq = snap.eventSeq;
-    Object.assign(w.stats, snap.stats);
     return w;
+  }
+
+  private parts(): WorldParts {
+    return { networks: this.networks, messages: this.messages, notices: this.notices, events: this.events, stats: this.stats };
   }
 
   // ---- faults --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { StoredMessage } from '../../../adapters/memory/world.js';
-import { buttonsOf, type Button, type Form } from '../../ports/cards.js';
+import type { Button, Form } from '../../ports/cards.js';
 import type { Logger } from '../../ports/logger.js';
 import { personKey } from '../../ports/places.js';
 import { field, readForm } from '../../web/forms.js';
@@ -8,7 +8,7 @@ import type { SafeHtml } from '../../web/html.js';
 import { redirect, sendHtml } from '../../web/respond.js';
 import { isSameOrigin } from '../../web/security.js';
 import type { HttpRequest, HttpServer, RouteHandler } from '../http-server.js';
-import { hashtags, topicList } from '../../core/text.js';
+import { buttonOf, mayActOn, messageOf, Refusal, submission, withTopics } from './checks.js';
 import { communityOf, domId, findPerson, type Person } from './people.js';
 import type { Playground } from './playground.js';
 import { buttonFormPage, messagePage, resetPage } from './pages/page.js';
@@ -31,16 +31,6 @@ export interface RoutesOptions {
   readonly log: Logger;
   /** "Open the console": signs this browser in to the console (console.ts), or says why not. */
   readonly openConsole?: RouteHandler | undefined;
-}
-
-/** Why a request is refused, with the status to answer. */
-export class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** What the page says after a POST (a code in the URL, never text from the request). */
@@ -202,17 +192,6 @@ export function mountPlayground(http: HttpServer, o: RoutesOptions): void {
   });
 }
 
-/**
- * The Topics field, as the engine reads topics: #hashtags in the question. "onboarding, learning"
- * adds "#onboarding #learning", leaving out any the question already carries.
- */
-export function withTopics(question: string, topics: string | undefined): string {
-  if (!topics) return question;
-  const have = new Set(hashtags(question));
-  const add = topicList(topics).filter((t) => !have.has(t));
-  return add.length > 0 ? `${question} ${add.map((t) => `#${t}`).join(' ')}` : question;
-}
-
 const NOBODY = 'Nobody in the playground goes by that: pick someone under Acting as.';
 
 async function firstPerson(rt: PlaygroundRuntime): Promise<Person> {
@@ -240,49 +219,6 @@ function flashFrom(req: HttpRequest, rt: PlaygroundRuntime, person: Person): Fla
           .map((n) => n.text)
       : [];
   return { kind: 'info', text, notices };
-}
-
-function messageOf(rt: PlaygroundRuntime, id: string | undefined): StoredMessage {
-  const m = id === undefined ? undefined : rt.world.message(id);
-  if (!m || m.deleted) throw new Refusal(404, 'That message is not in the playground (it may have been deleted, or the playground reset).');
-  return m;
-}
-
-function buttonOf(m: StoredMessage, id: string | undefined): Button {
-  const b = m.card ? buttonsOf(m.card).find((x) => x.id === id) : undefined;
-  if (!b) throw new Refusal(404, 'That message has no such button (any more): the page may be out of date.');
-  return b;
-}
-
-/** The platform's rule, said before the world refuses: only members see a community, and a DM is its owner's. */
-function mayActOn(rt: PlaygroundRuntime, person: Person, m: StoredMessage, what: string): void {
-  if (m.network !== person.network || m.community !== person.community) {
-    const name = communityOf(rt.world, m.network, m.community)?.name ?? m.community;
-    throw new Refusal(403, `Act as someone in ${name} to ${what}.`);
-  }
-  const channel = communityOf(rt.world, m.network, m.community)?.channels.find((c) => c.id === m.channel);
-  if (channel?.dmOf !== undefined && channel.dmOf !== person.user) {
-    throw new Refusal(403, 'That is in someone else’s direct messages: act as them to use it.');
-  }
-}
-
-/** The form a button opened, as the platform hands it over: a text, or a member of the presser's community. */
-function submission(
-  rt: PlaygroundRuntime,
-  person: Person,
-  button: Button,
-  form: URLSearchParams,
-): { text: string } | { person: { network: string; community: string; user: string } } | undefined {
-  if (!button.form) return undefined;
-  if (button.form.kind === 'text') {
-    const text = field(form, 'text', button.form.maxLength ?? 3000);
-    if (!text) throw new Refusal(400, `Write something in “${button.form.label}” first.`);
-    return { text };
-  }
-  const picked = field(form, 'person', 200);
-  const member = communityOf(rt.world, person.network, person.community)?.members.find((m) => m.id === picked && !m.isBot);
-  if (!member) throw new Refusal(400, `Pick someone in ${person.communityName}.`);
-  return { person: { network: person.network, community: person.community, user: member.id } };
 }
 
 function formPage(rt: PlaygroundRuntime, person: Person, message: StoredMessage, button: Button & { form: Form }): SafeHtml {
