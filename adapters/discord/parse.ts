@@ -179,9 +179,16 @@ function interactionBase(i: AnyInteraction, ctx: ParseContext) {
   };
 }
 
+/** The name of the channel a command was run in; in a thread, its parent's (the ground is the parent). */
+function channelNameOf(channel: TextBasedChannel | null): string | undefined {
+  if (!channel || channel.isDMBased()) return undefined;
+  if (channel.isThread()) return channel.parent?.name ?? undefined;
+  return 'name' in channel ? channel.name : undefined;
+}
+
 export function parseCommand(i: ChatInputCommandInteraction, ctx: ParseContext): CommandEvent {
   // A DM has no guild; the engine refuses channel-only commands (connect) there.
-  const base = { ...interactionBase(i, ctx), direct: i.guildId === null };
+  const base = { ...interactionBase(i, ctx), direct: i.guildId === null, channelName: channelNameOf(i.channel) };
   if (i.commandName === 'ask') {
     return { ...base, kind: 'command', name: 'ask', text: (i.options.getString('question') ?? '').trim() };
   }

@@ -55,7 +55,14 @@ export function parseWire(wire: WireEvent, ctx: ParseContext): ChatEvent {
       };
     }
     case 'command':
-      return { ...base, kind: 'command', name: wire.command, text: wire.text, direct: wire.isDm };
+      return {
+        ...base,
+        kind: 'command',
+        name: wire.command,
+        text: wire.text,
+        direct: wire.isDm,
+        channelName: wire.isDm ? undefined : wire.channelName,
+      };
     case 'action': {
       const picked = wire.form?.person;
       const form = wire.form && {

@@ -95,6 +95,8 @@ interface WireBase {
   readonly community: string;
   readonly communityName: string;
   readonly channel: string;
+  /** The channel's name, as platforms put it in a command's payload. */
+  readonly channelName: string;
   readonly thread?: string | undefined;
   readonly isDm: boolean;
   readonly user: WireUser;

@@ -436,7 +436,10 @@ export class MemoryWorld {
     person: PersonRef,
     member: MemberRecord,
     place: Place,
-    body: DistributiveOmit<WireEvent, 'id' | 'network' | 'community' | 'communityName' | 'channel' | 'thread' | 'isDm' | 'user'>,
+    body: DistributiveOmit<
+      WireEvent,
+      'id' | 'network' | 'community' | 'communityName' | 'channel' | 'channelName' | 'thread' | 'isDm' | 'user'
+    >,
   ): Promise<string> {
     const comm = this.community(place.network, place.community);
     const ch = this.channel(place.network, place.community, place.channel);
@@ -457,6 +460,7 @@ export class MemoryWorld {
       community: place.community,
       communityName: comm.name,
       channel: place.channel,
+      channelName: ch.name,
       thread: place.thread,
       isDm: ch.dmOf !== undefined,
       user,

@@ -17,6 +17,7 @@ export type Inbound =
       name: 'ask' | 'feelers';
       text: string;
       direct: boolean;
+      channelName?: string | undefined;
     }
   | {
       type: 'message';
@@ -105,7 +106,10 @@ function fromCommand(body: Obj): Inbound | undefined {
   // In a DM Slack names the channel `directmessage` and its id starts with D; the engine
   // refuses `/feelers connect` there, since a DM is not a ground anyone else can read.
   const direct = str(body, 'channel_name') === 'directmessage' || channel.startsWith('D');
-  return { type: 'command', id, team, user, channel, name, text: (str(body, 'text') ?? '').trim(), direct };
+  // Private channels may come as the legacy `privategroup`, group DMs as `mpdm-...`: no name to show.
+  const given = str(body, 'channel_name');
+  const channelName = direct || !given || given === 'privategroup' || given.startsWith('mpdm-') ? undefined : given;
+  return { type: 'command', id, team, user, channel, name, text: (str(body, 'text') ?? '').trim(), direct, channelName };
 }
 
 /** Message subtypes that are people writing; the rest (joins, topics, pins) are not messages. */
@@ -303,6 +307,7 @@ export function toChatEvent(inbound: Inbound, ctx: EventContext): ChatEvent | un
         name: inbound.name,
         text: inbound.text,
         direct: inbound.direct,
+        channelName: inbound.channelName,
       };
     case 'message':
       return {

@@ -51,6 +51,7 @@ export async function connect(ctx: Ctx, e: CommandEvent, args: string): Promise<
     place,
     communityName: ctx.names.community(place.network, place.community, e.communityName),
     topics,
+    channelName: e.channelName ?? existing?.channelName,
     connectedBy: e.actor.name,
     connectedAt: existing?.connectedAt ?? ctx.now(),
     source: 'chat',

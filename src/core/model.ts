@@ -27,6 +27,8 @@ export interface Ask {
 export interface Ground {
   readonly place: Place;
   readonly communityName: string;
+  /** The channel's name when the network said it at connect (YAML grounds have none): for operators' pages. */
+  readonly channelName?: string | undefined;
   /** Empty: receives every ask. Otherwise only asks sharing a topic. */
   topics: string[];
   readonly connectedBy?: string | undefined;

@@ -1,4 +1,4 @@
-import type { PersonRef } from '../ports/places.js';
+import { placeKey, type PersonRef } from '../ports/places.js';
 import { askCardDeliveryId } from './intake.js';
 import type { Ask, Copy, Delivery, Intro, Reply } from './model.js';
 import type { AskLife, CopyLife, IntroLife, ReplyLife } from './operator-api.js';
@@ -43,9 +43,11 @@ export async function askLife(oc: OperatorCtx, askId: string): Promise<AskLife |
 
 async function copiesOf(oc: OperatorCtx, ask: Ask, copies: readonly Copy[]): Promise<CopyLife[]> {
   const { repo } = oc.ctx;
+  // Channel names as the networks said them at connect, read once for every copy.
+  const names = new Map((await repo.allGrounds()).map((g) => [placeKey(g.place), g.channelName]));
   const lives = await Promise.all(
     copies.map(async (c): Promise<CopyLife> => {
-      const [d, where] = await Promise.all([repo.deliveries.delivery(c.deliveryId), whereOf(oc, c)]);
+      const [d, where] = await Promise.all([repo.deliveries.delivery(c.deliveryId), whereOf(oc, c, names)]);
       return {
         id: c.id,
         kind: c.kind,
@@ -82,8 +84,8 @@ function shownOf(c: Copy, d: Delivery | undefined): CopyLife['shown'] {
 }
 
 /** A channel by its id; a person by the name their profile keeps (never more of it). */
-async function whereOf(oc: OperatorCtx, c: Copy): Promise<string> {
-  if (c.place) return c.place.channel;
+async function whereOf(oc: OperatorCtx, c: Copy, names: ReadonlyMap<string, string | undefined>): Promise<string> {
+  if (c.place) return names.get(placeKey({ ...c.place, thread: undefined })) ?? c.place.channel;
   if (!c.person) return c.communityName;
   return personName(oc, c.person, c.communityName);
 }

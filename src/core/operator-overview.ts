@@ -55,7 +55,7 @@ async function communitiesOf(oc: OperatorCtx, grounds: readonly Ground[]): Promi
     const entry = by.get(key) ?? { network, community, name: oc.ctx.names.community(network, community, g.communityName), grounds: [] };
     entry.grounds.push({
       place: g.place,
-      label: g.place.channel,
+      label: g.channelName ?? g.place.channel,
       topics: g.topics,
       lastCopyAt: lastCopies[i],
       unreachableSince: g.unreachableSince,

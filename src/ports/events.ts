@@ -51,6 +51,11 @@ export interface CommandEvent extends EventBase {
   readonly text: string;
   /** Run in a direct message with the bot rather than in a channel. */
   readonly direct?: boolean | undefined;
+  /**
+   * The channel's name where the platform's payload carries it (Slack's `channel_name`, the
+   * channel of a Discord interaction), without '#'. Kept with a ground so operators read names, not ids.
+   */
+  readonly channelName?: string | undefined;
 }
 
 export interface MessageEvent extends EventBase {

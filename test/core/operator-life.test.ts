@@ -67,17 +67,17 @@ describe.each<StoreKind>(['memory', 'sqlite'])('operator: the life of an ask (%s
     expect(life.card).toEqual({ state: 'sent', link: `#${card.id}` });
 
     const at = (kindOf: CopyLife['kind'], where: string) => life.copies.find((c) => c.kind === kindOf && c.where === where);
-    expect(at('ground', 'C-ask')).toMatchObject({
+    expect(at('ground', 'ask-around')).toMatchObject({
       shown: 'sent',
       state: 'sent',
       link: `#${copy.id}`,
       communityName: 'L&D Guild',
       network: 'south',
     });
-    expect(at('ground', 'C-gone')).toMatchObject({ shown: 'unreachable', state: 'failed', link: undefined });
-    expect(at('ground', 'C-gone')?.lastError).toContain('archived');
-    expect(at('ground', 'C-flaky')).toMatchObject({ shown: 'failed', state: 'failed' });
-    expect(at('ground', 'C-flaky')?.lastError).toContain('server error');
+    expect(at('ground', 'gone')).toMatchObject({ shown: 'unreachable', state: 'failed', link: undefined });
+    expect(at('ground', 'gone')?.lastError).toContain('archived');
+    expect(at('ground', 'flaky')).toMatchObject({ shown: 'failed', state: 'failed' });
+    expect(at('ground', 'flaky')?.lastError).toContain('server error');
     // A DM is its recipient's: it is shown, never linked.
     expect(at('prod', 'Maria')).toMatchObject({ shown: 'sent', link: undefined });
     expect(at('prod', 'Karyn')).toMatchObject({ shown: 'unreachable' });

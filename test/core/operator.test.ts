@@ -48,12 +48,14 @@ describe.each<StoreKind>(['memory', 'sqlite'])('operator overview (%s store)', (
     ]);
     const [guild, tz] = o.communities;
     expect(guild?.grounds).toEqual([
-      expect.objectContaining({ label: 'C-ask', topics: [], lastCopyAt: askedAt, unreachableSince: undefined }),
-      expect.objectContaining({ label: 'C-gone', topics: ['learning'], lastCopyAt: undefined, unreachableSince: askedAt }),
+      expect.objectContaining({ label: 'ask-around', topics: [], lastCopyAt: askedAt, unreachableSince: undefined }),
+      expect.objectContaining({ label: 'gone', topics: ['learning'], lastCopyAt: undefined, unreachableSince: askedAt }),
     ]);
     expect(guild?.grounds[1]?.unreachableReason).toContain('archived');
+    // A ground connected in chat shows the channel's name the network gave; one seeded from YAML, its id.
+    expect(guild?.grounds.map((g) => g.place.channel)).toEqual(['C-ask', 'C-gone']);
     // The asker's own channel got the ask card, not a copy.
-    expect(tz?.grounds).toEqual([expect.objectContaining({ label: 'C-any', lastCopyAt: undefined })]);
+    expect(tz?.grounds).toEqual([expect.objectContaining({ label: 'any-answers', lastCopyAt: undefined })]);
     expect(o).toMatchObject({ outboxBacklog: 0, asksToday: 1, openAsks: 1, rateLimitWaits: 0, rateLimited: 0 });
   });
 

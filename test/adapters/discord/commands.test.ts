@@ -70,6 +70,8 @@ describe('discord commands with the engine behind', () => {
     expect(await feelers(story, 'harold', 'connect')).toContain('Only admins and people who can manage this channel');
     expect(await feelers(story, 'milo', 'connect', { topics: 'learning, coaching' })).toContain('questions tagged #learning #coaching');
     expect(await feelers(story, 'gita', 'connect')).toContain('Updated: this channel now receives every question');
+    // The channel's name from the interaction is kept for operators' pages.
+    expect((await story.engine.ctx.repo.ground(story.askAround))?.channelName).toBe('ask-around');
     expect(await feelers(story, 'harold', 'disconnect')).toContain('Only admins');
     expect(await feelers(story, 'gita', 'disconnect')).toContain('Disconnected');
     expect(await feelers(story, 'gita', 'disconnect')).toContain('was not connected');

@@ -45,6 +45,11 @@ describe('slack commands, signed, with the engine behind', () => {
       "Connected: this channel now receives questions tagged #learning #mentoring. People here can answer in each copy's thread.",
     );
     expect((await s.engine.ctx.repo.ground(cany))?.topics).toEqual(['learning', 'mentoring']);
+    // The channel's name from the command's payload is kept for operators' pages; a DM's never is.
+    await s.through(() =>
+      s.driver.command({ command: '/feelers', text: 'connect', user: 'UTESS', channel: CANY, channelName: 'any-answers' }),
+    );
+    expect((await s.engine.ctx.repo.ground(cany))?.channelName).toBe('any-answers');
 
     await s.slash('UTESS', CANY, '/feelers', 'disconnect');
     expect(s.lastEphemeral('UTESS')).toBe('Disconnected: no new questions will be posted here.');
