@@ -64,13 +64,13 @@ describe.each<StoreKind>(['memory', 'sqlite'])('operator: the life of an ask (%s
     const life = await s.engine.operator.askLife(askId);
     if (!life) throw new Error('no life');
     expect(life.ask).toMatchObject({ id: askId, text: QUESTION, askerName: 'Jane', communityName: 'TrainingZone', state: 'open' });
-    expect(life.card).toEqual({ state: 'sent', link: `#${card.id}` });
+    expect(life.card).toEqual({ state: 'sent', link: `/#${card.id}` });
 
     const at = (kindOf: CopyLife['kind'], where: string) => life.copies.find((c) => c.kind === kindOf && c.where === where);
     expect(at('ground', 'ask-around')).toMatchObject({
       shown: 'sent',
       state: 'sent',
-      link: `#${copy.id}`,
+      link: `/#${copy.id}`,
       communityName: 'L&D Guild',
       network: 'south',
     });
@@ -95,7 +95,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('operator: the life of an ask (%s
       },
       { communityName: 'TrainingZone', replies: [expect.objectContaining({ authorName: 'Tess', text: 'Ask the Learning Guild too.' })] },
     ]);
-    expect(life.digests).toEqual([expect.objectContaining({ state: 'sent', link: `#${digest.id}` })]);
+    expect(life.digests).toEqual([expect.objectContaining({ state: 'sent', link: `/#${digest.id}` })]);
     expect(life.intros).toEqual([
       expect.objectContaining({
         direction: 'requested',
