@@ -91,10 +91,10 @@ describe('the console in a browser', () => {
     await expect.poll(() => page.locator('blockquote.question').textContent()).toBe(QUESTION);
     const copies = page.getByRole('table', { name: 'Where each copy went, and its state' });
     const row = (where: string) => copies.getByRole('row').filter({ has: page.getByRole('rowheader', { name: where, exact: true }) });
-    await expect.poll(() => row('#C-ask').textContent()).toContain('sent');
-    await expect.poll(() => row('#C-ask').textContent()).toContain('L&D Guild');
-    await expect.poll(() => row('#C-help').textContent()).toContain('unreachable');
-    await expect.poll(() => row('#C-help').textContent()).toContain('Makers');
+    await expect.poll(() => row('#ask-around').textContent()).toContain('sent');
+    await expect.poll(() => row('#ask-around').textContent()).toContain('L&D Guild');
+    await expect.poll(() => row('#help').textContent()).toContain('unreachable');
+    await expect.poll(() => row('#help').textContent()).toContain('Makers');
 
     const replies = page.getByRole('region', { name: /Replies/ });
     await expect.poll(() => replies.getByRole('heading', { name: 'From L&D Guild' }).count()).toBe(1);

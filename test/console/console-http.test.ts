@@ -147,19 +147,19 @@ describe('actions', () => {
     await a.settle();
     const cookie = await a.signIn();
     const overview = await (await a.get('/console', cookie)).text();
-    expect(overview).toContain('#C-ask');
+    expect(overview).toContain('#ask-around');
     const csrf = ConsoleApp.csrfOf(overview);
 
     const res = await a.post(
       '/console/grounds/disconnect',
-      { csrf, network: 'south', community: 'G1', channel: 'C-ask', label: 'C-ask' },
+      { csrf, network: 'south', community: 'G1', channel: 'C-ask', label: 'ask-around' },
       cookie,
     );
     expect(res.status).toBe(303);
     const flash = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const next = await (await a.get('/console', `${cookie}; ${flash}`)).text();
-    expect(next).toContain('#C-ask (south) is disconnected');
-    expect(next).not.toContain('<th scope="row" class="text">#C-ask</th>');
+    expect(next).toContain('#ask-around (south) is disconnected');
+    expect(next).not.toContain('<th scope="row" class="text">#ask-around</th>');
 
     const pause = await a.post('/console/people/prods', { csrf, where: 'south:G1', user: 'U-harold', paused: 'yes' }, cookie);
     expect(pause.status).toBe(303);
