@@ -5,8 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startFeelers, type FeelersHandle } from '../../src/app/main.js';
+import { launchBrowser, openPage, type PageWatch } from './browser.js';
 
 export interface PlaygroundRun {
   readonly app: FeelersHandle;
@@ -30,6 +32,36 @@ export async function startPlayground(dir: string, storeUrl: string, env: Record
     { cwd: dir, host: '127.0.0.1', logDestination: { write: (s: string) => void (logs += s) } },
   );
   return { app, base: `http://127.0.0.1:${app.port}`, logs: () => logs, stop: () => app.stop() };
+}
+
+/** A test file's playground and the one browser page on it (set before its tests run). */
+export interface PlaygroundPage {
+  browser: Browser;
+  run: PlaygroundRun;
+  page: Page;
+  watch: PageWatch;
+}
+
+/**
+ * One playground on a fresh store and one chromium page on it for the whole test file: started in
+ * the file's beforeAll, stopped (and its folder removed) in its afterAll.
+ */
+export function playgroundPage(): PlaygroundPage {
+  const pg = {} as PlaygroundPage;
+  let where: ReturnType<typeof playgroundDir> | undefined;
+  beforeAll(async () => {
+    pg.browser = await launchBrowser();
+    where = playgroundDir();
+    pg.run = await startPlayground(where.dir, where.storeUrl);
+    ({ page: pg.page, watch: pg.watch } = await openPage(pg.browser, pg.run.base));
+  });
+  afterAll(async () => {
+    await pg.page?.context().close();
+    await pg.browser?.close();
+    await pg.run?.stop();
+    where?.dispose();
+  });
+  return pg;
 }
 
 /** Text as a person reads it: the memory platform's zero-width spaces (mention safety) removed. */

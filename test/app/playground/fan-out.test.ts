@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, type PageWatch } from '../../support/browser.js';
-import { playgroundDir, startPlayground, type PlaygroundRun } from '../../support/playground.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { playgroundPage } from '../../support/playground.js';
 
 /**
  * "Connect 50 more channels", then one question: the outbox paces the fan-out within each
@@ -10,26 +9,9 @@ import { playgroundDir, startPlayground, type PlaygroundRun } from '../../suppor
 
 const QUESTION = 'Who has run onboarding for a team spread over five time zones?';
 
-let browser: Browser;
-let run: PlaygroundRun;
-let where: ReturnType<typeof playgroundDir>;
-let page: Page;
-let watch: PageWatch;
+const pg = playgroundPage();
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  where = playgroundDir();
-  run = await startPlayground(where.dir, where.storeUrl);
-  ({ page, watch } = await openPage(browser, run.base));
-});
-afterAll(async () => {
-  await page?.context().close();
-  await browser?.close();
-  await run?.stop();
-  where?.dispose();
-});
-
-/** The question's copies on the page, per channel region: every top-level article that quotes it. */
+/** The question's copies on the pg.page, per channel region: every top-level article that quotes it. */
 async function copiesPerChannel(p: Page): Promise<Map<string, string[]>> {
   const channels = p.locator('section.channel');
   const out = new Map<string, string[]>();
@@ -46,25 +28,25 @@ async function copiesPerChannel(p: Page): Promise<Map<string, string[]>> {
 
 describe('a fan-out to many channels', () => {
   it('shows every copy once', { timeout: 120_000 }, async () => {
-    await page.goto(run.base);
-    await page.getByRole('button', { name: 'Connect 50 more channels' }).click();
-    await page.getByText('Connected more channels').waitFor();
+    await pg.page.goto(pg.run.base);
+    await pg.page.getByRole('button', { name: 'Connect 50 more channels' }).click();
+    await pg.page.getByText('Connected more channels').waitFor();
     // No topics: the new channels take every question, and so does Coaching Forum's #questions.
-    await page.getByLabel('Question').fill(QUESTION);
-    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await pg.page.getByLabel('Question').fill(QUESTION);
+    await pg.page.getByRole('button', { name: 'Ask', exact: true }).click();
     const expected = 1 + 50 + 1; // the ask card, 50 new channels, #questions
-    const copies = page.locator('section.channel > ol > li > article').filter({ hasText: QUESTION });
+    const copies = pg.page.locator('section.channel > ol > li > article').filter({ hasText: QUESTION });
     await expect.poll(() => copies.count(), { timeout: 90_000, interval: 250 }).toBe(expected);
 
-    const per = await copiesPerChannel(page);
+    const per = await copiesPerChannel(pg.page);
     expect(per.size).toBe(expected);
     for (const [channel, ids] of per) expect(ids, channel).toHaveLength(1);
     const all = [...per.values()].flat();
     expect(new Set(all).size).toBe(all.length);
     // The live refreshes while the copies landed drew nothing twice, and a reload agrees.
-    await page.reload();
+    await pg.page.reload();
     expect(await copies.count()).toBe(expected);
-    expect(watch.consoleErrors).toEqual([]);
-    expect(watch.pageErrors).toEqual([]);
+    expect(pg.watch.consoleErrors).toEqual([]);
+    expect(pg.watch.pageErrors).toEqual([]);
   });
 });
