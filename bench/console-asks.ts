@@ -16,11 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../src/core/engine.js';
-import type { Ask } from '../src/core/model.js';
 import type { AskQuery } from '../src/core/operator-api.js';
-import type { Repo } from '../src/core/repo.js';
-import { DAY_MS } from '../src/ports/clock.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { fillStoredAsks } from '../test/support/stored-asks.js';
 import { check, int, percentile, result, since } from './measure.js';
 
 const ASKS = Number(process.argv[2] ?? 100_000);
@@ -29,46 +27,6 @@ const BASELINE = 10;
 const TARGET_MS = 100;
 const PER_PAGE = 25;
 const DEEP_PAGE = Math.max(1, Math.floor((ASKS * 0.5) / PER_PAGE));
-
-const START = Date.UTC(2025, 0, 1);
-
-function askAt(i: number): Ask {
-  const community = `C${i % 40}`;
-  return {
-    id: `bench-ask-${String(i).padStart(7, '0')}`,
-    text: `Question ${i}: who has moved a team from yearly reviews to continuous feedback, and how did it go? #feedback #reviews`,
-    topics: ['feedback', 'reviews'],
-    asker: {
-      network: i % 2 ? 'slack' : 'discord',
-      community,
-      user: `U${i % 5_000}`,
-      name: `Asker ${i % 5_000}`,
-      communityName: `Community ${community}`,
-    },
-    origin: { network: i % 2 ? 'slack' : 'discord', community, channel: 'general' },
-    createdAt: START + i * 60_000,
-    expiresAt: START + i * 60_000 + 14 * DAY_MS,
-    state: 'open',
-  };
-}
-
-/** Every fifth ask closed, every tenth (of the rest) expired; the others open. */
-async function fill(repo: Repo, n: number): Promise<{ closed: number }> {
-  let closed = 0;
-  for (let i = 0; i < n; i++) {
-    const ask = askAt(i);
-    await repo.openAsk(ask);
-    const state = i % 5 === 0 ? 'closed' : i % 10 === 1 ? 'expired' : 'open';
-    if (state === 'open') continue;
-    if (state === 'closed') closed++;
-    ask.state = state;
-    ask.closedAt = ask.createdAt + DAY_MS;
-    await repo.saveAsk(ask);
-    await repo.unlistAsk(ask.id);
-    await repo.asks.refile(ask);
-  }
-  return { closed };
-}
 
 interface Figures {
   readonly p50: number;
@@ -95,7 +53,7 @@ async function measureStore(n: number): Promise<Record<string, Figures>> {
   try {
     const engine = new Engine({ store, adapters: [] });
     const started = performance.now();
-    const { closed } = await fill(engine.ctx.repo, n);
+    const closed = await fillStoredAsks(engine.ctx.repo, n);
     console.log(`  ${int(n)} asks (${int(closed)} closed) written in ${since(started).toFixed(1)} s`);
     const total = (await engine.operator.asks({})).total;
     check(`all ${int(n)} asks listed`, total === n, `total ${int(total)}`);

@@ -19,11 +19,9 @@ import { join } from 'node:path';
 import { HttpServer, type RouteHandler } from '../src/app/http-server.js';
 import { OperatorConsole } from '../src/console/index.js';
 import { Engine } from '../src/core/engine.js';
-import type { Ask } from '../src/core/model.js';
-import type { Repo } from '../src/core/repo.js';
-import { DAY_MS } from '../src/ports/clock.js';
 import { silentLogger } from '../src/ports/logger.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
+import { fillStoredAsks } from '../test/support/stored-asks.js';
 import { check, int, percentile, result, since } from './measure.js';
 
 const ASKS = Number(process.argv[2] ?? 100_000);
@@ -33,37 +31,6 @@ const TARGET_MS = 100;
 const PER_PAGE = 25;
 const DEEP_PAGE = Math.max(1, Math.floor((ASKS * 0.5) / PER_PAGE));
 const TOKEN = 'bench-console-token-0123456789abcdef';
-const START = Date.UTC(2025, 0, 1);
-
-/** Every fifth ask closed, every tenth (of the rest) expired; 40 communities, 5,000 askers. */
-async function fill(repo: Repo, n: number): Promise<number> {
-  let closed = 0;
-  for (let i = 0; i < n; i++) {
-    const community = `C${i % 40}`;
-    const network = i % 2 ? 'slack' : 'discord';
-    const ask: Ask = {
-      id: `bench-ask-${String(i).padStart(7, '0')}`,
-      text: `Question ${i}: who has moved a team from yearly reviews to continuous feedback, and how did it go? #feedback`,
-      topics: ['feedback'],
-      asker: { network, community, user: `U${i % 5_000}`, name: `Asker ${i % 5_000}`, communityName: `Community ${community}` },
-      origin: { network, community, channel: 'general' },
-      createdAt: START + i * 60_000,
-      expiresAt: START + i * 60_000 + 14 * DAY_MS,
-      state: 'open',
-    };
-    await repo.openAsk(ask);
-    const state = i % 5 === 0 ? 'closed' : i % 10 === 1 ? 'expired' : 'open';
-    if (state === 'open') continue;
-    if (state === 'closed') closed++;
-    ask.state = state;
-    ask.closedAt = ask.createdAt + DAY_MS;
-    await repo.saveAsk(ask);
-    await repo.unlistAsk(ask.id);
-    await repo.asks.refile(ask);
-  }
-  return closed;
-}
-
 interface Answer {
   readonly status: number;
   readonly body: string;
@@ -120,7 +87,7 @@ async function measureStore(n: number): Promise<Record<'first' | 'deep' | 'close
   try {
     const engine = new Engine({ store, adapters: [] });
     const started = performance.now();
-    const closed = await fill(engine.ctx.repo, n);
+    const closed = await fillStoredAsks(engine.ctx.repo, n);
     console.log(`  ${int(n)} asks (${int(closed)} closed) written in ${since(started).toFixed(1)} s`);
 
     // Server time: from the console's handler being called to the response's last byte handed to the socket.
