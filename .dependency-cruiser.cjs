@@ -59,6 +59,27 @@ module.exports = {
       to: { path: '^adapters/' },
     },
     {
+      name: 'web-kit-stays-generic',
+      comment:
+        'src/web is the pages\' toolkit (escaping templates, security headers, forms, assets, SSE): it knows nothing of ' +
+        'feelers\' engine, stores or apps, so every page (console, playground) shares one audited way of writing HTML.',
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: { path: ['^src/(?!web/)', '^adapters/'] },
+    },
+    {
+      name: 'console-reads-through-the-operator-api',
+      comment:
+        'The console sees the engine only through the operator API (src/core/operator-api.ts and the model types it ' +
+        'names): it never reads the store around the engine, and it runs the same on any store or network.',
+      severity: 'error',
+      from: { path: '^src/console/' },
+      to: {
+        path: ['^src/(core|store|app|config)/', '^adapters/'],
+        pathNot: ['^src/core/(operator-api|model)\\.ts$'],
+      },
+    },
+    {
       name: 'no-circular',
       comment:
         'A cycle makes module load order matter (an import can be undefined at first use under ESM) and means two ' +

@@ -2,22 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { HealthReport } from '../core/engine-api.js';
 import { asFeelersError } from '../ports/errors.js';
+import type { RouteHandler, Routes } from '../web/http.js';
 import type { Logger } from '../ports/logger.js';
 
 /**
  * One node:http server for probes, metrics and whatever adapters mount (Slack's POST
  * /slack/events). The body is read before a handler runs, capped, and left on `rawBody`:
  * Bolt's request verification accepts a request whose `rawBody` is already a Buffer, and
- * the signature must be checked against the exact bytes Slack sent.
+ * the signature must be checked against the exact bytes Slack sent. The request's and the
+ * routes' types are the web layer's (src/web/http.ts), so pages need not import the app.
  */
-export interface HttpRequest extends IncomingMessage {
-  rawBody: Buffer;
-  /** The path without the query string. */
-  path: string;
-  query: URLSearchParams;
-}
-
-export type RouteHandler = (req: HttpRequest, res: ServerResponse) => unknown;
+export type { HttpRequest, RouteHandler } from '../web/http.js';
 
 export interface HttpServerOptions {
   health: () => Promise<HealthReport>;
@@ -29,7 +24,7 @@ export interface HttpServerOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-export class HttpServer {
+export class HttpServer implements Routes {
   readonly server: Server;
   private readonly routes = new Map<string, Map<string, RouteHandler>>();
   /** Routes for every path under a prefix (`/assets/`), tried longest prefix first when no exact route matches. */

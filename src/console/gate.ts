@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { HttpRequest, RouteHandler } from '../app/http-server.js';
+import type { HttpRequest, RouteHandler } from '../web/http.js';
 import type { OperatorRef } from '../core/operator-api.js';
 import { asFeelersError } from '../ports/errors.js';
 import { readForm } from '../web/forms.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpServer } from '../app/http-server.js';
+import type { Routes } from '../web/http.js';
 import type { OperatorApi } from '../core/operator-api.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -60,7 +60,7 @@ export class OperatorConsole {
     this.limiter = new SignInLimiter(o.signInLimits ?? SIGN_IN_LIMITS);
   }
 
-  mount(http: Pick<HttpServer, 'mount' | 'mountPrefix'>): void {
+  mount(http: Routes): void {
     const { gate } = this;
     const views = new Views(this.deps, this.live);
     const actions = new Actions(this.deps, gate);

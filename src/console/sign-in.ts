@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpRequest } from '../app/http-server.js';
+import type { HttpRequest } from '../web/http.js';
 import { field, readForm } from '../web/forms.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { page } from '../web/layout.js';
