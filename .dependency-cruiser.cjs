@@ -61,8 +61,8 @@ module.exports = {
     {
       name: 'web-kit-stays-generic',
       comment:
-        'src/web is the pages\' toolkit (escaping templates, security headers, forms, assets, SSE): it knows nothing of ' +
-        'feelers\' engine, stores or apps, so every page (console, playground) shares one audited way of writing HTML.',
+        "src/web is the pages' toolkit (escaping templates, security headers, forms, assets, SSE): it knows nothing of " +
+        "feelers' engine, stores or apps, so every page (console, playground) shares one audited way of writing HTML.",
       severity: 'error',
       from: { path: '^src/web/' },
       to: { path: ['^src/(?!web/)', '^adapters/'] },
