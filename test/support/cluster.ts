@@ -253,7 +253,7 @@ export interface LbStats {
  * Sends one signed request to an instance and, like nginx's `proxy_next_upstream error
  * http_502 http_503 http_504` (and like Slack itself, which retries an event it got no 2xx
  * for), resends the same bytes, with the same signature and event id, to the next instance on a
- * connection error or a 5xx, adding X-Slack-Retry-Num as Slack's retry does. The signature
+ * connection error or any answer but a 2xx, adding X-Slack-Retry-Num as Slack's retry does. The signature
  * covers only the timestamp and body, so a resent request still verifies.
  */
 export async function forwardWithFailover(
@@ -282,8 +282,10 @@ export async function forwardWithFailover(
     try {
       const res = await fetch(`${bases[i]}${path}`, { method: 'POST', headers: h, body, signal: AbortSignal.timeout(10_000) });
       const text = await res.text();
-      if (res.status < 500) return { status: res.status, body: text, instance: i, failovers };
-      last = `instance ${i} answered ${res.status}`;
+      // Slack's rule: anything but a 2xx within 3 seconds is a failure it retries (with
+      // X-Slack-Retry-Num), a 4xx included: Bolt answers 404 when an ack came too late.
+      if (res.status >= 200 && res.status < 300) return { status: res.status, body: text, instance: i, failovers };
+      last = `instance ${i} answered ${res.status}${text ? ` ${text.slice(0, 200)}` : ''}`;
     } catch (err) {
       last = `instance ${i}: ${err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err)}`;
     }
