@@ -7,7 +7,8 @@ import type { EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
 import type { Repo } from './repo.js';
-import { Limiter, type BucketClaim } from './token-bucket.js';
+import { networkOf, OutboxQueue } from './outbox-queue.js';
+import { Limiter, type BucketClaim, type Settled } from './token-bucket.js';
 
 const MAX_ATTEMPTS = 8;
 /** Waits longer than this leave the send to a later pass instead of holding this one open. */
@@ -50,11 +51,17 @@ export interface DelivererDeps {
  * never lets one busy channel hold up the others.
  */
 export class Deliverer {
-  private readonly queue = new Map<string, Delivery>();
+  private readonly queue = new OutboxQueue();
+  /** Each queued delivery's buckets, worked out once (a pass looks at a waiting one many times). */
+  private readonly claims = new WeakMap<Delivery, BucketClaim[]>();
   private readonly inflight = new Map<string, Promise<void>>();
-  /** Decides when a send may start; the arrival buckets below keep the platform's spacing. */
-  private readonly limiter = new Limiter(0);
-  private readonly arrivals = new Map<string, Limiter>();
+  /**
+   * One set of buckets for every send, whatever stage wrote it (ask card, copy, digest, edit,
+   * DM): a token is taken when the send starts and counts until its answer (token-bucket.ts).
+   */
+  private readonly limiter = new Limiter();
+  /** Resolves when a send in flight is answered: a bucket it held may let the next one go. */
+  private answered = deferred();
   /** Deliveries counted as waiting on a bucket, so a send that waits over several passes counts once. */
   private readonly waited = new Set<string>();
   private running: Promise<number> | null = null;
@@ -72,14 +79,14 @@ export class Deliverer {
     await this.deps.repo.deliveries.noteDelivery(d);
     await this.deps.repo.deliveries.saveDeliveryCard(d.id, card);
     await this.deps.repo.deliveries.saveDelivery(d);
-    this.queue.set(d.id, d);
+    this.queue.set(d);
   }
 
   /** A redone enqueue found its delivery already written: make sure it is on the way. */
   async ensureQueued(d: Delivery): Promise<void> {
     if (d.state !== 'pending') return;
     await this.deps.repo.deliveries.inOutbox(d.id);
-    if (!this.queue.has(d.id)) this.queue.set(d.id, d);
+    if (!this.queue.has(d.id)) this.queue.set(d);
   }
 
   /** Start a pass in the background; errors are logged. */
@@ -132,46 +139,58 @@ export class Deliverer {
         const n = this.queue.get(p);
         if (n) perNetwork.set(networkOf(n), (perNetwork.get(networkOf(n)) ?? 0) + 1);
       }
-      for (const d of this.queue.values()) {
-        if (this.stopped) break;
-        if (this.inflight.has(d.id)) continue;
-        if (d.notBefore > now) {
-          laterAt = Math.min(laterAt, d.notBefore);
-          continue;
-        }
-        const network = networkOf(d);
+      for (const [network, list] of this.queue.networks()) {
         const adapter = this.deps.adapters.get(network);
         if (!adapter) continue; // that network is down or not configured: keep it for later
-        const busy = perNetwork.get(network) ?? 0;
-        if (busy >= (adapter.limits?.concurrency ?? DEFAULT_CONCURRENCY)) continue;
-        const wait = this.limiter.tryTake(claimsFor(d, adapter), now);
-        if (wait > 0) {
-          bucketWait = Math.min(bucketWait, wait);
-          if (!this.waited.has(d.id)) {
-            this.waited.add(d.id);
-            this.deps.metrics.rateLimitWait(network);
+        const cap = adapter.limits?.concurrency ?? DEFAULT_CONCURRENCY;
+        let busy = perNetwork.get(network) ?? 0;
+        for (const d of list.values()) {
+          // A network at its cap waits for a send to end; the pass after that walks it again.
+          if (this.stopped || busy >= cap) break;
+          if (this.inflight.has(d.id)) continue;
+          if (d.notBefore > now) {
+            laterAt = Math.min(laterAt, d.notBefore);
+            continue;
           }
-          continue;
+          const claims = this.claimsOf(d, adapter);
+          const wait = this.limiter.tryTake(claims, now);
+          if (wait > 0) {
+            bucketWait = Math.min(bucketWait, wait);
+            if (!this.waited.has(d.id)) {
+              this.waited.add(d.id);
+              this.deps.metrics.rateLimitWait(network);
+            }
+            continue;
+          }
+          this.waited.delete(d.id);
+          busy += 1;
+          const p = this.send(d, adapter, claims).then((ok) => {
+            if (ok) sent++;
+          });
+          this.inflight.set(
+            d.id,
+            p.finally(() => this.inflight.delete(d.id)),
+          );
         }
-        this.waited.delete(d.id);
-        perNetwork.set(network, busy + 1);
-        const p = this.send(d, adapter).then((ok) => {
-          if (ok) sent++;
-        });
-        this.inflight.set(
-          d.id,
-          p.finally(() => this.inflight.delete(d.id)),
-        );
       }
       if (this.inflight.size === 0 && (bucketWait === Infinity || bucketWait > MAX_INLINE_WAIT_MS)) {
         if (this.reloadWanted) continue;
         this.scheduleWake(Math.min(laterAt, bucketWait === Infinity ? Infinity : now + bucketWait));
         return sent;
       }
-      const waits: Promise<unknown>[] = [...this.inflight.values()];
+      const waits: Promise<unknown>[] = [...this.inflight.values(), this.answered.promise];
       if (bucketWait !== Infinity) waits.push(this.deps.clock.sleep(bucketWait));
       await Promise.race(waits);
     }
+  }
+
+  private claimsOf(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
+    let claims = this.claims.get(d);
+    if (!claims) {
+      claims = claimsFor(d, adapter);
+      this.claims.set(d, claims);
+    }
+    return claims;
   }
 
   /** Retries and backoffs that are not due yet get a pass of their own when they are. */
@@ -190,21 +209,36 @@ export class Deliverer {
     const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.deliveries.delivery(id));
     loaded.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     for (const d of loaded) {
-      if (d.state === 'pending') this.queue.set(d.id, d);
+      if (d.state === 'pending') this.queue.set(d);
       else await this.deps.repo.deliveries.outOfOutbox(d.id);
     }
   }
 
-  /** Returns true when this call sent the delivery. */
-  private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
+  /**
+   * Returns true when this call sent the delivery. `claims` are the bucket tokens the loop took
+   * for it: they are settled exactly once, as answered the moment the platform answers (or
+   * fails in a way that leaves the message possibly out), or as never sent.
+   */
+  private async send(queued: Delivery, adapter: ChatAdapter, claims: readonly BucketClaim[]): Promise<boolean> {
     const { repo, log, hooks, owner } = this.deps;
-    if (!(await repo.deliveries.claimDelivery(queued.id, owner, this.deps.claimMs))) {
-      // Another instance holds it; it stays in the store's outbox if that instance dies.
-      this.queue.delete(queued.id);
-      return false;
-    }
+    let open = true;
+    const settle = (how: Settled): void => {
+      if (!open) return;
+      open = false;
+      this.limiter.settle(claims, this.deps.clock.now(), how);
+      const was = this.answered;
+      this.answered = deferred();
+      was.resolve();
+    };
     let sent = false;
+    let claimed = false;
     try {
+      if (!(await repo.deliveries.claimDelivery(queued.id, owner, this.deps.claimMs))) {
+        // Another instance holds it; it stays in the store's outbox if that instance dies.
+        this.queue.delete(queued.id);
+        return false;
+      }
+      claimed = true;
       const d = await repo.deliveries.delivery(queued.id);
       if (!d || d.state !== 'pending') {
         this.queue.delete(queued.id);
@@ -221,14 +255,18 @@ export class Deliverer {
       try {
         const card = await repo.deliveries.deliveryCard(d.id);
         if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
-        await this.paceArrival(adapter, claimsFor(d, adapter));
         const ref = await this.transmit(d, card, adapter, maybeSent);
+        settle('answered');
         d.ref = ref;
         await this.finish(d, 'sent');
         sent = true;
         await hooks.afterSent(d, ref);
         return true;
       } catch (err) {
+        // A refusal (a 429, a missing card) never reached the platform's count; anything else
+        // may have: a timeout's post can still arrive, so it counts from now.
+        const refused = !(err instanceof DeliveryError) || err.kind === 'rate_limited';
+        settle(refused ? 'not-sent' : 'answered');
         await this.failed(d, err, adapter);
         return false;
       }
@@ -237,29 +275,9 @@ export class Deliverer {
       this.queue.delete(queued.id);
       return false;
     } finally {
+      settle('not-sent');
       // A sent delivery is no longer pending, so nobody will take it: its claim may just expire.
-      if (!sent) await repo.deliveries.releaseDelivery(queued.id, owner).catch(() => {});
-    }
-  }
-
-  /**
-   * Tokens are taken when a send starts, but the claim, the re-read and the bookkeeping before
-   * it take a varying few milliseconds, so sends paced evenly at the start can reach the
-   * platform bunched together, and a platform that counts arrivals answers 429 (Slack's
-   * Retry-After is whole seconds). A second set of buckets, on wall time, spaces the actual
-   * transmissions; it rarely waits more than that jitter.
-   */
-  private async paceArrival(adapter: ChatAdapter, claims: readonly BucketClaim[]): Promise<void> {
-    if (claims.length === 0) return;
-    let arrivals = this.arrivals.get(adapter.network);
-    if (!arrivals) {
-      arrivals = new Limiter(adapter.limits?.arrivalJitterMs);
-      this.arrivals.set(adapter.network, arrivals);
-    }
-    for (;;) {
-      const wait = arrivals.tryTake(claims, performance.now());
-      if (wait === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (claimed && !sent) await repo.deliveries.releaseDelivery(queued.id, owner).catch(() => {});
     }
   }
 
@@ -304,7 +322,7 @@ export class Deliverer {
       this.deps.metrics.rateLimited(adapter.network);
       const until = now + (err.retryAfterMs ?? 1_000);
       this.limiter.block(
-        claimsFor(d, adapter)
+        this.claimsOf(d, adapter)
           .filter((c) => !c.key.startsWith('n:'))
           .map((c) => c.key),
         until,
@@ -322,13 +340,8 @@ export class Deliverer {
       this.deps.log.warn({ delivery: d.id, attempt: d.attempts, err: message }, 'delivery will be retried');
     }
     await this.deps.repo.deliveries.saveDelivery(d);
-    this.queue.set(d.id, d);
+    this.queue.set(d);
   }
-}
-
-export function networkOf(d: Delivery): string {
-  const t = d.target;
-  return t.kind === 'post' ? t.place.network : t.kind === 'dm' ? t.person.network : t.ref.network;
 }
 
 function claimsFor(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
@@ -343,4 +356,10 @@ function claimsFor(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
   if (limits.community) claims.push({ key: `c:${n}:${community}`, bucket: limits.community });
   if (limits.channel) claims.push({ key: `ch:${n}:${community}:${channel}`, bucket: limits.channel });
   return claims;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }
