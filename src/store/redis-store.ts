@@ -9,6 +9,10 @@ import { silentLogger } from '../ports/logger.js';
 import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
 import { deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
 import { ACQUIRE, INCR, RELEASE } from './redis-scripts.js';
+import { keys } from '../core/keys.js';
+import type { RateBudget } from '../ports/rate-budget.js';
+import { LocalRateBudget } from './local-rate-budget.js';
+import { RedisRateBudget } from './redis-rate-budget.js';
 import { checkScore } from './sorted-index.js';
 import type { LuaScript } from './redis-scripts.js';
 
@@ -53,6 +57,7 @@ export class RedisStore implements Store {
     private readonly clock: Clock,
     private readonly prefix: string,
     private readonly where: string,
+    private readonly log: Logger,
   ) {}
 
   /** Connects to `url` (redis:// or rediss://); fails with `store_open_failed` if Redis does not answer. */
@@ -117,7 +122,7 @@ export class RedisStore implements Store {
     // Failures reach the caller as rejections; the duplicate event only needs a listener so
     // keyv's emitter does not throw it.
     docs.on('error', () => {});
-    return new RedisStore(client, docs, opts.clock ?? systemClock, opts.prefix ?? 'feelers:', where);
+    return new RedisStore(client, docs, opts.clock ?? systemClock, opts.prefix ?? 'feelers:', where, log);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -228,6 +233,19 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     await this.run('ping', () => this.client.ping());
+  }
+
+  /**
+   * The platforms' request budgets, shared by every instance on this Redis (Discord's 50
+   * requests a second per bot token): rolling windows under `rate:<scope>`, on this connection.
+   */
+  rateBudget(): RateBudget {
+    return new RedisRateBudget({
+      run: (script, key, args) => this.run('rate budget', () => this.script(script, key, args)),
+      key: (scope) => `${this.prefix}${keys.rateBudget(scope)}`,
+      fallback: new LocalRateBudget(),
+      log: this.log,
+    });
   }
 
   /**
