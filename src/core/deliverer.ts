@@ -7,7 +7,8 @@ import type { EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
 import type { Repo } from './repo.js';
-import { networkOf, OutboxQueue } from './outbox-queue.js';
+import { GroupCommit } from './group-commit.js';
+import { OutboxQueue } from './outbox-queue.js';
 import { Limiter, type BucketClaim, type Settled } from './token-bucket.js';
 
 const MAX_ATTEMPTS = 8;
@@ -20,6 +21,9 @@ const FINISHED_TTL_MS = 7 * DAY_MS;
 export interface DeliveryHooks {
   /** Last look before sending: 'cancel' drops a copy of an ask closed meanwhile. */
   beforeSend(d: Delivery): Promise<'send' | 'cancel'>;
+  /** Where the sent message is, written through `repo`: a batch committed with the delivery's own marks. */
+  recordSent(d: Delivery, ref: MessageRef, repo: Repo): Promise<void>;
+  /** After that batch: what follows from the send (orphans adopted, a copy of an ask closed meanwhile edited). */
   afterSent(d: Delivery, ref: MessageRef): Promise<void>;
   /** The network said the channel or person can't be reached: never retried. */
   onGone(d: Delivery, err: DeliveryError): Promise<void>;
@@ -46,15 +50,26 @@ export interface DelivererDeps {
  * this sends each due one once: claim it (one instance wins), re-read it (it may have been
  * sent meanwhile), send with its id as the idempotency key, record the result.
  *
- * Pacing: each adapter declares its platform's limits; the deliverer spends tokens from the
- * network, community and channel buckets before each send, so it rarely sees a 429 and
- * never lets one busy channel hold up the others.
+ * Pacing: each adapter declares its platform's limits; the deliverer takes tokens from the
+ * network, community and channel buckets before each send and counts the send until its answer
+ * (token-bucket.ts), so it does not see a 429 however late a message reaches the platform, and
+ * never lets one busy channel hold up the others. `concurrency` caps the sends not answered yet.
+ *
+ * Writes: the claim and the `sendingSince` mark go before the send, one store call each; what
+ * a sent delivery leaves behind (finished, its card gone, out of the outbox, where the message
+ * is) goes in one batch with the marks of the other sends answered in the same turn
+ * (group-commit.ts).
  */
 export class Deliverer {
-  private readonly queue = new OutboxQueue();
+  private readonly toSend = new OutboxQueue();
   /** Each queued delivery's buckets, worked out once (a pass looks at a waiting one many times). */
   private readonly claims = new WeakMap<Delivery, BucketClaim[]>();
   private readonly inflight = new Map<string, Promise<void>>();
+  /**
+   * Per network, sends started and not answered yet: what the adapter's `concurrency` caps.
+   * A send's bookkeeping after its answer (its marks' batch) holds no connection.
+   */
+  private readonly unanswered = new Map<string, number>();
   /**
    * One set of buckets for every send, whatever stage wrote it (ask card, copy, digest, edit,
    * DM): a token is taken when the send starts and counts until its answer (token-bucket.ts).
@@ -64,29 +79,20 @@ export class Deliverer {
   private answered = deferred();
   /** Deliveries counted as waiting on a bucket, so a send that waits over several passes counts once. */
   private readonly waited = new Set<string>();
+  /** The marks of sends answered together (finished, where the message is), one store batch for all. */
+  private readonly marks: GroupCommit;
   private running: Promise<number> | null = null;
   private reloadWanted = false;
   private stopped = false;
   private wakeAt = Infinity;
 
-  constructor(private readonly deps: DelivererDeps) {}
-
-  /** Write a delivery to the outbox. It is durable once this resolves. */
-  async enqueue(d: Delivery, card: Card): Promise<void> {
-    // Index first, record last: a process that dies in between leaves an outbox id without a
-    // record (skipped on reload) rather than a record nobody will ever send.
-    await this.deps.repo.deliveries.inOutbox(d.id);
-    await this.deps.repo.deliveries.noteDelivery(d);
-    await this.deps.repo.deliveries.saveDeliveryCard(d.id, card);
-    await this.deps.repo.deliveries.saveDelivery(d);
-    this.queue.set(d);
+  constructor(private readonly deps: DelivererDeps) {
+    this.marks = new GroupCommit(deps.repo);
   }
 
-  /** A redone enqueue found its delivery already written: make sure it is on the way. */
-  async ensureQueued(d: Delivery): Promise<void> {
-    if (d.state !== 'pending') return;
-    await this.deps.repo.deliveries.inOutbox(d.id);
-    if (!this.queue.has(d.id)) this.queue.set(d);
+  /** A delivery written to the store's outbox (outbox.ts) is this process's to send. */
+  queue(d: Delivery): void {
+    if (d.state === 'pending' && !this.toSend.has(d.id)) this.toSend.set(d);
   }
 
   /** Start a pass in the background; errors are logged. */
@@ -134,16 +140,11 @@ export class Deliverer {
       const now = this.deps.clock.now();
       let bucketWait = Infinity;
       let laterAt = Infinity;
-      const perNetwork = new Map<string, number>();
-      for (const p of this.inflight.keys()) {
-        const n = this.queue.get(p);
-        if (n) perNetwork.set(networkOf(n), (perNetwork.get(networkOf(n)) ?? 0) + 1);
-      }
-      for (const [network, list] of this.queue.networks()) {
+      for (const [network, list] of this.toSend.networks()) {
         const adapter = this.deps.adapters.get(network);
         if (!adapter) continue; // that network is down or not configured: keep it for later
         const cap = adapter.limits?.concurrency ?? DEFAULT_CONCURRENCY;
-        let busy = perNetwork.get(network) ?? 0;
+        let busy = this.unanswered.get(network) ?? 0;
         for (const d of list.values()) {
           // A network at its cap waits for a send to end; the pass after that walks it again.
           if (this.stopped || busy >= cap) break;
@@ -164,6 +165,7 @@ export class Deliverer {
           }
           this.waited.delete(d.id);
           busy += 1;
+          this.unanswered.set(network, busy);
           const p = this.send(d, adapter, claims).then((ok) => {
             if (ok) sent++;
           });
@@ -205,11 +207,11 @@ export class Deliverer {
 
   private async reload(): Promise<void> {
     const ids = await this.deps.repo.deliveries.outboxIds();
-    const missing = ids.filter((id) => !this.queue.has(id));
+    const missing = ids.filter((id) => !this.toSend.has(id));
     const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.deliveries.delivery(id));
     loaded.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     for (const d of loaded) {
-      if (d.state === 'pending') this.queue.set(d);
+      if (d.state === 'pending') this.toSend.set(d);
       else await this.deps.repo.deliveries.outOfOutbox(d.id);
     }
   }
@@ -225,6 +227,7 @@ export class Deliverer {
     const settle = (how: Settled): void => {
       if (!open) return;
       open = false;
+      this.unanswered.set(adapter.network, (this.unanswered.get(adapter.network) ?? 1) - 1);
       this.limiter.settle(claims, this.deps.clock.now(), how);
       const was = this.answered;
       this.answered = deferred();
@@ -235,13 +238,13 @@ export class Deliverer {
     try {
       if (!(await repo.deliveries.claimDelivery(queued.id, owner, this.deps.claimMs))) {
         // Another instance holds it; it stays in the store's outbox if that instance dies.
-        this.queue.delete(queued.id);
+        this.toSend.delete(queued.id);
         return false;
       }
       claimed = true;
       const d = await repo.deliveries.delivery(queued.id);
       if (!d || d.state !== 'pending') {
-        this.queue.delete(queued.id);
+        this.toSend.delete(queued.id);
         await repo.deliveries.outOfOutbox(queued.id);
         return false;
       }
@@ -258,7 +261,13 @@ export class Deliverer {
         const ref = await this.transmit(d, card, adapter, maybeSent);
         settle('answered');
         d.ref = ref;
-        await this.finish(d, 'sent');
+        // What the send leaves behind lands in one store batch: the delivery finished, its card
+        // gone, out of the outbox, and the engine's marks (where the card or copy is, its thread).
+        await this.marks.add(async (r) => {
+          await this.finishIn(r, d, 'sent');
+          await hooks.recordSent(d, ref, r);
+        });
+        this.finished(d);
         sent = true;
         await hooks.afterSent(d, ref);
         return true;
@@ -272,7 +281,7 @@ export class Deliverer {
       }
     } catch (err) {
       log.error({ err, delivery: queued.id }, 'delivery bookkeeping failed; it stays in the outbox');
-      this.queue.delete(queued.id);
+      this.toSend.delete(queued.id);
       return false;
     } finally {
       settle('not-sent');
@@ -291,15 +300,23 @@ export class Deliverer {
   }
 
   private async finish(d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
+    await this.finishIn(this.deps.repo, d, state);
+    this.finished(d);
+  }
+
+  private async finishIn(repo: Repo, d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
     d.state = state;
     // A finished delivery is kept a while (a redone digest or replayed event finds it and is
     // not sent again). Its card is not: nothing sends it again, and it holds people's words,
     // names and, in an introduction, a contact (if this write is lost, the card expires).
-    await this.deps.repo.deliveries.saveDelivery(d, FINISHED_TTL_MS);
-    await this.deps.repo.deliveries.forgetDeliveryCard(d.id);
-    await this.deps.repo.deliveries.outOfOutbox(d.id);
-    this.queue.delete(d.id);
-    this.deps.metrics.deliveryFinished(d.purpose.kind, state);
+    await repo.deliveries.saveDelivery(d, FINISHED_TTL_MS);
+    await repo.deliveries.forgetDeliveryCard(d.id);
+    await repo.deliveries.outOfOutbox(d.id);
+  }
+
+  private finished(d: Delivery): void {
+    this.toSend.delete(d.id);
+    this.deps.metrics.deliveryFinished(d.purpose.kind, d.state === 'pending' ? 'failed' : d.state);
   }
 
   private async failed(d: Delivery, err: unknown, adapter: ChatAdapter): Promise<void> {
@@ -340,7 +357,7 @@ export class Deliverer {
       this.deps.log.warn({ delivery: d.id, attempt: d.attempts, err: message }, 'delivery will be retried');
     }
     await this.deps.repo.deliveries.saveDelivery(d);
-    this.queue.set(d);
+    this.toSend.set(d);
   }
 }
 

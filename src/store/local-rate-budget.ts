@@ -47,6 +47,15 @@ export class RollingWindow {
   }
 
   private async take(signal: AbortSignal | undefined): Promise<Release> {
+    const abort = whenAborted(signal);
+    try {
+      return await this.wait(signal, abort.promise);
+    } finally {
+      abort.dispose();
+    }
+  }
+
+  private async wait(signal: AbortSignal | undefined, abort: Promise<void>): Promise<Release> {
     for (;;) {
       if (signal?.aborted) throw new AbortedWhilePacing('aborted while waiting for the rate budget');
       const now = this.clock.now();
@@ -56,9 +65,8 @@ export class RollingWindow {
         return this.releaser();
       }
       const oldest = this.answered[0];
-      const waits: Promise<unknown>[] = [this.changed.promise];
+      const waits: Promise<unknown>[] = [this.changed.promise, abort];
       if (oldest !== undefined) waits.push(this.clock.sleep(oldest + this.limit.windowMs - now));
-      if (signal) waits.push(aborted(signal));
       await Promise.race(waits);
     }
   }
@@ -77,12 +85,19 @@ export class RollingWindow {
   }
 }
 
-/** Resolves when `signal` aborts (at once if it has). */
-export function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
+/**
+ * Resolves when `signal` aborts (at once if it has); `dispose` removes its listener, so a waiter
+ * that wakes many times before it gets its place adds one listener, not one per wake.
+ */
+export function whenAborted(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
+  if (!signal) return { promise: new Promise<void>(() => undefined), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
     if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
 export function deferred(): { promise: Promise<void>; resolve: () => void } {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../ports/logger.js';
 import type { RateBudget, Release, WindowLimit } from '../ports/rate-budget.js';
-import { AbortedWhilePacing, aborted, deferred } from './local-rate-budget.js';
+import { AbortedWhilePacing, deferred, whenAborted } from './local-rate-budget.js';
 import { SETTLE_PLACE, TAKE_PLACE, type LuaScript } from './redis-scripts.js';
 
 /** Runs a script on the store's connection, failing as the store's calls fail. */
@@ -53,6 +53,15 @@ export class RedisRateBudget implements RateBudget {
   }
 
   private async take(scope: string, limit: WindowLimit, signal: AbortSignal | undefined): Promise<Release> {
+    const abort = whenAborted(signal);
+    try {
+      return await this.wait(scope, limit, signal, abort.promise);
+    } finally {
+      abort.dispose();
+    }
+  }
+
+  private async wait(scope: string, limit: WindowLimit, signal: AbortSignal | undefined, abort: Promise<void>): Promise<Release> {
     const key = this.o.key(scope);
     const place = `${this.owner}:${++this.seq}`;
     for (;;) {
@@ -70,9 +79,7 @@ export class RedisRateBudget implements RateBudget {
       if (this.down) this.o.log.info({ scope }, 'rate budget: shared again through Redis');
       this.down = false;
       if (wait <= 0) return this.releaser(key, place);
-      const waits: Promise<unknown>[] = [new Promise((resolve) => setTimeout(resolve, Math.min(wait, POLL_MS))), this.settled.promise];
-      if (signal) waits.push(aborted(signal));
-      await Promise.race(waits);
+      await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(wait, POLL_MS))), this.settled.promise, abort]);
     }
   }
 
