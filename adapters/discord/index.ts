@@ -387,6 +387,6 @@ export class DiscordAdapter implements ChatAdapter {
 }
 
 /** The rate budget of one bot token: its own for every instance sending with it, the token itself never written. */
-export function budgetScope(token: string): string {
+function budgetScope(token: string): string {
   return `discord:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }
