@@ -19,7 +19,7 @@
  * (npx tsx bench/rss.ts works too; without --expose-gc the RSS samples include garbage.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@keyv/redis';
@@ -63,7 +63,9 @@ function compile(): { entry: string[]; dispose: () => void } | undefined {
     return undefined;
   }
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
-  return { entry: [main], dispose };
+  // With the flags npm start and the Docker image run it with.
+  const { flags } = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node-flags.json'), 'utf8')) as { flags: string[] };
+  return { entry: [...flags, main], dispose };
 }
 
 const YAML = 'schedule: { digest: "*/2 * * * * *", outboxRetry: "*/1 * * * * *", expirySweep: "*/10 * * * * *" }\n';

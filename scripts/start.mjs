@@ -2,7 +2,7 @@
 // `npm start`: build when the compiled output is missing or older than the sources, then run it.
 // A fresh clone therefore starts with one command, and an edit is never run stale.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,9 @@ if (needsBuild()) {
   }
 }
 
-const child = spawn(process.execPath, ['--enable-source-maps', entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+// Source maps, and V8's young generation kept small (node-flags.json says why).
+const { flags } = JSON.parse(readFileSync(join(root, 'scripts', 'node-flags.json'), 'utf8'));
+const child = spawn(process.execPath, [...flags, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
 // Forward stop signals so a process manager that signals only this pid still stops feelers
 // cleanly; feelers ignores a repeat (Ctrl-C reaches both processes from a terminal).
 for (const signal of ['SIGTERM', 'SIGINT']) {

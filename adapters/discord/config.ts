@@ -1,5 +1,5 @@
 import { GatewayIntentBits } from 'discord.js';
-import type { AdapterState, Clock, DeliveryLimits, Logger } from '../../src/ports/index.js';
+import type { AdapterState, Clock, DeliveryLimits, Logger, RateBudget } from '../../src/ports/index.js';
 import type { StartHistory } from './start-guard.js';
 
 /** What the Discord adapter is configured with, and the platform's numbers it lives by. */
@@ -15,6 +15,11 @@ export interface DiscordAdapterConfig {
   /** Display names by guild id, winning over the guild's own name. */
   communityNames?: Readonly<Record<string, string>> | undefined;
   logger: Logger;
+  /**
+   * Paces every REST request against Discord's global limit (50 a second per bot token): shared
+   * through Redis by every instance that sends with this token, or this process's own.
+   */
+  budget: RateBudget;
   /** Where recent start times are kept for the crash-loop backoff; wins over `state`. */
   startHistory?: StartHistory | undefined;
   /** Keeps the start history when no `startHistory` is given. Without either, no backoff. */
@@ -27,8 +32,9 @@ export interface DiscordAdapterConfig {
  * Discord: 50 requests/s per bot token over all guilds; about 5 messages per 5 s per channel.
  *
  * No network bucket: the deliverer counts sends, and a copy is two requests (the message, then
- * its thread). The global 50/s is kept per request, as each leaves, by the adapter's rolling
- * pacer (pacer.ts), which also covers requests outside the outbox (DM channels, catch-up reads).
+ * its thread). The global 50/s is kept per request, as each leaves, in the rate budget (pacer.ts;
+ * one for all instances on a Redis store), which also covers requests outside the outbox (DM
+ * channels, catch-up reads).
  * Enough sends in flight keep that pacer's queue full, so every second carries its 50 requests:
  * a 500-channel fan-out takes 0.96-0.99 of its 20 s floor with no 429 (bench/discord-fan-out.ts;
  * discord.js's own fixed one-second windows gave 1.05 and about 45 global 429s). The

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * The Discord adapter: discord.js 14 over the gateway for events, its REST queue for sends
  * (so 429s and X-RateLimit-* headers are handled by discord.js's per-route buckets).
@@ -44,7 +45,7 @@ import {
 import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
-import { DISCORD_GLOBAL_PACE, pacedRequests, RollingPacer } from './pacer.js';
+import { pacedRequests } from './pacer.js';
 import { DmLinks } from './dm-links.js';
 import { DM_GUILD, NETWORK, parseDelete, parseEdit, parseMessage, type ParseContext } from './parse.js';
 import { readRecent } from './recent.js';
@@ -92,9 +93,9 @@ export class DiscordAdapter implements ChatAdapter {
   constructor(config: DiscordAdapterConfig) {
     this.config = config;
     this.log = config.logger.child({ adapter: NETWORK });
-    // One pacer for every client this adapter makes: a restart must not reset the budget.
-    const pacer = new RollingPacer(DISCORD_GLOBAL_PACE, systemClock);
-    this.makeRequest = pacedRequests(DefaultRestOptions.makeRequest, pacer);
+    // Every client this adapter makes goes through the one budget (a restart must not reset it),
+    // named by the token (Discord's global limit is per bot token), hashed: the key is no secret.
+    this.makeRequest = pacedRequests(DefaultRestOptions.makeRequest, config.budget, budgetScope(config.token));
     this.client = this.makeClient();
     this.links = new DmLinks(config.state, this.log);
     this.ctx = {
@@ -383,4 +384,9 @@ export class DiscordAdapter implements ChatAdapter {
     await this.client.login(this.config.token);
     await ready;
   }
+}
+
+/** The rate budget of one bot token: its own for every instance sending with it, the token itself never written. */
+function budgetScope(token: string): string {
+  return `discord:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
 }

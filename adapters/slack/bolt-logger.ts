@@ -24,8 +24,13 @@ import type { Logger } from '../../src/ports/index.js';
  */
 export function boltLogger(log: Logger): BoltLogger {
   let level: LogLevel = boltLevel(log.level);
+  // The Web API client writes several debug lines per call; building each (its summary, the
+  // result's outcome) costs more than the call's own work when nobody reads them.
+  const debugOff = (): boolean => log.level !== undefined && log.level !== 'debug' && log.level !== 'trace';
   return {
-    debug: (...msg: unknown[]) => log.debug(...line(msg, true)),
+    debug: (...msg: unknown[]) => {
+      if (!debugOff()) log.debug(...line(msg, true));
+    },
     info: (...msg: unknown[]) => log.info(...line(msg, false)),
     warn: (...msg: unknown[]) => log.warn(...line(msg, false)),
     error: (...msg: unknown[]) => log.error(...line(msg, false)),

@@ -70,19 +70,19 @@ class RetryLater extends Error {
   }
 }
 
-/** Slack's limits, for the deliverer's token buckets. */
+/**
+ * Slack's posting limits, for the deliverer's token buckets: Slack's own numbers, no margin
+ * (the deliverer counts a post until Slack answers it, so a late arrival cannot crowd the next).
+ * Every post, update and DM goes through them, the ask card as much as the copies.
+ */
 const SLACK_LIMITS: DeliveryLimits = {
   // chat.postMessage: about one message a second per channel, bursts allowed briefly.
   channel: { ratePerSec: 1, burst: 1 },
-  // A few hundred a minute per workspace (300/min = 5/s), a short burst allowed. The
-  // deliverer paces the transmissions themselves (not only the start of each send), so the
-  // bursts reach Slack spaced as declared here.
+  // A few hundred a minute per workspace (300/min = 5/s), a short burst allowed.
   community: { ratePerSec: 5, burst: 5 },
-  // The deliverer's default of 8 sends in flight: more only queues inside the Web API client,
-  // where waiting times vary and bunch the posts into 429s (bench/slack-fan-out).
-  // The Web API client's own work before a request leaves varies by tens of ms under load;
-  // a 429 costs a whole second (Retry-After), this margin 50 ms once per burst.
-  arrivalJitterMs: 50,
+  // The deliverer's default of 8 sends in flight: more only queues inside the Web API client
+  // and the process, which lengthens every send's answer and so every bucket's count
+  // (bench/slack-fan-out).
 };
 
 export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {

@@ -5,6 +5,7 @@ import { FeelersError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { HttpServer } from './http-server.js';
 import type { ChatAdapter } from '../ports/chat-adapter.js';
+import type { RateBudget } from '../ports/rate-budget.js';
 import type { Store } from '../ports/store.js';
 
 /**
@@ -23,6 +24,8 @@ export interface AdapterContext {
   readonly store: Store;
   /** Seals what adapters keep in the store (FEELERS_SECRET_KEY); hand it to `adapterState`. */
   readonly sealer: Sealer;
+  /** Platform request budgets: shared through Redis by every instance, or this process's own. */
+  readonly budget: RateBudget;
 }
 
 export type AdapterFactory = (ctx: AdapterContext) => ChatAdapter | Promise<ChatAdapter>;
@@ -53,7 +56,7 @@ const slack: AdapterFactory = async ({ config, logger, http, store, sealer }) =>
   return adapter;
 };
 
-const discord: AdapterFactory = async ({ config, logger, store, sealer }) => {
+const discord: AdapterFactory = async ({ config, logger, store, sealer, budget }) => {
   const { createDiscordAdapter } = await import('../../adapters/discord/index.js');
   const c = config.discord;
   if (!c) throw new FeelersError('config_invalid', 'DISCORD_TOKEN in environment: missing. Write e.g. DISCORD_TOKEN=...');
@@ -64,6 +67,8 @@ const discord: AdapterFactory = async ({ config, logger, store, sealer }) => {
     messageContent: c.messageContent,
     communityNames: namesFor('discord', config),
     logger,
+    // Discord's 50 requests a second are per bot token, whichever instance sends.
+    budget,
     // Start times for the crash-loop backoff (Discord allows 1,000 logins a day per token).
     state: adapterState(store, 'discord', sealer),
   });

@@ -21,6 +21,8 @@ import type { Store } from '../ports/store.js';
 import { Scheduler } from './scheduler.js';
 import { storeCoordinator } from './cron-coordinator.js';
 import { createStore } from '../store/create-store.js';
+import { rateBudgetFor } from '../store/rate-budget-for.js';
+import type { RateBudget } from '../ports/rate-budget.js';
 import { SqliteSpool } from '../store/sqlite-spool.js';
 import { Assets } from '../web/assets.js';
 import { CONSOLE_ASSETS, OperatorConsole } from '../console/index.js';
@@ -90,7 +92,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       logger,
     });
     const built = [
-      ...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store, sealer })),
+      ...(await adaptersFor(config, opts.registry ?? builtInAdapters, { logger, http, store, sealer, budget: rateBudgetFor(store) })),
       ...(opts.adapters ?? []),
     ];
     // With a shared store, several instances run at once: a connection only one process may
@@ -190,7 +192,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
 async function adaptersFor(
   config: Config,
   registry: AdapterRegistry,
-  ctx: { logger: Logger; http: HttpServer; store: Store; sealer: Sealer },
+  ctx: { logger: Logger; http: HttpServer; store: Store; sealer: Sealer; budget: RateBudget },
 ): Promise<ChatAdapter[]> {
   const wanted = configuredNetworks(config);
   const adapters: ChatAdapter[] = [];
@@ -200,7 +202,7 @@ async function adaptersFor(
       ctx.logger.warn({ network }, `${network} is configured, but this build has no ${network} adapter yet; it stays off`);
       continue;
     }
-    adapters.push(await factory({ config, logger: ctx.logger.child({ network }), http: ctx.http, store: ctx.store, sealer: ctx.sealer }));
+    adapters.push(await factory({ ...ctx, config, logger: ctx.logger.child({ network }) }));
   }
   if (adapters.length === 0) {
     ctx.logger.warn(

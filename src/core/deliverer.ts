@@ -7,7 +7,9 @@ import type { EngineMetrics } from './metrics.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
 import type { Repo } from './repo.js';
-import { Limiter, type BucketClaim } from './token-bucket.js';
+import { GroupCommit } from './group-commit.js';
+import { OutboxQueue } from './outbox-queue.js';
+import { Limiter, type BucketClaim, type Settled } from './token-bucket.js';
 
 const MAX_ATTEMPTS = 8;
 /** Waits longer than this leave the send to a later pass instead of holding this one open. */
@@ -19,6 +21,9 @@ const FINISHED_TTL_MS = 7 * DAY_MS;
 export interface DeliveryHooks {
   /** Last look before sending: 'cancel' drops a copy of an ask closed meanwhile. */
   beforeSend(d: Delivery): Promise<'send' | 'cancel'>;
+  /** Where the sent message is, written through `repo`: a batch committed with the delivery's own marks. */
+  recordSent(d: Delivery, ref: MessageRef, repo: Repo): Promise<void>;
+  /** After that batch: what follows from the send (orphans adopted, a copy of an ask closed meanwhile edited). */
   afterSent(d: Delivery, ref: MessageRef): Promise<void>;
   /** The network said the channel or person can't be reached: never retried. */
   onGone(d: Delivery, err: DeliveryError): Promise<void>;
@@ -45,41 +50,49 @@ export interface DelivererDeps {
  * this sends each due one once: claim it (one instance wins), re-read it (it may have been
  * sent meanwhile), send with its id as the idempotency key, record the result.
  *
- * Pacing: each adapter declares its platform's limits; the deliverer spends tokens from the
- * network, community and channel buckets before each send, so it rarely sees a 429 and
- * never lets one busy channel hold up the others.
+ * Pacing: each adapter declares its platform's limits; the deliverer takes tokens from the
+ * network, community and channel buckets before each send and counts the send until its answer
+ * (token-bucket.ts), so it does not see a 429 however late a message reaches the platform, and
+ * never lets one busy channel hold up the others. `concurrency` caps the sends not answered yet.
+ *
+ * Writes: the claim and the `sendingSince` mark go before the send, one store call each; what
+ * a sent delivery leaves behind (finished, its card gone, out of the outbox, where the message
+ * is) goes in one batch with the marks of the other sends answered in the same turn
+ * (group-commit.ts).
  */
 export class Deliverer {
-  private readonly queue = new Map<string, Delivery>();
+  private readonly toSend = new OutboxQueue();
+  /** Each queued delivery's buckets, worked out once (a pass looks at a waiting one many times). */
+  private readonly claims = new WeakMap<Delivery, BucketClaim[]>();
   private readonly inflight = new Map<string, Promise<void>>();
-  /** Decides when a send may start; the arrival buckets below keep the platform's spacing. */
-  private readonly limiter = new Limiter(0);
-  private readonly arrivals = new Map<string, Limiter>();
+  /**
+   * Per network, sends started and not answered yet: what the adapter's `concurrency` caps.
+   * A send's bookkeeping after its answer (its marks' batch) holds no connection.
+   */
+  private readonly unanswered = new Map<string, number>();
+  /**
+   * One set of buckets for every send, whatever stage wrote it (ask card, copy, digest, edit,
+   * DM): a token is taken when the send starts and counts until its answer (token-bucket.ts).
+   */
+  private readonly limiter = new Limiter();
+  /** Resolves when a send in flight is answered: a bucket it held may let the next one go. */
+  private answered = deferred();
   /** Deliveries counted as waiting on a bucket, so a send that waits over several passes counts once. */
   private readonly waited = new Set<string>();
+  /** The marks of sends answered together (finished, where the message is), one store batch for all. */
+  private readonly marks: GroupCommit;
   private running: Promise<number> | null = null;
   private reloadWanted = false;
   private stopped = false;
   private wakeAt = Infinity;
 
-  constructor(private readonly deps: DelivererDeps) {}
-
-  /** Write a delivery to the outbox. It is durable once this resolves. */
-  async enqueue(d: Delivery, card: Card): Promise<void> {
-    // Index first, record last: a process that dies in between leaves an outbox id without a
-    // record (skipped on reload) rather than a record nobody will ever send.
-    await this.deps.repo.deliveries.inOutbox(d.id);
-    await this.deps.repo.deliveries.noteDelivery(d);
-    await this.deps.repo.deliveries.saveDeliveryCard(d.id, card);
-    await this.deps.repo.deliveries.saveDelivery(d);
-    this.queue.set(d.id, d);
+  constructor(private readonly deps: DelivererDeps) {
+    this.marks = new GroupCommit(deps.repo);
   }
 
-  /** A redone enqueue found its delivery already written: make sure it is on the way. */
-  async ensureQueued(d: Delivery): Promise<void> {
-    if (d.state !== 'pending') return;
-    await this.deps.repo.deliveries.inOutbox(d.id);
-    if (!this.queue.has(d.id)) this.queue.set(d.id, d);
+  /** A delivery written to the store's outbox (outbox.ts) is this process's to send. */
+  queue(d: Delivery): void {
+    if (d.state === 'pending' && !this.toSend.has(d.id)) this.toSend.set(d);
   }
 
   /** Start a pass in the background; errors are logged. */
@@ -127,51 +140,59 @@ export class Deliverer {
       const now = this.deps.clock.now();
       let bucketWait = Infinity;
       let laterAt = Infinity;
-      const perNetwork = new Map<string, number>();
-      for (const p of this.inflight.keys()) {
-        const n = this.queue.get(p);
-        if (n) perNetwork.set(networkOf(n), (perNetwork.get(networkOf(n)) ?? 0) + 1);
-      }
-      for (const d of this.queue.values()) {
-        if (this.stopped) break;
-        if (this.inflight.has(d.id)) continue;
-        if (d.notBefore > now) {
-          laterAt = Math.min(laterAt, d.notBefore);
-          continue;
-        }
-        const network = networkOf(d);
+      for (const [network, list] of this.toSend.networks()) {
         const adapter = this.deps.adapters.get(network);
         if (!adapter) continue; // that network is down or not configured: keep it for later
-        const busy = perNetwork.get(network) ?? 0;
-        if (busy >= (adapter.limits?.concurrency ?? DEFAULT_CONCURRENCY)) continue;
-        const wait = this.limiter.tryTake(claimsFor(d, adapter), now);
-        if (wait > 0) {
-          bucketWait = Math.min(bucketWait, wait);
-          if (!this.waited.has(d.id)) {
-            this.waited.add(d.id);
-            this.deps.metrics.rateLimitWait(network);
+        const cap = adapter.limits?.concurrency ?? DEFAULT_CONCURRENCY;
+        let busy = this.unanswered.get(network) ?? 0;
+        for (const d of list.values()) {
+          // A network at its cap waits for a send to end; the pass after that walks it again.
+          if (this.stopped || busy >= cap) break;
+          if (this.inflight.has(d.id)) continue;
+          if (d.notBefore > now) {
+            laterAt = Math.min(laterAt, d.notBefore);
+            continue;
           }
-          continue;
+          const claims = this.claimsOf(d, adapter);
+          const wait = this.limiter.tryTake(claims, now);
+          if (wait > 0) {
+            bucketWait = Math.min(bucketWait, wait);
+            if (!this.waited.has(d.id)) {
+              this.waited.add(d.id);
+              this.deps.metrics.rateLimitWait(network);
+            }
+            continue;
+          }
+          this.waited.delete(d.id);
+          busy += 1;
+          this.unanswered.set(network, busy);
+          const p = this.send(d, adapter, claims).then((ok) => {
+            if (ok) sent++;
+          });
+          this.inflight.set(
+            d.id,
+            p.finally(() => this.inflight.delete(d.id)),
+          );
         }
-        this.waited.delete(d.id);
-        perNetwork.set(network, busy + 1);
-        const p = this.send(d, adapter).then((ok) => {
-          if (ok) sent++;
-        });
-        this.inflight.set(
-          d.id,
-          p.finally(() => this.inflight.delete(d.id)),
-        );
       }
       if (this.inflight.size === 0 && (bucketWait === Infinity || bucketWait > MAX_INLINE_WAIT_MS)) {
         if (this.reloadWanted) continue;
         this.scheduleWake(Math.min(laterAt, bucketWait === Infinity ? Infinity : now + bucketWait));
         return sent;
       }
-      const waits: Promise<unknown>[] = [...this.inflight.values()];
+      const waits: Promise<unknown>[] = [...this.inflight.values(), this.answered.promise];
       if (bucketWait !== Infinity) waits.push(this.deps.clock.sleep(bucketWait));
       await Promise.race(waits);
     }
+  }
+
+  private claimsOf(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
+    let claims = this.claims.get(d);
+    if (!claims) {
+      claims = claimsFor(d, adapter);
+      this.claims.set(d, claims);
+    }
+    return claims;
   }
 
   /** Retries and backoffs that are not due yet get a pass of their own when they are. */
@@ -186,28 +207,44 @@ export class Deliverer {
 
   private async reload(): Promise<void> {
     const ids = await this.deps.repo.deliveries.outboxIds();
-    const missing = ids.filter((id) => !this.queue.has(id));
+    const missing = ids.filter((id) => !this.toSend.has(id));
     const loaded = await this.deps.repo.loadAll(missing, (id) => this.deps.repo.deliveries.delivery(id));
     loaded.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
     for (const d of loaded) {
-      if (d.state === 'pending') this.queue.set(d.id, d);
+      if (d.state === 'pending') this.toSend.set(d);
       else await this.deps.repo.deliveries.outOfOutbox(d.id);
     }
   }
 
-  /** Returns true when this call sent the delivery. */
-  private async send(queued: Delivery, adapter: ChatAdapter): Promise<boolean> {
+  /**
+   * Returns true when this call sent the delivery. `claims` are the bucket tokens the loop took
+   * for it: they are settled exactly once, as answered the moment the platform answers (or
+   * fails in a way that leaves the message possibly out), or as never sent.
+   */
+  private async send(queued: Delivery, adapter: ChatAdapter, claims: readonly BucketClaim[]): Promise<boolean> {
     const { repo, log, hooks, owner } = this.deps;
-    if (!(await repo.deliveries.claimDelivery(queued.id, owner, this.deps.claimMs))) {
-      // Another instance holds it; it stays in the store's outbox if that instance dies.
-      this.queue.delete(queued.id);
-      return false;
-    }
+    let open = true;
+    const settle = (how: Settled): void => {
+      if (!open) return;
+      open = false;
+      this.unanswered.set(adapter.network, (this.unanswered.get(adapter.network) ?? 1) - 1);
+      this.limiter.settle(claims, this.deps.clock.now(), how);
+      const was = this.answered;
+      this.answered = deferred();
+      was.resolve();
+    };
     let sent = false;
+    let claimed = false;
     try {
+      if (!(await repo.deliveries.claimDelivery(queued.id, owner, this.deps.claimMs))) {
+        // Another instance holds it; it stays in the store's outbox if that instance dies.
+        this.toSend.delete(queued.id);
+        return false;
+      }
+      claimed = true;
       const d = await repo.deliveries.delivery(queued.id);
       if (!d || d.state !== 'pending') {
-        this.queue.delete(queued.id);
+        this.toSend.delete(queued.id);
         await repo.deliveries.outOfOutbox(queued.id);
         return false;
       }
@@ -221,45 +258,35 @@ export class Deliverer {
       try {
         const card = await repo.deliveries.deliveryCard(d.id);
         if (!card) throw new Error(`the card of delivery ${d.id} is missing`);
-        await this.paceArrival(adapter, claimsFor(d, adapter));
         const ref = await this.transmit(d, card, adapter, maybeSent);
+        settle('answered');
         d.ref = ref;
-        await this.finish(d, 'sent');
+        // What the send leaves behind lands in one store batch: the delivery finished, its card
+        // gone, out of the outbox, and the engine's marks (where the card or copy is, its thread).
+        await this.marks.add(async (r) => {
+          await this.finishIn(r, d, 'sent');
+          await hooks.recordSent(d, ref, r);
+        });
+        this.finished(d);
         sent = true;
         await hooks.afterSent(d, ref);
         return true;
       } catch (err) {
+        // A refusal (a 429, a missing card) never reached the platform's count; anything else
+        // may have: a timeout's post can still arrive, so it counts from now.
+        const refused = !(err instanceof DeliveryError) || err.kind === 'rate_limited';
+        settle(refused ? 'not-sent' : 'answered');
         await this.failed(d, err, adapter);
         return false;
       }
     } catch (err) {
       log.error({ err, delivery: queued.id }, 'delivery bookkeeping failed; it stays in the outbox');
-      this.queue.delete(queued.id);
+      this.toSend.delete(queued.id);
       return false;
     } finally {
+      settle('not-sent');
       // A sent delivery is no longer pending, so nobody will take it: its claim may just expire.
-      if (!sent) await repo.deliveries.releaseDelivery(queued.id, owner).catch(() => {});
-    }
-  }
-
-  /**
-   * Tokens are taken when a send starts, but the claim, the re-read and the bookkeeping before
-   * it take a varying few milliseconds, so sends paced evenly at the start can reach the
-   * platform bunched together, and a platform that counts arrivals answers 429 (Slack's
-   * Retry-After is whole seconds). A second set of buckets, on wall time, spaces the actual
-   * transmissions; it rarely waits more than that jitter.
-   */
-  private async paceArrival(adapter: ChatAdapter, claims: readonly BucketClaim[]): Promise<void> {
-    if (claims.length === 0) return;
-    let arrivals = this.arrivals.get(adapter.network);
-    if (!arrivals) {
-      arrivals = new Limiter(adapter.limits?.arrivalJitterMs);
-      this.arrivals.set(adapter.network, arrivals);
-    }
-    for (;;) {
-      const wait = arrivals.tryTake(claims, performance.now());
-      if (wait === 0) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (claimed && !sent) await repo.deliveries.releaseDelivery(queued.id, owner).catch(() => {});
     }
   }
 
@@ -273,15 +300,23 @@ export class Deliverer {
   }
 
   private async finish(d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
+    await this.finishIn(this.deps.repo, d, state);
+    this.finished(d);
+  }
+
+  private async finishIn(repo: Repo, d: Delivery, state: 'sent' | 'failed' | 'cancelled'): Promise<void> {
     d.state = state;
     // A finished delivery is kept a while (a redone digest or replayed event finds it and is
     // not sent again). Its card is not: nothing sends it again, and it holds people's words,
     // names and, in an introduction, a contact (if this write is lost, the card expires).
-    await this.deps.repo.deliveries.saveDelivery(d, FINISHED_TTL_MS);
-    await this.deps.repo.deliveries.forgetDeliveryCard(d.id);
-    await this.deps.repo.deliveries.outOfOutbox(d.id);
-    this.queue.delete(d.id);
-    this.deps.metrics.deliveryFinished(d.purpose.kind, state);
+    await repo.deliveries.saveDelivery(d, FINISHED_TTL_MS);
+    await repo.deliveries.forgetDeliveryCard(d.id);
+    await repo.deliveries.outOfOutbox(d.id);
+  }
+
+  private finished(d: Delivery): void {
+    this.toSend.delete(d.id);
+    this.deps.metrics.deliveryFinished(d.purpose.kind, d.state === 'pending' ? 'failed' : d.state);
   }
 
   private async failed(d: Delivery, err: unknown, adapter: ChatAdapter): Promise<void> {
@@ -304,7 +339,7 @@ export class Deliverer {
       this.deps.metrics.rateLimited(adapter.network);
       const until = now + (err.retryAfterMs ?? 1_000);
       this.limiter.block(
-        claimsFor(d, adapter)
+        this.claimsOf(d, adapter)
           .filter((c) => !c.key.startsWith('n:'))
           .map((c) => c.key),
         until,
@@ -322,13 +357,8 @@ export class Deliverer {
       this.deps.log.warn({ delivery: d.id, attempt: d.attempts, err: message }, 'delivery will be retried');
     }
     await this.deps.repo.deliveries.saveDelivery(d);
-    this.queue.set(d.id, d);
+    this.toSend.set(d);
   }
-}
-
-export function networkOf(d: Delivery): string {
-  const t = d.target;
-  return t.kind === 'post' ? t.place.network : t.kind === 'dm' ? t.person.network : t.ref.network;
 }
 
 function claimsFor(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
@@ -343,4 +373,10 @@ function claimsFor(d: Delivery, adapter: ChatAdapter): BucketClaim[] {
   if (limits.community) claims.push({ key: `c:${n}:${community}`, bucket: limits.community });
   if (limits.channel) claims.push({ key: `ch:${n}:${community}:${channel}`, bucket: limits.channel });
   return claims;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
 }

@@ -3,7 +3,8 @@ import type { DeliveryHooks } from './deliverer.js';
 import type { DeliveryError } from '../ports/errors.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
-import { bindSentThread } from './replies.js';
+import { afterSentThread, recordSentThread } from './replies.js';
+import type { Repo } from './repo.js';
 import { reasonText, textCard } from './text.js';
 
 /**
@@ -18,11 +19,12 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
       const ask = await ctx().repo.ask(d.purpose.askId);
       return ask?.state === 'open' ? 'send' : 'cancel';
     },
-    afterSent: async (d: Delivery, ref: MessageRef) => {
-      await bindSentThread(ctx(), d, ref);
+    recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
+      await recordSentThread(repo, d, ref);
       // The console shows when each ground last received a copy.
-      if (d.purpose.kind === 'copy' && d.target.kind === 'post') await ctx().repo.copySentTo(d.target.place, ctx().now());
+      if (d.purpose.kind === 'copy' && d.target.kind === 'post') await repo.copySentTo(d.target.place, ctx().now());
     },
+    afterSent: (d: Delivery, ref: MessageRef) => afterSentThread(ctx(), d, ref),
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
 }

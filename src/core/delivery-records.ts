@@ -15,6 +15,18 @@ export class DeliveryRecords {
     private readonly people: PersonIndex,
   ) {}
 
+  /**
+   * A new delivery in the outbox, with its card. Index first, record last: written one by one,
+   * a process that dies in between leaves an outbox id without a record (skipped on reload)
+   * rather than a record nobody will ever send; in a batch they land together.
+   */
+  async enqueue(d: Delivery, card: Card): Promise<void> {
+    await this.inOutbox(d.id);
+    await this.noteDelivery(d);
+    await this.saveDeliveryCard(d.id, card);
+    await this.saveDelivery(d);
+  }
+
   /** A DM waiting in the outbox names its recipient; forget-me drops it. */
   noteDelivery(d: Delivery): Promise<void> {
     return d.target.kind === 'dm' ? this.people.note([d.target.person], keys.delivery(d.id)) : Promise.resolve();

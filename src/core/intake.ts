@@ -1,4 +1,5 @@
 import { askCard, copyCard, type CopyKeys } from './ask-cards.js';
+import { batched } from './batched.js';
 import { DAY_MS } from '../ports/clock.js';
 import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
@@ -9,6 +10,9 @@ import { stableId } from './ids.js';
 import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/places.js';
 import { cleanText, hashtags, plural } from './text.js';
+
+/** Copies written per store batch at intake (see createAsk). */
+const COPIES_PER_BATCH = 100;
 
 export const ASK_EXAMPLE = '/ask Which organisations have a real culture of collaborative learning? #learning';
 
@@ -29,10 +33,18 @@ export function validateAsk(ctx: Ctx, raw: string): string {
 }
 
 /**
- * Intake: an ask card in the origin, then one copy per target, each written to the outbox
- * before its own send. `eventId` makes the ask's id, and so every id it leads to, a function of the event: work
- * redone for the same event (replayed from a spool after a store outage) lands on the same
- * records and outbox entries instead of new ones.
+ * Intake: an ask card in the origin, then one copy per target, all written to the outbox before
+ * anything is sent. `eventId` makes the ask's id, and so every id it leads to, a function of the
+ * event: work redone for the same event (replayed from a spool after a store outage) lands on
+ * the same records and outbox entries instead of new ones.
+ *
+ * What the ask writes (the ask, its buttons, its copies, their outbox entries, the experts'
+ * prompts) goes to the store in batches, one transaction each instead of several writes per
+ * copy. The first holds the ask, its card and the first copy for each of up to COPIES_PER_BATCH
+ * communities (copies are interleaved by community), so every community's sends start as soon
+ * as it lands, while the rest is written. A batch lands whole or not at all; a process that
+ * dies between two leaves the ask with some of its copies, and the redo of the event (same ids)
+ * writes the others.
  */
 export async function createAsk(
   ctx: Ctx,
@@ -51,6 +63,7 @@ export async function createAsk(
     );
   }
   const now = ctx.now();
+  let batch = batched(ctx);
   const ask: Ask = {
     id: askIdOf(eventId),
     text,
@@ -61,14 +74,13 @@ export async function createAsk(
     expiresAt: now + ctx.settings.expiry.days * DAY_MS,
     state: 'open',
   };
-  await ctx.repo.openAsk(ask);
-  ctx.metrics.askCreated();
+  await batch.ctx.repo.openAsk(ask);
 
   const grounds = await chooseGrounds(ctx, ask);
   const experts = await chooseExperts(ctx, ask);
   const keys = {
-    follow: await ctx.buttons.bind({ op: 'follow', askId: ask.id }),
-    close: await ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
+    follow: await batch.ctx.buttons.bind({ op: 'follow', askId: ask.id }),
+    close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
   };
   const reach = {
     channels: grounds.length,
@@ -76,13 +88,21 @@ export async function createAsk(
     people: experts.length,
   };
   // The ask card goes first: its thread is where digests go.
-  await ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, askCardDeliveryId(ask.id));
-  // Sending starts while the rest is written: each copy is in the outbox before its own send.
-  ctx.outbox.kick();
+  await batch.ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, askCardDeliveryId(ask.id));
+  let copies = 0;
   for (const g of interleaveByCommunity(grounds)) {
-    await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
+    await addCopy(batch.ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
+    if (++copies % COPIES_PER_BATCH === 0) {
+      await batch.commit();
+      ctx.outbox.kick();
+      // Let the sends just queued reach their sockets before the next batch is built.
+      await new Promise((resolve) => setImmediate(resolve));
+      batch = batched(ctx);
+    }
   }
-  for (const p of experts) await prod(ctx, ask, p);
+  for (const p of experts) await prod(batch.ctx, ask, p);
+  await batch.commit();
+  ctx.metrics.askCreated();
   ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
   return ask;

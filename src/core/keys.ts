@@ -55,6 +55,11 @@ export const keys = {
   tickLock: (tick: 'digest' | 'expiry') => `lock:${tick}`,
   cronRun: (task: string) => `cron:${task}`,
   connectionLease: (network: string) => `lease:connection:${network}`,
+  /**
+   * A platform's request budget shared by every instance on one Redis (RateBudget), e.g.
+   * `rate:discord:<bot id>`: a rolling window of places, written only by the Redis store's scripts.
+   */
+  rateBudget: (scope: string) => `rate:${scope}`,
 
   /** A document an adapter keeps for itself (see AdapterState), e.g. `slack-install:T123`. */
   adapterState: (network: string, kind: string, id: string) => `${network}-${kind}:${id}`,

@@ -6,6 +6,12 @@ import { newId } from './ids.js';
 import type { Delivery, DeliveryPurpose } from './model.js';
 import type { Repo } from './repo.js';
 
+/** What an outbox writing into a batch holds back until the batch is committed. */
+interface Held {
+  readonly deliveries: Delivery[];
+  kick: boolean;
+}
+
 /**
  * What the stages send: every post, DM and edit is written to the outbox before anything is
  * sent, and the deliverer sends it (paced, retried, once per id).
@@ -18,7 +24,24 @@ export class Outbox {
     private readonly repo: Repo,
     private readonly deliverer: Deliverer,
     private readonly clock: Clock,
+    private readonly held?: Held,
   ) {}
+
+  /**
+   * The outbox of a stage writing into a batch (`repo` is the batch's): what it enqueues is
+   * handed to the deliverer only by `release`, once the batch is committed, so the deliverer
+   * never looks for a delivery that is not in the store yet.
+   */
+  within(repo: Repo): { outbox: Outbox; release(): void } {
+    const held: Held = { deliveries: [], kick: false };
+    return {
+      outbox: new Outbox(repo, this.deliverer, this.clock, held),
+      release: () => {
+        for (const d of held.deliveries) this.deliverer.queue(d);
+        if (held.kick) this.deliverer.kick();
+      },
+    };
+  }
 
   post(place: Place, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
     return this.enqueue({ kind: 'post', place }, card, purpose, id);
@@ -34,20 +57,32 @@ export class Outbox {
 
   /** Start sending what is due, in the background. */
   kick(): void {
-    this.deliverer.kick();
+    if (this.held) this.held.kick = true;
+    else this.deliverer.kick();
   }
 
   private async enqueue(target: Delivery['target'], card: Card, purpose: DeliveryPurpose, stable?: string): Promise<string> {
     if (stable !== undefined) {
       const existing = await this.repo.deliveries.delivery(stable);
       if (existing) {
-        await this.deliverer.ensureQueued(existing);
+        // A redo found it written: make sure it is on the way.
+        if (existing.state === 'pending') {
+          await this.repo.deliveries.inOutbox(existing.id);
+          this.queue(existing);
+        }
         return stable;
       }
     }
     const id = stable ?? newId();
     const now = this.clock.now();
-    await this.deliverer.enqueue({ id, target, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now }, card);
+    const d: Delivery = { id, target, purpose, state: 'pending', attempts: 0, notBefore: now, createdAt: now };
+    await this.repo.deliveries.enqueue(d, card);
+    this.queue(d);
     return id;
+  }
+
+  private queue(d: Delivery): void {
+    if (this.held) this.held.deliveries.push(d);
+    else this.deliverer.queue(d);
   }
 }

@@ -1,5 +1,6 @@
 import { joinedCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
+import type { Repo } from './repo.js';
 import type { Actor, DeletedEvent, EditedEvent, MessageEvent } from '../ports/events.js';
 import { stableId } from './ids.js';
 import { personKey, samePerson, threadOf, type MessageRef, type PersonRef, type Place } from '../ports/places.js';
@@ -237,10 +238,10 @@ async function adoptOrphans(ctx: Ctx, thread: Place): Promise<void> {
 
 /**
  * After the outbox sent an ask card or a copy: where it is, so replies written in its thread
- * (or as replies to it) find their ask. Replies that arrived before this are adopted now.
+ * (or as replies to it) find their ask. Written through `repo`, the batch that also finishes
+ * the delivery, so a process that dies after the send leaves both or neither.
  */
-export async function bindSentThread(ctx: Ctx, d: Delivery, ref: MessageRef): Promise<void> {
-  const { repo } = ctx;
+export async function recordSentThread(repo: Repo, d: Delivery, ref: MessageRef): Promise<void> {
   const p = d.purpose;
   if (p.kind === 'ask-card') {
     await repo.saveAskCard(p.askId, ref);
@@ -256,9 +257,19 @@ export async function bindSentThread(ctx: Ctx, d: Delivery, ref: MessageRef): Pr
       copy: { id: copy.id, kind: copy.kind, communityName: copy.communityName, via: copy.via },
     };
     await repo.bindThread(threadOf(ref), binding);
-    await adoptOrphans(ctx, threadOf(ref));
-    // Closed while this copy was on its way: it gets the closed text like the others.
-    const ask = await repo.ask(p.askId);
-    if (ask && ask.state !== 'open') await markCopyClosed(ctx, ask, copy);
   }
+}
+
+/**
+ * Once a copy's thread is recorded: replies that arrived before are adopted now, and a copy of
+ * an ask closed while it was on its way gets the closed text like the others.
+ */
+export async function afterSentThread(ctx: Ctx, d: Delivery, ref: MessageRef): Promise<void> {
+  const p = d.purpose;
+  if (p.kind !== 'copy') return;
+  const copy = await ctx.repo.copy(p.copyId);
+  if (!copy) return;
+  await adoptOrphans(ctx, threadOf(ref));
+  const ask = await ctx.repo.ask(p.askId);
+  if (ask && ask.state !== 'open') await markCopyClosed(ctx, ask, copy);
 }

@@ -3,6 +3,7 @@ import { DAY_MS } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { digestItem, keys, sets } from './keys.js';
 import { AskIndex } from './ask-index.js';
+import { BatchingStore } from './batching-store.js';
 import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
@@ -23,6 +24,12 @@ import type {
   Reply,
   ThreadBinding,
 } from './model.js';
+
+/** A Repo over gathered writes, and what applies them. */
+export interface RepoBatch {
+  readonly repo: Repo;
+  commit(): Promise<void>;
+}
 
 /** How long an inbound event id is remembered when the engine does not say (see dedupeTtlMs in engine.ts). */
 export const DEDUPE_TTL_MS = DAY_MS;
@@ -52,7 +59,7 @@ export class Repo {
 
   constructor(
     private readonly store: Store,
-    opts: { dedupeTtlMs?: number; sealer?: Sealer } = {},
+    private readonly opts: { dedupeTtlMs?: number; sealer?: Sealer } = {},
   ) {
     this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.people = new PersonIndex(store);
@@ -61,6 +68,18 @@ export class Repo {
     this.help = new HelpGraph(store);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
+  }
+
+  /**
+   * A Repo whose writes are gathered, and applied at once by `commit` (Store.batch: one SQLite
+   * transaction, one Redis MULTI): for the many small writes one stage makes together (an ask's
+   * copies and their outbox entries, a sent delivery's marks), each of which would otherwise be
+   * a commit of its own. Its reads see its own writes; claims and counters are refused
+   * (batching-store.ts). All or nothing, also when the process dies before the commit ends.
+   */
+  batch(): RepoBatch {
+    const view = new BatchingStore(this.store);
+    return { repo: new Repo(view, this.opts), commit: () => view.commit() };
   }
 
   /** Forget-me: the person is cleared from every record that names them (see PersonIndex), and the backend's files are compacted. */

@@ -17,7 +17,9 @@ export interface AdapterHealth {
 /**
  * A token bucket: `ratePerSec` tokens a second, at most `burst` saved up.
  * Platform limits, declared by the adapter so the deliverer paces itself instead of
- * learning the limits from 429s.
+ * learning the limits from 429s. Declare the platform's own numbers: the deliverer counts each
+ * send until its answer comes back (src/core/token-bucket.ts), so however late a message
+ * reaches the platform it cannot crowd the next; no margin below the limit is needed.
  */
 export interface Bucket {
   readonly ratePerSec: number;
@@ -33,12 +35,6 @@ export interface DeliveryLimits {
   readonly channel?: Bucket | undefined;
   /** How many sends may be in flight at once. */
   readonly concurrency?: number | undefined;
-  /**
-   * How much the time from handing a message to the adapter to its arrival at the platform
-   * varies (client work, connection set-up), in ms; the deliverer spaces transmissions that
-   * much wider than the limits. Default 20.
-   */
-  readonly arrivalJitterMs?: number | undefined;
 }
 
 /** How to send one message of the outbox. */

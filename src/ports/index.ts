@@ -9,6 +9,7 @@
  */
 export type { AdapterHealth, Bucket, ChatAdapter, DeliveryLimits, SendOptions } from './chat-adapter.js';
 export type { AdapterState } from './adapter-state.js';
+export type { RateBudget, Release, WindowLimit } from './rate-budget.js';
 export { buttonsOf, cardToText, type Block, type Button, type Card, type CardFile, type Form } from './cards.js';
 export { DAY_MS, systemClock, type Clock } from './clock.js';
 export { asFeelersError, DeliveryError, FeelersError } from './errors.js';

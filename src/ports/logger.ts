@@ -16,6 +16,7 @@ export interface Logger {
 }
 
 export const silentLogger: Logger = {
+  level: 'silent',
   debug: () => {},
   info: () => {},
   warn: () => {},

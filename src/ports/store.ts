@@ -52,6 +52,18 @@ export interface Store {
   sortedCount(index: string, bounds?: { readonly min?: number | undefined; readonly max?: number | undefined }): Promise<number>;
 
   /**
+   * Applies `writes` in order, all or none: one SQLite transaction, one Redis MULTI/EXEC, one
+   * synchronous step in memory. Other callers see none of them until all are applied, and a
+   * process that dies part-way leaves none behind (SQLite rolls the open transaction back;
+   * Redis drops a MULTI whose EXEC never came). A value that cannot be stored (a NaN ttl, a
+   * value JSON cannot encode) fails the whole batch before anything is written. Each write
+   * means what the single call of the same name means. For the many small writes one stage
+   * makes at once (an ask's copies and their outbox entries; a sent delivery's marks): each
+   * separate write is a commit of its own, and the first sends would wait behind them.
+   */
+  batch(writes: readonly StoreWrite[]): Promise<void>;
+
+  /**
    * Optional: make what was deleted unrecoverable from the backend's own files too, after a
    * forget-me (SQLite: truncate the write-ahead log; Redis: rewrite the append-only file).
    * Best effort and asynchronous on the backend's side; never blocks writes for long.
@@ -62,6 +74,15 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** One write of a `batch`: the same as the call of the same name. */
+export type StoreWrite =
+  | { readonly op: 'set'; readonly key: string; readonly value: unknown; readonly ttlMs?: number | undefined }
+  | { readonly op: 'delete'; readonly key: string }
+  | { readonly op: 'setAdd'; readonly set: string; readonly members: readonly string[] }
+  | { readonly op: 'setRemove'; readonly set: string; readonly members: readonly string[] }
+  | { readonly op: 'sortedAdd'; readonly index: string; readonly member: string; readonly score: number }
+  | { readonly op: 'sortedRemove'; readonly index: string; readonly members: readonly string[] };
 
 export interface SortedRangeOptions {
   readonly offset?: number | undefined;

@@ -100,6 +100,18 @@ export class KeyvSqliteAdapter extends EventEmitter implements KeyvStoreAdapter 
     this.stmt.clear.run();
   }
 
+  /**
+   * The same writes as `set` and `delete`, done at once on the connection, for a batch inside a
+   * transaction the SqliteStore runs: `text` is already serialized, `ttl` as keyv gives it.
+   */
+  writeNow(key: string, text: string, ttl: number | undefined): void {
+    this.stmt.set.run(key, text, expiryFrom(this.clock.now(), ttl));
+  }
+
+  deleteNow(key: string): void {
+    this.stmt.delete.run(key);
+  }
+
   /** Deletes up to `limit` expired rows; returns how many went. */
   sweepExpired(now: number, limit = 5_000): number {
     return this.stmt.sweep.run(now, limit).changes;

@@ -1,10 +1,9 @@
-import { Keyv } from 'keyv';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
-import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
+import type { SortedEntry, SortedRangeOptions, Store, StoreWrite } from '../ports/store.js';
 import { checkScore, SortedIndex } from './sorted-index.js';
-import { SweepGate, deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
+import { SweepGate, deadline, expiryFrom, isExpired } from './expiry.js';
 
 /** What keyv holds per document: the value and our own clock-based expiry, stored together. */
 interface Envelope {
@@ -27,13 +26,15 @@ interface Counter {
  *
  * Atomicity: every check-and-set below runs synchronously inside one call, with no await
  * between the check and the write, so no other caller can interleave (JS runs one task at a time).
- * Documents go through keyv as JSON text, so a caller mutating an object after `set` does not
- * change what is stored, the same as on SQLite.
+ * Documents are kept as JSON text, so a caller mutating an object after `set` (or after `get`)
+ * does not change what is stored, the same as on SQLite. A `batch` checks every write first,
+ * then applies them all in one synchronous step.
  */
 export class MemoryStore implements Store {
   readonly kind = 'memory';
 
-  private readonly docs: Keyv;
+  /** Each document as the JSON text of its envelope. */
+  private readonly docs = new Map<string, string>();
   private readonly leases = new Map<string, Lease>();
   private readonly counters = new Map<string, Counter>();
   private readonly sets = new Map<string, Set<string>>();
@@ -42,37 +43,69 @@ export class MemoryStore implements Store {
   private closed = false;
 
   constructor(private readonly clock: Clock = systemClock) {
-    this.docs = new Keyv({
-      serialize: serializeValueOnly,
-      deserialize: deserializeValueOnly,
-      useKeyPrefix: false,
-      throwOnErrors: true,
-    });
     this.sweep = new SweepGate(clock);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
     this.assertOpen();
-    const env = (await this.docs.get(key)) as Envelope | undefined;
-    if (env === undefined) return undefined;
-    if (isExpired(env.e, this.clock.now())) {
-      await this.docs.delete(key);
-      return undefined;
-    }
-    return env.v as T;
+    return this.read(key) as T | undefined;
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
     this.assertOpen();
-    const env: Envelope = { v: value, e: expiryFrom(this.clock.now(), ttlMs) };
-    await this.docs.set(key, env);
+    this.docs.set(key, this.envelope(value, ttlMs));
   }
 
   async delete(key: string): Promise<boolean> {
     this.assertOpen();
-    const live = (await this.get(key)) !== undefined;
-    await this.docs.delete(key);
+    const live = this.read(key) !== undefined;
+    this.docs.delete(key);
     return live;
+  }
+
+  async batch(writes: readonly StoreWrite[]): Promise<void> {
+    this.assertOpen();
+    // Everything that can fail happens before the first write.
+    const texts = writes.map((w) => (w.op === 'set' ? this.envelope(w.value, w.ttlMs) : undefined));
+    for (const w of writes) if (w.op === 'sortedAdd') checkScore(w.score);
+    writes.forEach((w, i) => {
+      switch (w.op) {
+        case 'set':
+          this.docs.set(w.key, texts[i] ?? this.envelope(w.value, w.ttlMs));
+          return;
+        case 'delete':
+          this.docs.delete(w.key);
+          return;
+        case 'setAdd':
+          this.addMembers(w.set, w.members);
+          return;
+        case 'setRemove':
+          this.removeMembers(w.set, w.members);
+          return;
+        case 'sortedAdd':
+          this.index(w.index).add(w.member, w.score);
+          return;
+        case 'sortedRemove':
+          this.removeSorted(w.index, w.members);
+      }
+    });
+  }
+
+  /** The live value under `key` (an expired one is dropped), a fresh copy each time. */
+  private read(key: string): unknown {
+    const text = this.docs.get(key);
+    if (text === undefined) return undefined;
+    const env = JSON.parse(text) as Envelope;
+    if (isExpired(env.e, this.clock.now())) {
+      this.docs.delete(key);
+      return undefined;
+    }
+    return env.v;
+  }
+
+  private envelope(value: unknown, ttlMs: number | undefined): string {
+    const env: Envelope = { v: value, e: expiryFrom(this.clock.now(), ttlMs) };
+    return JSON.stringify(env);
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -107,6 +140,15 @@ export class MemoryStore implements Store {
 
   async setAdd(set: string, ...members: string[]): Promise<void> {
     this.assertOpen();
+    this.addMembers(set, members);
+  }
+
+  async setRemove(set: string, ...members: string[]): Promise<void> {
+    this.assertOpen();
+    this.removeMembers(set, members);
+  }
+
+  private addMembers(set: string, members: readonly string[]): void {
     if (members.length === 0) return;
     let s = this.sets.get(set);
     if (s === undefined) {
@@ -116,8 +158,7 @@ export class MemoryStore implements Store {
     for (const m of members) s.add(m);
   }
 
-  async setRemove(set: string, ...members: string[]): Promise<void> {
-    this.assertOpen();
+  private removeMembers(set: string, members: readonly string[]): void {
     const s = this.sets.get(set);
     if (s === undefined) return;
     for (const m of members) s.delete(m);
@@ -153,6 +194,10 @@ export class MemoryStore implements Store {
 
   async sortedRemove(index: string, ...members: string[]): Promise<void> {
     this.assertOpen();
+    this.removeSorted(index, members);
+  }
+
+  private removeSorted(index: string, members: readonly string[]): void {
     const found = this.sorted.get(index);
     if (found === undefined) return;
     for (const m of members) found.remove(m);
@@ -176,7 +221,6 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.docs.disconnect();
   }
 
   private index(name: string): SortedIndex {

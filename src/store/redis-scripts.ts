@@ -66,3 +66,37 @@ redis.call('HSET', KEYS[1], 'value', ARGV[1], 'expiresAt', ARGV[3])
 ${SAFETY_EXPIRY(4)}
 return ARGV[1]
 `);
+
+/** Redis's own clock in ms: one clock for every instance sharing a budget, whatever theirs say. */
+const REDIS_NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * A rate budget's rolling window (RateBudget, Discord's global limit: 50 requests a second per
+ * bot token, counted by Discord over a rolling second as requests arrive, over every instance).
+ * KEYS[1] sorted set of places: member = one request, score = when it was answered, or, while
+ * it is in flight, the time its place lapses if its process dies (`now + hold`).
+ * ARGV: max, window ms, place id, hold ms.
+ *
+ * Places answered a whole window ago leave; if fewer than `max` remain, the request takes one
+ * and '0' comes back. Otherwise the ms until the oldest place frees (a place in flight frees
+ * only when answered, so that wait is long: the caller polls sooner).
+ */
+export const TAKE_PLACE = lua(`${REDIS_NOW}
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window + tonumber(ARGV[4]))
+  return '0'
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return tostring(math.max(1, tonumber(oldest[2]) + window - now))
+`);
+
+/** KEYS[1] as TAKE_PLACE; ARGV: place id. The request was answered now: its place counts from now. */
+export const SETTLE_PLACE = lua(`${REDIS_NOW}
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 0
+`);

@@ -6,9 +6,13 @@ import { DAY_MS, systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
 import type { Logger } from '../ports/logger.js';
 import { silentLogger } from '../ports/logger.js';
-import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
+import type { SortedEntry, SortedRangeOptions, Store, StoreWrite } from '../ports/store.js';
 import { deadline, deserializeValueOnly, expiryFrom, isExpired, serializeValueOnly } from './expiry.js';
 import { ACQUIRE, INCR, RELEASE } from './redis-scripts.js';
+import { keys } from '../core/keys.js';
+import type { RateBudget } from '../ports/rate-budget.js';
+import { LocalRateBudget } from './local-rate-budget.js';
+import { RedisRateBudget } from './redis-rate-budget.js';
 import { checkScore } from './sorted-index.js';
 import type { LuaScript } from './redis-scripts.js';
 
@@ -53,6 +57,7 @@ export class RedisStore implements Store {
     private readonly clock: Clock,
     private readonly prefix: string,
     private readonly where: string,
+    private readonly log: Logger,
   ) {}
 
   /** Connects to `url` (redis:// or rediss://); fails with `store_open_failed` if Redis does not answer. */
@@ -117,7 +122,7 @@ export class RedisStore implements Store {
     // Failures reach the caller as rejections; the duplicate event only needs a listener so
     // keyv's emitter does not throw it.
     docs.on('error', () => {});
-    return new RedisStore(client, docs, opts.clock ?? systemClock, opts.prefix ?? 'feelers:', where);
+    return new RedisStore(client, docs, opts.clock ?? systemClock, opts.prefix ?? 'feelers:', where, log);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -144,6 +149,38 @@ export class RedisStore implements Store {
       if (text === null) return false;
       const env = parseEnvelope(text);
       return env !== undefined && !isExpired(env.e, this.clock.now());
+    });
+  }
+
+  /**
+   * One MULTI/EXEC: Redis runs the queued writes together, and drops them if the connection
+   * goes before EXEC (a process that dies part-way). Every value is serialized, and every ttl
+   * and score checked, before anything is sent.
+   */
+  async batch(writes: readonly StoreWrite[]): Promise<void> {
+    if (writes.length === 0) return this.run('batch', async () => {});
+    const now = this.clock.now();
+    const docs = writes.map((w) => {
+      if (w.op === 'sortedAdd') checkScore(w.score);
+      if (w.op !== 'set') return undefined;
+      const env: Envelope = { v: w.value, e: expiryFrom(now, w.ttlMs) };
+      return { text: serializeValueOnly({ value: env }) as string, px: safetyTtl(env.e, now) };
+    });
+    await this.run('batch', async () => {
+      const multi = this.client.multi();
+      writes.forEach((w, i) => {
+        const doc = docs[i];
+        if (w.op === 'set' && doc) {
+          // A plain SET (no PX) also drops an earlier ttl, as `set` does.
+          if (doc.px === undefined) multi.set(this.docKey(w.key), doc.text);
+          else multi.set(this.docKey(w.key), doc.text, { PX: doc.px });
+        } else if (w.op === 'delete') multi.del(this.docKey(w.key));
+        else if (w.op === 'setAdd' && w.members.length > 0) multi.sAdd(this.setKey(w.set), [...w.members]);
+        else if (w.op === 'setRemove' && w.members.length > 0) multi.sRem(this.setKey(w.set), [...w.members]);
+        else if (w.op === 'sortedAdd') multi.zAdd(this.zsetKey(w.index), { score: w.score, value: w.member });
+        else if (w.op === 'sortedRemove' && w.members.length > 0) multi.zRem(this.zsetKey(w.index), [...w.members]);
+      });
+      await multi.exec();
     });
   }
 
@@ -228,6 +265,19 @@ export class RedisStore implements Store {
 
   async ping(): Promise<void> {
     await this.run('ping', () => this.client.ping());
+  }
+
+  /**
+   * The platforms' request budgets, shared by every instance on this Redis (Discord's 50
+   * requests a second per bot token): rolling windows under `rate:<scope>`, on this connection.
+   */
+  rateBudget(): RateBudget {
+    return new RedisRateBudget({
+      run: (script, key, args) => this.run('rate budget', () => this.script(script, key, args)),
+      key: (scope) => `${this.prefix}${keys.rateBudget(scope)}`,
+      fallback: new LocalRateBudget(),
+      log: this.log,
+    });
   }
 
   /**

@@ -6,7 +6,7 @@ import { Keyv } from 'keyv';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import { FeelersError } from '../ports/errors.js';
-import type { SortedEntry, SortedRangeOptions, Store } from '../ports/store.js';
+import type { SortedEntry, SortedRangeOptions, Store, StoreWrite } from '../ports/store.js';
 import { SweepGate, deadline, deserializeValueOnly, serializeValueOnly } from './expiry.js';
 import { KeyvSqliteAdapter } from './keyv-sqlite-adapter.js';
 import { checkScore } from './sorted-index.js';
@@ -34,6 +34,7 @@ export class SqliteStore implements Store {
   private readonly addMany: Transaction<(set: string, members: string[]) => void>;
   private readonly removeMany: Transaction<(set: string, members: string[]) => void>;
   private readonly sortedRemoveMany: Transaction<(index: string, members: string[]) => void>;
+  private readonly applyBatch: Transaction<(writes: readonly StoreWrite[]) => void>;
 
   /** Opens (and creates, with its folder) the file at `path`; `:memory:` keeps it in RAM. */
   constructor(
@@ -66,6 +67,12 @@ export class SqliteStore implements Store {
     this.sortedRemoveMany = this.db.transaction((index: string, members: string[]) => {
       for (const m of members) this.stmt.sortedRemove.run(index, m);
     });
+    // One transaction: a throw (a value that cannot be stored) or a process that dies inside it
+    // leaves none of the writes; SQLite rolls an unfinished transaction back when the file is
+    // next opened.
+    this.applyBatch = this.db.transaction((writes: readonly StoreWrite[]) => {
+      for (const w of writes) this.applyOne(w);
+    });
     this.sweep = new SweepGate(this.clock);
     // Leftovers from before a restart go at once rather than a minute later.
     this.sweepExpired();
@@ -82,6 +89,34 @@ export class SqliteStore implements Store {
 
   async delete(key: string): Promise<boolean> {
     return this.docs.delete(key);
+  }
+
+  async batch(writes: readonly StoreWrite[]): Promise<void> {
+    this.maybeSweep();
+    if (writes.length > 0) this.applyBatch(writes);
+  }
+
+  private applyOne(w: StoreWrite): void {
+    switch (w.op) {
+      case 'set':
+        this.adapter.writeNow(w.key, serializeValueOnly({ value: w.value }) as string, w.ttlMs);
+        return;
+      case 'delete':
+        this.adapter.deleteNow(w.key);
+        return;
+      case 'setAdd':
+        for (const m of w.members) this.stmt.setAdd.run(w.set, m);
+        return;
+      case 'setRemove':
+        for (const m of w.members) this.stmt.setRemove.run(w.set, m);
+        return;
+      case 'sortedAdd':
+        checkScore(w.score);
+        this.stmt.sortedAdd.run(w.index, w.member, w.score);
+        return;
+      case 'sortedRemove':
+        for (const m of w.members) this.stmt.sortedRemove.run(w.index, m);
+    }
   }
 
   async acquire(key: string, owner: string, ttlMs: number): Promise<boolean> {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryAdapter } from '../../adapters/memory/index.js';
 import { Engine } from '../../src/core/engine.js';
 import { defaultSettings } from '../../src/core/settings.js';
+import { sets } from '../../src/core/keys.js';
 import type { ChatEvent } from '../../src/ports/events.js';
-import type { SortedRangeOptions, Store } from '../../src/ports/store.js';
+import type { SortedRangeOptions, Store, StoreWrite } from '../../src/ports/store.js';
 import { Story } from '../support/core.js';
 import { FeelersError } from '../../src/ports/errors.js';
 import { SqliteSpool } from '../../src/store/sqlite-spool.js';
@@ -153,6 +154,11 @@ class FlakyStore implements Store {
   up(): void {
     this.budget = Infinity;
   }
+  /** The next batch is refused as a lost connection would refuse it; single calls go through. */
+  failNextBatch(): void {
+    this.batchFails = true;
+  }
+  private batchFails = false;
   private gate(): void {
     if (this.budget <= 0) throw new FeelersError('store_unavailable', this.why);
     this.budget--;
@@ -180,6 +186,14 @@ class FlakyStore implements Store {
   incr(key: string, ttlMs: number, by?: number) {
     this.gate();
     return this.inner.incr(key, ttlMs, by);
+  }
+  batch(writes: readonly StoreWrite[]) {
+    this.gate();
+    if (this.batchFails) {
+      this.batchFails = false;
+      throw new FeelersError('store_unavailable', 'the batch was lost with the connection');
+    }
+    return this.inner.batch(writes);
   }
   setAdd(set: string, ...m: string[]) {
     this.gate();
@@ -266,6 +280,24 @@ describe('events accepted while the store is down', () => {
     const digest = s.last(s.thread(card));
     expect(digest.text).toContain('Kept while the store was down.');
     expect(digest.text).toContain('Me too.');
+    await s.close();
+  });
+
+  it('an ask whose writes the store refuses leaves none of them; its redo fans it out once', async () => {
+    const { s, flaky, spool } = await storyWithSpool();
+    flaky.failNextBatch();
+    await s.world.command(s.jane, s.anyAnswers, 'ask', 'Who mentors new managers well? #learning');
+    expect(await spool.size()).toBe(1);
+    // Nothing of the second ask: no record, no copy, nothing in the outbox.
+    expect(await s.openAsks()).toHaveLength(1);
+    expect(await s.store.setSize(sets.outbox)).toBe(0);
+    await s.settle();
+    expect(s.botPosts(s.askAround)).toHaveLength(1);
+    expect(await s.engine.replaySpool()).toBe(1);
+    await s.settle();
+    expect(await s.openAsks()).toHaveLength(2);
+    const copies = s.botPosts(s.askAround).map((m) => m.text);
+    expect(copies.filter((t) => t.includes('Who mentors new managers well?'))).toHaveLength(1);
     await s.close();
   });
 

@@ -6,7 +6,7 @@ import type { Logger } from '../../src/ports/logger.js';
 import { RedisStore, redactUrl } from '../../src/store/redis-store.js';
 import { spawnTestRedis, startTestRedis } from '../support/redis-server.js';
 import type { OwnedRedis, TestRedis } from '../support/redis-server.js';
-import { runStoreContract } from '../support/contracts/store-contract.js';
+import { runBatchCrashContract, runStoreContract } from '../support/contracts/store-contract.js';
 
 const DAY_MS = 86_400_000;
 // One server for the file; each test gets its own prefix so tests never see each other's keys.
@@ -21,6 +21,7 @@ afterAll(async () => {
 });
 
 runStoreContract('redis', async (clock) => RedisStore.open((await server()).url, { clock, prefix: freshPrefix() }));
+runBatchCrashContract('redis', async () => ({ url: (await server()).url, prefix: freshPrefix() }));
 
 describe('RedisStore on a shared server', () => {
   let clock: ManualClock;

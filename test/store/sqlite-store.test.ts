@@ -7,7 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../support/manual-clock.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { runStoreContract } from '../support/contracts/store-contract.js';
+import { runBatchCrashContract, runStoreContract } from '../support/contracts/store-contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'feelers-store-sqlite-'));
 let n = 0;
@@ -18,6 +18,7 @@ afterAll(() => {
 });
 
 runStoreContract('sqlite', async (clock) => new SqliteStore(freshFile(), { clock }));
+runBatchCrashContract('sqlite', async () => ({ url: `sqlite://${freshFile()}` }));
 
 describe('SqliteStore on a file', () => {
   let clock: ManualClock;

@@ -5,6 +5,7 @@
 import { createDiscordAdapter, type DiscordAdapterConfig } from '../../adapters/discord/index.js';
 import type { ChatEvent } from '../../src/ports/events.js';
 import { silentLogger } from '../../src/ports/logger.js';
+import { LocalRateBudget } from '../../src/store/local-rate-budget.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 import { FakeDiscord, PERM, type FakeDiscordOptions } from '../fakes/discord/fake-discord.js';
 
@@ -58,7 +59,14 @@ export async function startFake(opts: FakeDiscordOptions = {}): Promise<FakeDisc
 }
 
 export function adapterFor(fake: FakeDiscord, over: Partial<DiscordAdapterConfig> = {}): ChatAdapter {
-  return createDiscordAdapter({ token: TOKEN, apiUrl: fake.apiUrl, guildIds: [G], logger: silentLogger, ...over });
+  return createDiscordAdapter({
+    token: TOKEN,
+    apiUrl: fake.apiUrl,
+    guildIds: [G],
+    logger: silentLogger,
+    ...over,
+    budget: over.budget ?? new LocalRateBudget(),
+  });
 }
 
 export async function startHarness(

@@ -43,11 +43,10 @@ async function redisValues(url: string): Promise<string> {
   }
 }
 
-/** The memory store's private maps (documents as keyv holds them, sets, counters, leases). */
+/** The memory store's private maps (documents as the JSON text it keeps, sets, ordered indexes, counters, leases). */
 function memoryMaps(store: Store): string {
   const fields = store as unknown as Record<string, unknown>;
-  const docs = (fields['docs'] as { store?: unknown } | undefined)?.store;
-  const maps = [docs, fields['sets'], fields['counters'], fields['leases']];
+  const maps = [fields['docs'], fields['sets'], fields['sorted'], fields['counters'], fields['leases']];
   if (!maps.every((m) => m instanceof Map)) throw new Error('rawStoreText: the memory store no longer keeps its data in Maps');
   return maps.map((m) => JSON.stringify([...(m as Map<unknown, unknown>)], (_k, v: unknown) => (v instanceof Set ? [...v] : v))).join('\n');
 }

@@ -16,6 +16,7 @@ import { FakeSlack, type FakeSlackOptions, type FakeUser, type RecordedCall } fr
 import { SlackDriver } from '../fakes/slack/signed-driver.js';
 import { mountOnHttp } from '../fakes/slack/stack.js';
 import { EngineBed, ldGuild, type StoreKind } from './core.js';
+import { SlowLink } from './slow-link.js';
 import { until } from './wait.js';
 
 export const SIGNING_SECRET = 'e2e-signing-secret';
@@ -38,6 +39,17 @@ export interface SlackWorldOptions {
   readonly concurrency?: number;
   /** The engine's and the adapter's logger (default: silent), for tests that read what feelers logs. */
   readonly logger?: Logger;
+  /** The adapter reaches the fake through a relay that can stall (`link`), as a slow network path would. */
+  readonly slowLink?: boolean;
+  /** Record when the engine called the adapter's `post` for each idempotency key, and when it returned (`sends`). */
+  readonly timeSends?: boolean;
+}
+
+/** One `post` the engine made through the Slack adapter (performance.now() times). */
+export interface TimedSend {
+  readonly key: string;
+  readonly calledAt: number;
+  readonly answeredAt: number;
 }
 
 export class SlackWorld extends EngineBed {
@@ -48,8 +60,12 @@ export class SlackWorld extends EngineBed {
   fake!: FakeSlack;
   adapter!: SlackAdapter;
   driver!: SlackDriver;
+  /** The relay between the adapter and the fake, with `slowLink`. */
+  link: SlowLink | undefined;
   /** Where Slack sends signed requests: the adapter's endpoint on 127.0.0.1. */
   url!: string;
+  /** With `timeSends`: every post the engine made through the adapter, as it returned. */
+  readonly sends: TimedSend[] = [];
   /** Events the Slack adapter handed the engine, and how many of them the engine finished. */
   received = 0;
   handled = 0;
@@ -67,10 +83,11 @@ export class SlackWorld extends EngineBed {
 
   override async start(): Promise<this> {
     this.fake = await FakeSlack.start({ team: TEAM, users: SLACK_USERS, ...this.o.fake });
+    this.link = this.o.slowLink ? await SlowLink.start(new URL(this.fake.apiUrl).origin) : undefined;
     this.adapter = createSlackAdapter({
       botToken: this.fake.botToken,
       signingSecret: SIGNING_SECRET,
-      apiUrl: this.fake.apiUrl,
+      apiUrl: this.link ? `${this.link.base}/api/` : this.fake.apiUrl,
       logger: this.o.logger ?? silentLogger,
     });
     await super.start();
@@ -88,6 +105,7 @@ export class SlackWorld extends EngineBed {
   override async close(): Promise<void> {
     await super.close();
     await this.mounted?.close();
+    await this.link?.close();
     await this.fake.close();
   }
 
@@ -97,8 +115,19 @@ export class SlackWorld extends EngineBed {
    */
   private tracked(adapter: SlackAdapter): ChatAdapter {
     const concurrency = this.o.concurrency ?? 0;
+    const timed: Partial<ChatAdapter> = this.o.timeSends
+      ? {
+          post: async (to, card, opts) => {
+            const calledAt = performance.now();
+            const ref = await adapter.post(to, card, opts);
+            this.sends.push({ key: opts.idempotencyKey, calledAt, answeredAt: performance.now() });
+            return ref;
+          },
+        }
+      : {};
     return {
       ...adapter,
+      ...timed,
       ...(concurrency > 0 ? { limits: { ...adapter.limits, concurrency } } : {}),
       start: (sink: EventSink) =>
         adapter.start(async (e) => {

@@ -30,6 +30,10 @@ export interface RecordedCall {
   /** From `Authorization: Bearer …` or a `token` argument. */
   readonly token: string | undefined;
   readonly contentType: string;
+  /** When the call's body had arrived (performance.now() of this process): arrival spacing, for benchmarks. */
+  readonly arrivedAt: number;
+  /** Refused with a 429 (rate limited). */
+  rateLimited?: boolean;
 }
 
 export interface StoredMessage {

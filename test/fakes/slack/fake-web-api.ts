@@ -195,12 +195,14 @@ export class FakeSlack {
     const method = match?.[1] ?? '';
     const auth = String(req.headers.authorization ?? '');
     const token = auth.startsWith('Bearer ') ? auth.slice(7) : typeof args.token === 'string' ? args.token : undefined;
-    this.calls.push({ method, args, token, contentType });
+    const call: RecordedCall = { method, args, token, contentType, arrivedAt: performance.now() };
+    this.calls.push(call);
     if (!match) return send(res, 404, { ok: false, error: 'unknown_method' });
 
     const injected = this.takeInjection(method);
     if (injected) {
       if ('status' in injected && injected.status === 429) {
+        call.rateLimited = true;
         return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(injected.retryAfterSec) });
       }
       if ('status' in injected) return send(res, injected.status, { ok: false, error: 'internal_error' });
@@ -221,7 +223,10 @@ export class FakeSlack {
     const team = token ? [...this.teams.values()].find((t) => t.botToken !== '' && t.botToken === token) : undefined;
     if (!team) return send(res, 200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
     const wait = this.buckets?.take(method, args);
-    if (wait !== undefined) return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
+    if (wait !== undefined) {
+      call.rateLimited = true;
+      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(wait) });
+    }
     // A token works on its own workspace's channels only, as a bot token does on Slack.
     if (typeof args.channel === 'string' && args.channel && this.teamOfChannel(args.channel) !== team.id) {
       return send(res, 200, { ok: false, error: 'channel_not_found' });

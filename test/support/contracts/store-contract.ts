@@ -1,6 +1,9 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../manual-clock.js';
 import type { Store } from '../../../src/ports/store.js';
+import { createStore } from '../../../src/store/create-store.js';
 
 /**
  * The behaviour every Store backend shares. A backend's test file calls this with a factory;
@@ -411,6 +414,84 @@ export function runStoreContract(name: string, make: (clock: ManualClock) => Pro
       });
     });
 
+    describe('batch', () => {
+      it('applies every write in order, each as its single call would', async () => {
+        await store.set('old', 'there before');
+        await store.setAdd('s', 'stays', 'goes');
+        await store.sortedAdd('z', 'gone', 1);
+        await store.batch([
+          { op: 'set', key: 'a', value: { n: 1 } },
+          { op: 'set', key: 'a', value: { n: 2 } },
+          { op: 'set', key: 'short', value: 'lives 1 s', ttlMs: 1_000 },
+          { op: 'set', key: 'b', value: 'then deleted' },
+          { op: 'delete', key: 'b' },
+          { op: 'delete', key: 'old' },
+          { op: 'setAdd', set: 's', members: ['new', 'new'] },
+          { op: 'setRemove', set: 's', members: ['goes'] },
+          { op: 'sortedAdd', index: 'z', member: 'first', score: 5 },
+          { op: 'sortedAdd', index: 'z', member: 'second', score: 7 },
+          { op: 'sortedRemove', index: 'z', members: ['gone'] },
+        ]);
+        expect(await store.get('a')).toEqual({ n: 2 });
+        expect(await store.get('b')).toBeUndefined();
+        expect(await store.get('old')).toBeUndefined();
+        expect((await store.setMembers('s')).sort()).toEqual(['new', 'stays']);
+        expect(await store.sortedRange('z')).toEqual([
+          { member: 'first', score: 5 },
+          { member: 'second', score: 7 },
+        ]);
+        expect(await store.get('short')).toBe('lives 1 s');
+        clock.advance(1_000);
+        expect(await store.get('short')).toBeUndefined();
+      });
+
+      it('keeps a copy of each value, and an empty batch is fine', async () => {
+        const value = { list: ['a'] };
+        await store.batch([{ op: 'set', key: 'copy', value }]);
+        value.list.push('b');
+        expect(await store.get('copy')).toEqual({ list: ['a'] });
+        await store.batch([]);
+      });
+
+      it('all or none: a write that cannot be stored fails the batch, and none of it is written', async () => {
+        await store.set('kept', 'before');
+        const bad = [
+          { op: 'set', key: 'x', value: { n: 10n } },
+          { op: 'set', key: 'x', value: 'nan ttl', ttlMs: Number.NaN },
+          { op: 'sortedAdd', index: 'zz', member: 'm', score: Number.NaN },
+        ] as const;
+        for (const poison of bad) {
+          await expect(
+            store.batch([
+              { op: 'set', key: 'first', value: 1 },
+              { op: 'setAdd', set: 'members', members: ['m1'] },
+              { op: 'sortedAdd', index: 'ranked', member: 'm1', score: 1 },
+              { op: 'delete', key: 'kept' },
+              poison,
+              { op: 'set', key: 'last', value: 2 },
+            ]),
+          ).rejects.toThrow();
+          expect(await store.get('first')).toBeUndefined();
+          expect(await store.get('last')).toBeUndefined();
+          expect(await store.get('x')).toBeUndefined();
+          expect(await store.setMembers('members')).toEqual([]);
+          expect(await store.sortedRange('ranked')).toEqual([]);
+          expect(await store.get('kept')).toBe('before');
+        }
+      });
+
+      it('lets other callers see none of it until all of it', async () => {
+        const writes = Array.from({ length: 200 }, (_, i) => ({ op: 'setAdd', set: 'all', members: [`m${i}`] }) as const);
+        const seen: number[] = [];
+        const reading = (async () => {
+          for (let i = 0; i < 20; i++) seen.push(await store.setSize('all'));
+        })();
+        await Promise.all([store.batch(writes), reading]);
+        expect(seen.filter((n) => n !== 0 && n !== 200)).toEqual([]);
+        expect(await store.setSize('all')).toBe(200);
+      });
+    });
+
     describe('health', () => {
       it('answers ping while open and refuses after close; close twice is fine', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
@@ -422,6 +503,39 @@ export function runStoreContract(name: string, make: (clock: ManualClock) => Pro
       it('names its kind', () => {
         expect(store.kind).toBe(name);
       });
+    });
+  });
+}
+
+/**
+ * A batch interrupted by the death of its process leaves none of its writes, for a store that
+ * outlives the process (SQLite, Redis). `spec` names a fresh store each call, as
+ * `createStore(url, { prefix })` opens it. The child (batch-crash-child.ts) writes one key on
+ * its own, then starts a batch whose tenth write's value kills the process while the batch is
+ * being written (SQLite: inside the open transaction; Redis: before EXEC).
+ */
+export function runBatchCrashContract(name: string, spec: () => Promise<{ url: string; prefix?: string }>): void {
+  describe(`Store contract: ${name}, batch after a crash`, () => {
+    it('a process killed in the middle of a batch leaves none of it behind', async () => {
+      const { url, prefix } = await spec();
+      const child = fork(fileURLToPath(new URL('./batch-crash-child.ts', import.meta.url)), [url, prefix ?? ''], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.once('exit', (code, signal) => resolve({ code, signal })),
+      );
+      expect(exit.signal).toBe('SIGKILL');
+      const store = await createStore(url, prefix ? { prefix } : {});
+      try {
+        expect(await store.get('crash:before')).toBe('written on its own');
+        for (let i = 0; i < 20; i++) expect(await store.get(`crash:doc:${i}`), `doc ${i}`).toBeUndefined();
+        expect(await store.setMembers('crash:set')).toEqual([]);
+        expect(await store.sortedRange('crash:index')).toEqual([]);
+        expect(await store.get('crash:deleted')).toBe('still there');
+      } finally {
+        await store.close();
+      }
     });
   });
 }
