@@ -12,7 +12,7 @@
  * Run: npx tsx bench/playground-start.ts [runs]   (builds dist/ first when it is missing or stale)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,8 @@ import { check, median, result } from './measure.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ENTRY = join(ROOT, 'dist', 'src', 'app', 'main.js');
+/** The flags `npm start` runs with (scripts/node-flags.json), so this times what a newcomer gets. */
+const { flags: NODE_FLAGS } = JSON.parse(readFileSync(join(ROOT, 'scripts', 'node-flags.json'), 'utf8')) as { flags: string[] };
 const RUNS = Number(process.argv[2] ?? 7);
 const TARGET_MS = 2000;
 
@@ -62,7 +64,7 @@ function freePort(): Promise<number> {
 async function timeStart(env: Record<string, string>, path: string, expect: string, cwd: string): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', ENTRY], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, ENTRY], {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', CI: '1', LOG_LEVEL: 'warn', PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
