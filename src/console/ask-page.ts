@@ -1,5 +1,6 @@
 import type { AskLife, CopyLife, IntroLife, ReplyLife } from '../core/operator-api.js';
 import { html, safeHref, type SafeHtml } from '../web/html.js';
+import { dataTable } from '../web/table.js';
 import { formatTime } from '../web/layout.js';
 import { consolePage, csrfField, type ConsoleView } from './chrome.js';
 
@@ -57,22 +58,11 @@ function copies(list: readonly CopyLife[]): SafeHtml {
     ${
       list.length === 0
         ? html`<p class="muted">No copy went out.</p>`
-        : html`<table>
-          <caption class="visually-hidden">
-            Where each copy went, and its state
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Where</th>
-              <th scope="col">Community</th>
-              <th scope="col">Kind</th>
-              <th scope="col">State</th>
-              <th scope="col">Message</th>
-              <th scope="col">Via</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${list.map(
+        : dataTable({
+            caption: 'Where each copy went, and its state',
+            captionHidden: true,
+            columns: ['Where', 'Community', 'Kind', 'State', 'Message', 'Via'],
+            rows: list.map(
               (c) => html`<tr>
                 <th scope="row" class="text">${c.kind === 'ground' ? `#${c.where}` : c.where}</th>
                 <td class="text">${c.communityName} <span class="muted">(${c.network})</span></td>
@@ -85,9 +75,8 @@ function copies(list: readonly CopyLife[]): SafeHtml {
                 <td>${messageLink(c.link, `the copy in ${c.where}`)}</td>
                 <td class="text">${c.via.length ? c.via.join(' ← ') : '—'}</td>
               </tr>`,
-            )}
-          </tbody>
-        </table>`
+            ),
+          })
     }
   </section>`;
 }
@@ -126,27 +115,18 @@ function digests(life: AskLife): SafeHtml {
     ${
       life.digests.length === 0
         ? html`<p class="muted">No digest yet.</p>`
-        : html`<table>
-          <caption class="visually-hidden">
-            Digests sent to the asker’s thread
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">State</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${life.digests.map(
+        : dataTable({
+            caption: 'Digests sent to the asker’s thread',
+            captionHidden: true,
+            columns: ['When', 'State', 'Message'],
+            rows: life.digests.map(
               (d) => html`<tr>
                 <td>${formatTime(d.at)}</td>
                 <td>${d.state ?? '—'}</td>
                 <td>${messageLink(d.link, `the digest of ${formatTime(d.at)}`)}</td>
               </tr>`,
-            )}
-          </tbody>
-        </table>`
+            ),
+          })
     }
   </section>`;
 }
@@ -157,23 +137,11 @@ function intros(list: readonly IntroLife[]): SafeHtml {
     ${
       list.length === 0
         ? html`<p class="muted">No introduction yet.</p>`
-        : html`<table>
-          <caption class="visually-hidden">
-            Introductions and their state
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Asker</th>
-              <th scope="col">Responder</th>
-              <th scope="col">Responder’s community</th>
-              <th scope="col">Who started it</th>
-              <th scope="col">State</th>
-              <th scope="col">Started</th>
-              <th scope="col">Decided</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${list.map(
+        : dataTable({
+            caption: 'Introductions and their state',
+            captionHidden: true,
+            columns: ['Asker', 'Responder', 'Responder’s community', 'Who started it', 'State', 'Started', 'Decided'],
+            rows: list.map(
               (i) => html`<tr>
                 <td class="text">${i.askerName}</td>
                 <td class="text">${i.responderName}</td>
@@ -183,9 +151,8 @@ function intros(list: readonly IntroLife[]): SafeHtml {
                 <td>${formatTime(i.createdAt)}</td>
                 <td>${formatTime(i.decidedAt)}</td>
               </tr>`,
-            )}
-          </tbody>
-        </table>`
+            ),
+          })
     }
   </section>`;
 }

@@ -1,6 +1,7 @@
 import type { AskPage, AskSummary } from '../core/operator-api.js';
 import type { AskState } from '../core/model.js';
 import { html, type HtmlValue, type SafeHtml } from '../web/html.js';
+import { dataTable } from '../web/table.js';
 import { formatTime } from '../web/layout.js';
 import { consolePage, type ConsoleView } from './chrome.js';
 
@@ -33,29 +34,12 @@ export function asksPage(p: AskPage, f: AsksFilter, view: ConsoleView): SafeHtml
     section: 'asks',
     view,
     body: html`${filterForm(f)}
-      <table>
-        <caption>
-          ${caption(p, f)}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Question</th>
-            <th scope="col">Asker</th>
-            <th scope="col">Community</th>
-            <th scope="col">State</th>
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            p.asks.length === 0
-              ? html`<tr>
-                <td colspan="5" class="muted">No ask matches.</td>
-              </tr>`
-              : p.asks.map(row)
-          }
-        </tbody>
-      </table>
+      ${dataTable({
+        caption: caption(p, f),
+        columns: ['Question', 'Asker', 'Community', 'State', 'Created'],
+        rows: p.asks.map(row),
+        empty: 'No ask matches.',
+      })}
       ${pager(p, f)}`,
   });
 }

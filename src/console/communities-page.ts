@@ -1,5 +1,6 @@
 import type { CommunityGraph } from '../core/operator-api.js';
 import { html, type SafeHtml } from '../web/html.js';
+import { dataTable } from '../web/table.js';
 import { consolePage, type ConsoleView } from './chrome.js';
 
 /** The periods offered; any whole number of days up to the last one is accepted in the query. */
@@ -40,35 +41,19 @@ export function communitiesPage(g: CommunityGraph, view: ConsoleView): SafeHtml 
         role="img"
         aria-label="Graph of who helps whom over the last ${g.days} days; the table below has the same figures"
       ></div>
-      <table>
-        <caption>
-          Who helped whom over the last ${g.days} days
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Helping community</th>
-            <th scope="col">Asking community</th>
-            <th scope="col">Replies</th>
-            <th scope="col">Introductions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            edges.length === 0
-              ? html`<tr>
-                <td colspan="4" class="muted">No replies or introductions across communities in this period.</td>
-              </tr>`
-              : edges.map(
-                  (e) => html`<tr>
+      ${dataTable({
+        caption: html`Who helped whom over the last ${g.days} days`,
+        columns: ['Helping community', 'Asking community', 'Replies', 'Introductions'],
+        rows: edges.map(
+          (e) => html`<tr>
                   <td class="text">${name.get(e.from) ?? e.from}</td>
                   <td class="text">${name.get(e.to) ?? e.to}</td>
                   <td>${e.replies}</td>
                   <td>${e.intros}</td>
                 </tr>`,
-                )
-          }
-        </tbody>
-      </table>`,
+        ),
+        empty: 'No replies or introductions across communities in this period.',
+      })}`,
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Overview, OverviewCommunity, OverviewGround, OverviewNetwork } from '../core/operator-api.js';
 import { html, type SafeHtml } from '../web/html.js';
+import { dataTable } from '../web/table.js';
 import { formatTime } from '../web/layout.js';
 import { consolePage, csrfField, type ConsoleView } from './chrome.js';
 
@@ -32,36 +33,26 @@ export function overviewFragment(o: Overview, view: ConsoleView): SafeHtml {
     </section>
     <section aria-labelledby="health-h">
       <h2 id="health-h">Health</h2>
-      <table>
-        <caption class="visually-hidden">
-          Health of the store and of each network
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Part</th>
-            <th scope="col">Status</th>
-            <th scope="col">Connected since</th>
-            <th scope="col">Rate-limit waits</th>
-            <th scope="col">429s</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            store
-              ? html`<tr>
+      ${dataTable({
+        caption: 'Health of the store and of each network',
+        captionHidden: true,
+        columns: ['Part', 'Status', 'Connected since', 'Rate-limit waits', '429s', 'Detail'],
+        rows: [
+          ...(store
+            ? [
+                html`<tr>
                 <th scope="row">Store</th>
                 <td>${okOrDown(store.ok)}</td>
                 <td>—</td>
                 <td>—</td>
                 <td>—</td>
                 <td class="text">${store.detail ?? ''}</td>
-              </tr>`
-              : ''
-          }
-          ${o.networks.map(network)}
-        </tbody>
-      </table>
+              </tr>`,
+              ]
+            : []),
+          ...o.networks.map(network),
+        ],
+      })}
     </section>
     <section aria-labelledby="communities-h">
       <h2 id="communities-h">Communities and their grounds</h2>
@@ -96,23 +87,12 @@ function community(c: OverviewCommunity, view: ConsoleView): SafeHtml {
     ${
       c.grounds.length === 0
         ? html`<p class="muted">No connected channel.</p>`
-        : html`<table>
-          <caption class="visually-hidden">
-            Grounds of ${c.name}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Channel</th>
-              <th scope="col">Topics</th>
-              <th scope="col">Last copy</th>
-              <th scope="col">Status</th>
-              <th scope="col"><span class="visually-hidden">Action</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            ${c.grounds.map((g) => ground(c, g, view))}
-          </tbody>
-        </table>`
+        : dataTable({
+            caption: `Grounds of ${c.name}`,
+            captionHidden: true,
+            columns: ['Channel', 'Topics', 'Last copy', 'Status', html`<span class="visually-hidden">Action</span>`],
+            rows: c.grounds.map((g) => ground(c, g, view)),
+          })
     }`;
 }
 
