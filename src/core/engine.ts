@@ -164,10 +164,7 @@ export class Engine implements EngineApi {
     }
   }
 
-  private async process(
-    event: ChatEvent,
-    how: { fromSpool: boolean; skipDedupe: boolean; reread?: boolean },
-  ): Promise<Outcome | 'store_down'> {
+  private async process(event: ChatEvent, how: { fromSpool: boolean; skipDedupe: boolean }): Promise<Outcome | 'store_down'> {
     const started = this.ctx.now();
     const { log, repo } = this.ctx;
     let outcome: Outcome = 'ok';
@@ -191,7 +188,7 @@ export class Engine implements EngineApi {
       }
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
-      await this.dispatch(event, how.reread === true);
+      await this.dispatch(event);
       await repo.claims.markDone(event.id);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
@@ -223,12 +220,12 @@ export class Engine implements EngineApi {
     return outcome;
   }
 
-  private async dispatch(event: ChatEvent, reread: boolean): Promise<void> {
+  private async dispatch(event: ChatEvent): Promise<void> {
     switch (event.kind) {
       case 'command':
         return this.command(event);
       case 'message':
-        return routeMessage(this.ctx, event, { reread });
+        return routeMessage(this.ctx, event);
       case 'action': {
         const answer = await handleAction(this.ctx, event);
         if (answer) await this.ctx.notices.send(event.actor, event.place, answer);
@@ -270,7 +267,7 @@ export class Engine implements EngineApi {
         try {
           for (const event of await adapter.recent(threadOf(ref), CATCH_UP_PER_THREAD)) {
             // Read back, not new: a reply kept before stays as it is (see collectReply).
-            await this.process(event, { fromSpool: false, skipDedupe: false, reread: true });
+            await this.process(event, { fromSpool: false, skipDedupe: false });
             handled++;
           }
         } catch (err) {

@@ -72,6 +72,11 @@ export const sets = {
   dirtyAsks: 'dirty-asks',
   /** Items (`reply:<id>`, `offer:<id>`) of one ask not yet digested. */
   fresh: (askId: string) => `fresh:${askId}`,
+  /**
+   * Items of one ask already in a sent digest: an item marked fresh again (an event handled twice
+   * at once on two instances, a thread's orphans adopted twice) is dropped, never digested twice.
+   */
+  digested: (askId: string) => `digested:${askId}`,
   replies: (askId: string) => `replies:${askId}`,
   copies: (askId: string) => `copies:${askId}`,
   /** Offers made on one ask (retention purges them with the ask). */

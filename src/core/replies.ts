@@ -19,7 +19,7 @@ function clip(text: string): string {
 }
 
 export interface ReplyInput {
-  /** The event that carried the reply: its id makes the reply's, so a redone event rewrites the same reply. */
+  /** The event that carried the reply: its id makes the reply's, so a redone event finds the same reply. */
   readonly eventId: string;
   readonly actor: Actor;
   readonly communityName?: string | undefined;
@@ -28,8 +28,6 @@ export interface ReplyInput {
   readonly text: string;
   readonly source: ReplySource;
   readonly message?: { network: string; channel: string; id: string } | undefined;
-  /** Read back from the network (a catch-up), not new: a reply already kept is never rewritten. */
-  readonly reread?: boolean | undefined;
 }
 
 /**
@@ -41,12 +39,12 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
   if (!text) return undefined;
   text = clip(text);
   const id = input.message ? replyIdOf(input.message) : stableId('reply', input.eventId);
-  if (input.reread) {
-    // The kept reply stands as it is now: since it was first read it may have been made
-    // anonymous (forget-me), retracted or deleted, and it was digested already.
-    const kept = await ctx.repo.reply(id);
-    if (kept) return kept;
-  }
+  // A reply kept already stands as it is now: the same message read again (a catch-up, a
+  // platform's retry handled at once on two instances, a thread's orphans adopted twice) may
+  // since have been made anonymous (forget-me), retracted, deleted or digested. `addReply` is
+  // one batch, so a kept reply is wholly added.
+  const kept = await ctx.repo.reply(id);
+  if (kept) return kept;
   const reply: Reply = {
     id,
     askId: input.ask.id,
@@ -70,7 +68,7 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
  * or a DM answering a prod. An @mention that belongs to none is a new ask; a DM that belongs to
  * none is offered as one, to its writer alone.
  */
-export async function routeMessage(ctx: Ctx, e: MessageEvent, how: { reread?: boolean } = {}): Promise<void> {
+export async function routeMessage(ctx: Ctx, e: MessageEvent): Promise<void> {
   const { repo } = ctx;
   if (e.direct) {
     const open = await openPromptOf(ctx, e.actor);
@@ -104,7 +102,6 @@ export async function routeMessage(ctx: Ctx, e: MessageEvent, how: { reread?: bo
       text: e.text,
       source,
       message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
-      reread: how.reread,
     });
     return;
   }

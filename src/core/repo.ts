@@ -166,12 +166,16 @@ export class Repo {
   }
   /** A reply joins its ask (and its author's list, for forget-me) and waits for the next digest. */
   async addReply(r: Reply): Promise<void> {
+    // One batch: a redone event finds the reply either wholly added or not at all, so
+    // `collectReply` can take an existing reply as done (and not mark it fresh again).
+    const { repo, commit } = this.batch();
     // The author is indexed by `replies-by:`; a referral chain here.
-    if (r.via?.length) await this.people.note(r.via, keys.reply(r.id));
-    await this.saveReply(r);
-    await this.store.setAdd(sets.replies(r.askId), r.id);
-    await this.store.setAdd(sets.repliesBy(r.author), r.id);
-    await this.markFresh(r.askId, digestItem('reply', r.id));
+    if (r.via?.length) await repo.people.note(r.via, keys.reply(r.id));
+    await repo.saveReply(r);
+    await repo.store.setAdd(sets.replies(r.askId), r.id);
+    await repo.store.setAdd(sets.repliesBy(r.author), r.id);
+    await repo.markFresh(r.askId, digestItem('reply', r.id));
+    await commit();
   }
   /** A retracted or deleted reply: saved as it is now, and out of the ask's digests and counts. */
   async withdrawReply(r: Reply): Promise<void> {
@@ -274,8 +278,14 @@ export class Repo {
     await this.store.setAdd(sets.fresh(askId), item);
     await this.store.setAdd(sets.dirtyAsks, askId);
   }
+  /** The ask's fresh items, less any already in a sent digest (those leave the fresh set now). */
   async freshItems(askId: string): Promise<string[]> {
-    return (await this.store.setMembers(sets.fresh(askId))).sort();
+    const fresh = await this.store.setMembers(sets.fresh(askId));
+    const kept: string[] = [];
+    const again: string[] = [];
+    for (const item of fresh) ((await this.store.setHas(sets.digested(askId), item)) ? again : kept).push(item);
+    if (again.length) await this.store.setRemove(sets.fresh(askId), ...again);
+    return kept.sort();
   }
   async dirtyAskIds(): Promise<string[]> {
     return (await this.store.setMembers(sets.dirtyAsks)).sort();
@@ -297,8 +307,13 @@ export class Repo {
   }
   /** A digest is out: its items leave the fresh set, and nothing is pending any more. */
   async digested(askId: string, items: readonly string[]): Promise<void> {
-    if (items.length) await this.store.setRemove(sets.fresh(askId), ...items);
-    await this.store.delete(keys.digestPending(askId));
+    const { repo, commit } = this.batch();
+    if (items.length) {
+      await repo.store.setAdd(sets.digested(askId), ...items);
+      await repo.store.setRemove(sets.fresh(askId), ...items);
+    }
+    await repo.store.delete(keys.digestPending(askId));
+    await commit();
   }
 
   // --- followers ---

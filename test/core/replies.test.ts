@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import { keys } from '../../src/core/keys.js';
+import { replyIdOf } from '../../src/core/replies.js';
 import type { Story } from '../support/core.js';
 import { ask, digest, guildMember, HOUR, occurrences, startStory } from '../support/core-steps.js';
 
@@ -80,6 +81,32 @@ describe('what counts as a reply', () => {
     const d = await nextDigest();
     expect(occurrences(d?.text ?? '', 'Said once, delivered twice.')).toBe(1);
     expect(d?.text).toContain('1 new reply');
+  });
+
+  it('digests a reply once when its event is handled again after the digest (a handler that died before marking it done)', async () => {
+    const { eventId } = await st.world.say(st.harold, st.thread(copy), 'Handled, digested, then handled again.');
+    expect((await nextDigest())?.text).toContain('Handled, digested, then handled again.');
+    // The first handler's done mark never landed and its claim lapsed: the platform's retry is
+    // handled in full, on this or another instance.
+    await st.store.delete(keys.eventDone(eventId));
+    await st.store.delete(keys.eventClaim(eventId));
+    await st.world.redeliver(eventId);
+    await st.world.say(st.maria, st.thread(copy), 'Another reply in the meantime.');
+    const d = await nextDigest();
+    expect(d?.text).toContain('Another reply in the meantime.');
+    expect(d?.text).not.toContain('Handled, digested, then handled again.');
+  });
+
+  it('never digests an item twice, even one marked fresh again after its digest', async () => {
+    const { messageId } = await st.world.say(st.harold, st.thread(copy), 'Adopted twice from the orphans.');
+    expect((await nextDigest())?.text).toContain('Adopted twice from the orphans.');
+    // Two instances handling the same message at once can both add it, one after the digest.
+    const [askId] = await st.engine.ctx.repo.openAskIds();
+    await st.engine.ctx.repo.markFresh(askId!, `reply:${replyIdOf({ network: copy.network, channel: copy.channel, id: messageId })}`);
+    await st.world.say(st.maria, st.thread(copy), 'A new reply comes in meanwhile.');
+    const d = await nextDigest();
+    expect(d?.text).toContain('A new reply comes in meanwhile.');
+    expect(d?.text).not.toContain('Adopted twice');
   });
 
   it('processes a redelivered ask once', async () => {
