@@ -43,6 +43,12 @@ export interface SlackWorldOptions {
   readonly slowLink?: boolean;
   /** Record when the engine called the adapter's `post` for each idempotency key, and when it returned (`sends`). */
   readonly timeSends?: boolean;
+  /**
+   * Slack's Web API served elsewhere (a fake in a process of its own, for benchmarks: see
+   * bench/support/remote-fake-slack.ts). No fake is started here then: `fake` and the readers
+   * built on it are not available.
+   */
+  readonly api?: { readonly apiUrl: string; readonly botToken: string; readonly teamId: string };
 }
 
 /** One `post` the engine made through the Slack adapter (performance.now() times). */
@@ -82,19 +88,20 @@ export class SlackWorld extends EngineBed {
   }
 
   override async start(): Promise<this> {
-    this.fake = await FakeSlack.start({ team: TEAM, users: SLACK_USERS, ...this.o.fake });
-    this.link = this.o.slowLink ? await SlowLink.start(new URL(this.fake.apiUrl).origin) : undefined;
+    if (!this.o.api) this.fake = await FakeSlack.start({ team: TEAM, users: SLACK_USERS, ...this.o.fake });
+    const api = this.o.api ?? { apiUrl: this.fake.apiUrl, botToken: this.fake.botToken, teamId: this.fake.team.id };
+    this.link = this.o.slowLink ? await SlowLink.start(new URL(api.apiUrl).origin) : undefined;
     this.adapter = createSlackAdapter({
-      botToken: this.fake.botToken,
+      botToken: api.botToken,
       signingSecret: SIGNING_SECRET,
-      apiUrl: this.link ? `${this.link.base}/api/` : this.fake.apiUrl,
+      apiUrl: this.link ? `${this.link.base}/api/` : api.apiUrl,
       logger: this.o.logger ?? silentLogger,
     });
     await super.start();
     const mounted = await mountOnHttp(() => this.adapter);
     this.mounted = mounted;
     this.url = mounted.url;
-    this.driver = new SlackDriver({ url: this.url, signingSecret: SIGNING_SECRET, teamId: this.fake.team.id });
+    this.driver = new SlackDriver({ url: this.url, signingSecret: SIGNING_SECRET, teamId: api.teamId });
     return this;
   }
 
@@ -106,7 +113,8 @@ export class SlackWorld extends EngineBed {
     await super.close();
     await this.mounted?.close();
     await this.link?.close();
-    await this.fake.close();
+    // The fake is not ours to close when it runs elsewhere (`api`).
+    if (!this.o.api) await this.fake.close();
   }
 
   /**
