@@ -168,14 +168,15 @@ export class Repo {
   async addReply(r: Reply): Promise<void> {
     // One batch: a redone event finds the reply either wholly added or not at all, so
     // `collectReply` can take an existing reply as done (and not mark it fresh again).
-    const { repo, commit } = this.batch();
+    const b = this.batch();
+    const repo = b.repo;
     // The author is indexed by `replies-by:`; a referral chain here.
     if (r.via?.length) await repo.people.note(r.via, keys.reply(r.id));
     await repo.saveReply(r);
     await repo.store.setAdd(sets.replies(r.askId), r.id);
     await repo.store.setAdd(sets.repliesBy(r.author), r.id);
     await repo.markFresh(r.askId, digestItem('reply', r.id));
-    await commit();
+    await b.commit();
   }
   /** A retracted or deleted reply: saved as it is now, and out of the ask's digests and counts. */
   async withdrawReply(r: Reply): Promise<void> {
@@ -307,13 +308,14 @@ export class Repo {
   }
   /** A digest is out: its items leave the fresh set, and nothing is pending any more. */
   async digested(askId: string, items: readonly string[]): Promise<void> {
-    const { repo, commit } = this.batch();
+    const b = this.batch();
+    const repo = b.repo;
     if (items.length) {
       await repo.store.setAdd(sets.digested(askId), ...items);
       await repo.store.setRemove(sets.fresh(askId), ...items);
     }
     await repo.store.delete(keys.digestPending(askId));
-    await commit();
+    await b.commit();
   }
 
   // --- followers ---
