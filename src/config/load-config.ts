@@ -180,6 +180,8 @@ function engineSettingsFrom(yaml: YamlInput, label: string): Omit<EngineSettings
     claimMs: (yaml.claims?.seconds ?? defaultSettings.claimMs / 1000) * 1000,
     communityNames,
     grounds,
+    routing: { ...defaultSettings.routing, ...stripUndefined(yaml.routing ?? {}) },
+    escalation: { ...defaultSettings.escalation, ...stripUndefined(yaml.escalation ?? {}) },
   };
 }
 
