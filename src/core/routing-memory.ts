@@ -40,6 +40,8 @@ const MAX_HELPERS = 500;
 const MAX_PAIRED_TOPICS = 5;
 /** Weight of the newest sample in a ground's moving average: recent behaviour counts most. */
 const PACE_WEIGHT = 0.3;
+/** Copies remembered as answered in one process before the memory starts again. */
+const MAX_REMEMBERED = 10_000;
 /** What an accepted introduction weighs against a reply. */
 export const INTRO_WEIGHT = 2;
 
@@ -51,6 +53,9 @@ export const INTRO_WEIGHT = 2;
  * aggregate, never corrupt a record. Part of the repository (keys from keys.ts).
  */
 export class RoutingMemory {
+  /** Copies this process knows were answered already (bounded: cleared when full). */
+  private readonly answered = new Set<string>();
+
   constructor(
     private readonly store: Store,
     /** How long a per-ask claim is kept: as long as an ask lives (see dedupeTtlMs). */
@@ -132,8 +137,13 @@ export class RoutingMemory {
   }
 
   /** True for the first reply in a copy's thread: only that one times the ground. */
-  firstReplyIn(copyId: string, owner: string): Promise<boolean> {
-    return this.store.acquire(keys.firstReply(copyId), owner, this.keepMs);
+  async firstReplyIn(copyId: string, owner: string): Promise<boolean> {
+    // Most replies are not a copy's first: those this process saw answered skip the store's claim.
+    if (this.answered.has(copyId)) return false;
+    const first = await this.store.acquire(keys.firstReply(copyId), owner, this.keepMs);
+    if (this.answered.size >= MAX_REMEMBERED) this.answered.clear();
+    this.answered.add(copyId);
+    return first;
   }
 
   /** Folds one time-to-first-reply into the ground's moving average. */
