@@ -59,7 +59,7 @@ export interface Answer {
 }
 
 export interface Sim {
-  queue: { t: number; run: () => Promise<void> }[];
+  queue: { t: number; run: () => Promise<void>; makesCopies: boolean }[];
   seen: Set<string>;
 }
 

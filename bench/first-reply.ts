@@ -57,23 +57,31 @@ async function simulate(mode: Mode, seed: number): Promise<Outcome> {
   for (const p of net.people) await bed.world.command(p.ref, bed.world.dmPlace(p.ref), 'feelers', `topics ${p.listed.join(', ')}`);
 
   const sim: Sim = { queue: [], seen: new Set() };
-  const at = (t: number, run: () => Promise<void>) => sim.queue.push({ t, run });
+  const at = (t: number, run: () => Promise<void>, makesCopies = false) => sim.queue.push({ t, run, makesCopies });
   const start = clock.now();
   let t = start;
   for (let i = 0; i < ASKS; i++) {
     t += Math.round(-Math.log(1 - rnd()) * ASK_EVERY_MS);
     const { asker, text } = net.nextAsk(rnd, i);
-    at(t, async () => {
-      await bed.world.command(asker.ref, asker.home, 'ask', text);
-      await bed.settle();
-    });
+    at(
+      t,
+      async () => {
+        await bed.world.command(asker.ref, asker.home, 'ask', text);
+        await bed.settle();
+      },
+      true,
+    );
   }
   const end = t + 4 * 24 * HOUR;
   for (let s = start + SWEEP_EVERY_MS; s < end; s += SWEEP_EVERY_MS) {
-    at(s, async () => {
-      await bed.engine.expirySweep();
-      await bed.settle();
-    });
+    at(
+      s,
+      async () => {
+        await bed.engine.expirySweep();
+        await bed.settle();
+      },
+      true,
+    );
   }
 
   // Every new copy the engine sent gets its answers scheduled, drawn from the model.
@@ -101,7 +109,8 @@ async function simulate(mode: Mode, seed: number): Promise<Outcome> {
     if (!next) break;
     if (next.t > clock.now()) clock.advance(next.t - clock.now());
     await next.run();
-    await answerNewCopies();
+    // Only an ask or a sweep (widening) sends copies; a reply never does.
+    if (next.makesCopies) await answerNewCopies();
   }
 
   const repo = bed.engine.ctx.repo;
