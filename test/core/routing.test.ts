@@ -119,3 +119,37 @@ describe('learned routing: what a person sees and can undo', () => {
     expect(st.lastNotice(st.harold)).toContain('/feelers prods on');
   });
 });
+
+describe('learned routing: copies go first to the channels that answer', () => {
+  it('sends the next copy to the channel that answered quickly before the one that never answered', async () => {
+    const st = await startStory('memory');
+    s = st;
+    const w = st.world;
+    // Two channels in one community: "a-quiet" comes first by name, so it used to get the first copy.
+    const quiet = w.addChannel('south', 'G1', { id: 'C-a-quiet', name: 'a-quiet' });
+    const lively = w.addChannel('south', 'G1', { id: 'C-b-lively', name: 'b-lively' });
+    await w.command(st.guildAdmin, quiet, 'feelers', 'connect');
+    await w.command(st.guildAdmin, lively, 'feelers', 'connect');
+    const first = async (piece: string) => {
+      const q = copyOf(st, quiet, piece);
+      const l = copyOf(st, lively, piece);
+      if (!q || !l) throw new Error(`copies of ${piece} missing`);
+      return q.seq < l.seq ? 'quiet' : 'lively';
+    };
+    const card = await ask(st, st.jane, st.anyAnswers, 'Question one: mentoring schemes?');
+    expect(await first('Question one')).toBe('quiet');
+    st.clock.advance(3_600_000);
+    const copy = copyOf(st, lively, 'Question one');
+    if (!copy) throw new Error('no copy');
+    await w.say(st.sam, st.thread(copy), 'We run one, happy to share.');
+    await w.press(st.jane, card.id, 'Close');
+    await st.settle();
+
+    await ask(st, st.jane, st.anyAnswers, 'Question two: peer coaching?');
+    expect(await first('Question two')).toBe('lively');
+    expect(await st.store.sortedRange(indexes.groundsByPace)).toEqual([
+      { member: 'south:G1:C-b-lively:', score: 3_600_000 },
+      { member: 'south:G1:C-a-quiet:', score: 48 * 3_600_000 },
+    ]);
+  });
+});
