@@ -25,14 +25,20 @@ const PAIRS_LOOKED_AT = 10;
 /** Letters two words must share at their start to count as the same word. */
 const STEM = 5;
 
-/** Widens the ask if its wait is over and nobody answered. Returns the stage reached, or 0. */
-export async function widenIfDue(ctx: Ctx, ask: Ask): Promise<number> {
+/** Each community's wait, read once per sweep (community key → hours, null: never). */
+export type Waits = Map<string, number | null>;
+
+/**
+ * Widens the ask if its wait is over and nobody answered. Returns the stage reached, or 0. An ask
+ * younger than its wait costs no store read (the sweep walks every open ask).
+ */
+export async function widenIfDue(ctx: Ctx, ask: Ask, waits: Waits = new Map()): Promise<number> {
   const { routing } = ctx.repo;
+  const hours = await waitHours(ctx, ask, waits);
+  const now = ctx.now();
+  if (hours === null || now < ask.createdAt + hours * 3600_000) return 0;
   const state = await routing.escalation(ask.id);
   if (state?.stopped || (state?.stage ?? 0) >= 2) return 0;
-  const hours = await waitHours(ctx, ask);
-  if (hours === null) return 0;
-  const now = ctx.now();
   if (now < (state?.lastAt ?? ask.createdAt) + hours * 3600_000) return 0;
   if ((await routing.answers(ask.id)) > 0) {
     // Answered: it never widens, and later sweeps need not look again.
@@ -73,9 +79,14 @@ export async function stopWidening(ctx: Ctx, ask: Ask): Promise<string> {
 }
 
 /** The ask's community's wait in hours (its admins' setting, or the configured one); null: never. */
-async function waitHours(ctx: Ctx, ask: Ask): Promise<number | null> {
+async function waitHours(ctx: Ctx, ask: Ask, waits: Waits): Promise<number | null> {
+  const key = `${ask.origin.network}\u0000${ask.origin.community}`;
+  const known = waits.get(key);
+  if (known !== undefined) return known;
   const own = await ctx.repo.routing.community(ask.origin.network, ask.origin.community);
-  return own ? own.afterHours : ctx.settings.escalation.afterHours;
+  const hours = own ? own.afterHours : ctx.settings.escalation.afterHours;
+  waits.set(key, hours);
+  return hours;
 }
 
 /** Reachable grounds that have no copy of the ask yet, other than where it was asked. */

@@ -9,7 +9,7 @@ import { personKey, type PersonRef } from '../ports/places.js';
 import { lapseIntroRequests } from './intros.js';
 import { TickLock } from './tick-lock.js';
 import { learnFromEnd } from './routing-learning.js';
-import { widenIfDue } from './escalation.js';
+import { widenIfDue, type Waits } from './escalation.js';
 import { plural } from './text.js';
 
 /** Follow toggles: a second press unfollows. Returns the new state. */
@@ -86,6 +86,7 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
   try {
     const now = ctx.now();
     const warnMs = ctx.settings.expiry.warnBeforeHours * 3600_000;
+    const waits: Waits = new Map();
     for (const id of await ctx.repo.openAskIds()) {
       if (!(await lock.keep())) break;
       const ask = await ctx.repo.ask(id);
@@ -112,7 +113,7 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
         warned++;
       }
       // Unanswered for long enough: the ask widens (escalation.ts), under this same lock.
-      if (now < ask.expiresAt) await widenIfDue(ctx, ask);
+      if (now < ask.expiresAt) await widenIfDue(ctx, ask, waits);
     }
     // Intro requests live on after their ask closes, so they are swept on their own.
     if (await lock.keep()) await lapseIntroRequests(ctx);
