@@ -35,7 +35,7 @@ function settingsFor(mode: Mode, grounds: SeedGround[]): EngineSettings {
   base.limits = { ...base.limits, asksPerDay: 1000 };
   if (mode === 'today') {
     base.routing = { learned: false, firstPerWeek: 0, pauseAfterUnanswered: 0 };
-    base.escalation = { afterHours: 1e6 };
+    base.escalation = { afterHours: 1e6, communities: {} };
   }
   return base;
 }

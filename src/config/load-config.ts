@@ -181,7 +181,12 @@ function engineSettingsFrom(yaml: YamlInput, label: string): Omit<EngineSettings
     communityNames,
     grounds,
     routing: { ...defaultSettings.routing, ...stripUndefined(yaml.routing ?? {}) },
-    escalation: { ...defaultSettings.escalation, ...stripUndefined(yaml.escalation ?? {}) },
+    escalation: {
+      afterHours: yaml.escalation?.afterHours ?? defaultSettings.escalation.afterHours,
+      communities: Object.fromEntries(
+        (yaml.escalation?.communities ?? []).map((c) => [`${c.network}:${c.id}`, c.afterHours === 'off' ? null : c.afterHours]),
+      ),
+    },
   };
 }
 

@@ -83,10 +83,20 @@ async function waitHours(ctx: Ctx, ask: Ask, waits: Waits): Promise<number | nul
   const key = `${ask.origin.network}\u0000${ask.origin.community}`;
   const known = waits.get(key);
   if (known !== undefined) return known;
-  const own = await ctx.repo.routing.community(ask.origin.network, ask.origin.community);
-  const hours = own ? own.afterHours : ctx.settings.escalation.afterHours;
+  const { hours } = await communityWait(ctx, ask.origin.network, ask.origin.community);
   waits.set(key, hours);
   return hours;
+}
+
+/**
+ * A community's wait before its unanswered asks widen: its admins' setting in chat wins over the
+ * YAML's for the community, which wins over `escalation.afterHours`. `own`: not the default.
+ */
+export async function communityWait(ctx: Ctx, network: string, community: string): Promise<{ hours: number | null; own: boolean }> {
+  const chat = await ctx.repo.routing.community(network, community);
+  if (chat) return { hours: chat.afterHours, own: true };
+  const yaml = ctx.settings.escalation.communities[`${network}:${community}`];
+  return yaml !== undefined ? { hours: yaml, own: true } : { hours: ctx.settings.escalation.afterHours, own: false };
 }
 
 /** Reachable grounds that have no copy of the ask yet, other than where it was asked. */

@@ -4,7 +4,7 @@ import type { ActionEvent, CommandEvent } from '../ports/events.js';
 import type { PersonRef } from '../ports/places.js';
 import type { ActionBinding, Ask } from './model.js';
 import type { Learned } from './routing-memory.js';
-import { stopWidening } from './escalation.js';
+import { communityWait, stopWidening } from './escalation.js';
 import { plural } from './text.js';
 
 /** Longest wait an admin may set before widening: past the default expiry an ask is gone anyway. */
@@ -76,8 +76,7 @@ async function pauseProds(ctx: Ctx, who: PersonRef): Promise<string> {
 async function setEscalation(ctx: Ctx, e: CommandEvent, arg: string): Promise<string> {
   const { network, community } = e.actor;
   if (!arg) {
-    const own = await ctx.repo.routing.community(network, community);
-    const hours = own ? own.afterHours : ctx.settings.escalation.afterHours;
+    const { hours, own } = await communityWait(ctx, network, community);
     return hours === null
       ? "This community's unanswered questions never widen."
       : `This community's unanswered questions widen after ${plural(hours, 'hour')}${own ? '' : ' (the default)'}.`;

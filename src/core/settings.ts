@@ -40,7 +40,11 @@ export interface EngineSettings {
   /** Learned routing and its fairness rules (docs/routing.md). */
   routing: RoutingSettings;
   /** Widening an ask nobody answered (docs/routing.md); community admins may change `afterHours` for theirs. */
-  escalation: { afterHours: number };
+  escalation: {
+    afterHours: number;
+    /** A community's own wait from the YAML, keyed `network:community` (null: never); its admins' setting in chat wins. */
+    communities: Record<string, number | null>;
+  };
 }
 
 export interface RoutingSettings {
@@ -72,7 +76,7 @@ export const defaultSettings: EngineSettings = {
   communityNames: {},
   grounds: [],
   routing: { learned: true, firstPerWeek: 3, pauseAfterUnanswered: 3 },
-  escalation: { afterHours: 24 },
+  escalation: { afterHours: 24, communities: {} },
 };
 
 export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettings {

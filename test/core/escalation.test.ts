@@ -154,4 +154,18 @@ describe('escalation: an unanswered question widens', () => {
     await sweep(st);
     expect(dmsWith(st, st.jane, NOTICE)).toHaveLength(1);
   });
+
+  it("takes a community's wait from the YAML, and its admins' setting in chat over it", async () => {
+    const { st, remote } = await network('memory', { escalation: { afterHours: 24, communities: { 'north:T1': 3 } } });
+    await st.world.command(st.jane, st.anyAnswers, 'feelers', 'escalation');
+    expect(st.lastNotice(st.jane)).toBe("This community's unanswered questions widen after 3 hours.");
+    await ask(st, st.jane, st.anyAnswers, QUESTION);
+    st.clock.advance(3 * HOUR);
+    await sweep(st);
+    expect(copyOf(st, remote, 'onboard people')).toBeDefined();
+
+    await st.world.command(st.tzAdmin, st.anyAnswers, 'feelers', 'escalation 30');
+    await st.world.command(st.jane, st.anyAnswers, 'feelers', 'escalation');
+    expect(st.lastNotice(st.jane)).toBe("This community's unanswered questions widen after 30 hours.");
+  });
 });
