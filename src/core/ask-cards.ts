@@ -94,7 +94,8 @@ export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly
   const blocks: Block[] = [];
   if (kind === 'referral' && via[0]) {
     blocks.push({ type: 'text', text: `${via[0].name} (${via[0].communityName}) thought you might know.` });
-  } else if (kind === 'prod' && why) {
+  } else if (why) {
+    // Why this copy came: learned help (a prod) or a widening (a ground), docs/routing.md.
     blocks.push({ type: 'text', text: why });
   } else if (kind === 'prod') {
     blocks.push({ type: 'text', text: `You said you know about ${ask.topics.map((t) => `#${t}`).join(' ')}, so feelers thought of you.` });

@@ -4,6 +4,7 @@ import { stableId } from './ids.js';
 import { addCopy, interleaveByCommunity } from './intake.js';
 import type { Ask, Ground } from './model.js';
 import { widenedCard } from './routing-cards.js';
+import { plural } from './text.js';
 
 /**
  * Escalation: an ask nobody answered within its community's wait (default 24 hours) widens,
@@ -56,8 +57,13 @@ export async function widenIfDue(ctx: Ctx, ask: Ask, waits: Waits = new Map()): 
     if (!targets.length) stage = 2;
   }
   if (stage === 2) targets = open.filter((g) => g.topics.length === 0);
+  const waited = plural(Math.round((now - ask.createdAt) / 3600_000), 'hour');
+  const why =
+    stage === 1
+      ? `Nobody has answered this in ${waited}, and this channel's topics are near its own, so feelers widened it to you.`
+      : `Nobody has answered this in ${waited}, so feelers widened it to channels that take every topic.`;
   for (const g of interleaveByCommunity(targets)) {
-    await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName });
+    await addCopy(ctx, ask, 'ground', { place: g.place, communityName: g.communityName, why });
   }
   if (targets.length) {
     const stop = await ctx.buttons.bind({ op: 'stop-widening', askId: ask.id, only: personKey(ask.asker) });

@@ -78,7 +78,9 @@ describe('escalation: an unanswered question widens', () => {
     expect(first).toHaveLength(1);
     expect(first[0]?.text).toContain('2 more channels in 1 community whose topics are near yours (#culture #onboarding-remote)');
     expect(buttonLabels(first[0]!)).toEqual(['Stop widening']);
-    expect(copyOf(st, remote, 'onboard people')).toBeDefined();
+    expect(copyOf(st, remote, 'onboard people')?.text).toContain(
+      "Nobody has answered this in 24 hours, and this channel's topics are near its own, so feelers widened it to you.",
+    );
     expect(copyOf(st, culture, 'onboard people')).toBeDefined();
     expect(copyOf(st, general, 'onboard people')).toBeUndefined();
 
@@ -92,7 +94,7 @@ describe('escalation: an unanswered question widens', () => {
     const notices = dmsWith(st, st.jane, NOTICE);
     expect(notices).toHaveLength(2);
     expect(notices[1]?.text).toContain('1 more channel in 1 community that take questions on every topic');
-    expect(copyOf(st, general, 'onboard people')).toBeDefined();
+    expect(copyOf(st, general, 'onboard people')?.text).toContain('Nobody has answered this in 48 hours, so feelers widened it');
     expect(copyOf(st, hiring, 'onboard people')).toBeUndefined();
 
     // Two widenings at most.
