@@ -19,8 +19,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The engine's own figures first; any other bench/*.ts follows in name order. */
 const FIRST = ['replies-ingest', 'digest-tick', 'fan-out'];
-/** Not benchmarks: measure.ts (figures and result lines; the set-ups are in test/support), and scratch files starting with "_". */
-const isHelper = (name) => name === 'measure' || name.startsWith('_');
+/**
+ * Not benchmarks: measure.ts (figures and result lines; the set-ups are in test/support), a
+ * benchmark's own model (`<name>-model.ts`), and scratch files starting with "_".
+ */
+const isHelper = (name) => name === 'measure' || name.endsWith('-model') || name.startsWith('_');
 const found = readdirSync(join(root, 'bench'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => f.slice(0, -3))

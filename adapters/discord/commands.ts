@@ -42,6 +42,21 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
   { name: 'optin', description: 'Allow direct messages on your topics again' },
   { name: 'forget-me', description: 'Delete your profile, contact, topics and follows' },
   { name: 'my-data', description: 'Get everything feelers holds about you, by DM, with a JSON file' },
+  {
+    name: 'learned',
+    description: 'What feelers learned from your help (it asks people who helped first)',
+    arg: { name: 'action', description: '"reset" forgets it', required: false },
+  },
+  {
+    name: 'prods',
+    description: 'Resume or pause questions by topic sent to you',
+    arg: { name: 'state', description: '"on" or "off"', required: true },
+  },
+  {
+    name: 'escalation',
+    description: "When this server's unanswered questions widen (admins change it)",
+    arg: { name: 'hours', description: 'Hours to wait, e.g. 24, or "off"', required: false },
+  },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

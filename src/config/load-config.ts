@@ -180,6 +180,13 @@ function engineSettingsFrom(yaml: YamlInput, label: string): Omit<EngineSettings
     claimMs: (yaml.claims?.seconds ?? defaultSettings.claimMs / 1000) * 1000,
     communityNames,
     grounds,
+    routing: { ...defaultSettings.routing, ...stripUndefined(yaml.routing ?? {}) },
+    escalation: {
+      afterHours: yaml.escalation?.afterHours ?? defaultSettings.escalation.afterHours,
+      communities: Object.fromEntries(
+        (yaml.escalation?.communities ?? []).map((c) => [`${c.network}:${c.id}`, c.afterHours === 'off' ? null : c.afterHours]),
+      ),
+    },
   };
 }
 

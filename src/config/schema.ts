@@ -139,6 +139,15 @@ export const yamlSchema = z.strictObject({
     .optional(),
   expiry: z.strictObject({ days: count(1).optional(), warnBeforeHours: count(0).optional() }).optional(),
   claims: z.strictObject({ seconds: count(1).optional() }).optional(),
+  routing: z
+    .strictObject({ learned: z.boolean().optional(), firstPerWeek: count(0).optional(), pauseAfterUnanswered: count(0).optional() })
+    .optional(),
+  escalation: z
+    .strictObject({
+      afterHours: count(1).optional(),
+      communities: z.array(z.strictObject({ network, id, afterHours: z.union([count(1), z.literal('off')]) })).optional(),
+    })
+    .optional(),
   connection: z.strictObject({ leaseSeconds: count(3).optional() }).optional(),
 });
 export type YamlInput = z.output<typeof yamlSchema>;
@@ -197,6 +206,23 @@ export const yamlHints: Readonly<Record<string, Hint>> = {
   'claims.seconds': { expected: 'a whole number of seconds >= 1', example: 'seconds: 30' },
   connection: { expected: 'a mapping', example: 'connection:\n  leaseSeconds: 15' },
   'connection.leaseSeconds': { expected: 'a whole number of seconds >= 3', example: 'leaseSeconds: 15' },
+  routing: { expected: 'a mapping', example: 'routing:\n  firstPerWeek: 3' },
+  'routing.learned': { expected: 'true or false', example: 'learned: true' },
+  'routing.firstPerWeek': { expected: 'a whole number >= 0 (0: no cap)', example: 'firstPerWeek: 3' },
+  'routing.pauseAfterUnanswered': { expected: 'a whole number >= 0 (0: never pause)', example: 'pauseAfterUnanswered: 3' },
+  escalation: { expected: 'a mapping', example: 'escalation:\n  afterHours: 24' },
+  'escalation.afterHours': { expected: 'a whole number of hours >= 1', example: 'afterHours: 24' },
+  'escalation.communities': {
+    expected: 'a list of { network, id, afterHours }',
+    example: 'communities: [{ network: slack, id: "T0123ABCD", afterHours: 12 }]',
+  },
+  'escalation.communities[]': {
+    expected: 'a mapping with network, id and afterHours',
+    example: '- { network: discord, id: "123456789012345678", afterHours: off }',
+  },
+  'escalation.communities[].network': { expected: 'a network name in lower case', example: 'network: slack' },
+  'escalation.communities[].id': idHint('id', 'T0123ABCD'),
+  'escalation.communities[].afterHours': { expected: 'a whole number of hours >= 1, or off', example: 'afterHours: 12' },
   'expiry.warnBeforeHours': { expected: 'a whole number >= 0, less than expiry.days × 24', example: 'warnBeforeHours: 24' },
 };
 

@@ -9,6 +9,7 @@ import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
+import { routingAction } from './routing-commands.js';
 
 /** People one person may refer ("I know someone") in a UTC day. */
 const REFERRALS_PER_DAY = 5;
@@ -93,6 +94,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return askFromDm(ctx, e, b);
     case 'drop-dm':
       return dropDm(ctx, e, b);
+    case 'prods-on':
+    case 'reset-learning':
+    case 'stop-widening':
+      return routingAction(ctx, e, b, ask);
   }
 }
 

@@ -89,11 +89,14 @@ export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
 }
 
 /** A copy: in a ground's channel, or by DM to an expert (prod) or a referred person. */
-export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly Author[] = []): Card {
+export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly Author[] = [], why?: string): Card {
   const who = `${ask.asker.name} in ${ask.asker.communityName}`;
   const blocks: Block[] = [];
   if (kind === 'referral' && via[0]) {
     blocks.push({ type: 'text', text: `${via[0].name} (${via[0].communityName}) thought you might know.` });
+  } else if (why) {
+    // Why this copy came: learned help (a prod) or a widening (a ground), docs/routing.md.
+    blocks.push({ type: 'text', text: why });
   } else if (kind === 'prod') {
     blocks.push({ type: 'text', text: `You said you know about ${ask.topics.map((t) => `#${t}`).join(' ')}, so feelers thought of you.` });
   }

@@ -5,6 +5,7 @@ import { ASK_EXAMPLE } from './intake.js';
 import { connect, disconnect } from './grounds.js';
 import { withdrawConsents } from './intros.js';
 import { sendMyData } from './my-data.js';
+import { routingCommand } from './routing-commands.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -20,6 +21,9 @@ export const HELP = [
   '• /feelers contact <how to reach you>: shared only when you agree to an introduction. `/feelers contact` alone shows it; `/feelers contact clear` removes it.',
   '• /feelers optout | optin: stop or allow direct messages you did not ask for.',
   '• /feelers forget-me: delete your profile, contact and follows; your past replies become anonymous.',
+  '• /feelers learned: what feelers learned from your help (it asks people who helped before first); `/feelers learned reset` forgets it.',
+  '• /feelers prods on | off: resume or pause questions by topic (feelers pauses them itself after a few go unanswered).',
+  "• /feelers escalation <hours> | off: admins: widen this community's unanswered questions after that many hours (default 24), or never.",
   '• /feelers my-data: get everything feelers holds about you (profile, topics, contact, asks, replies, follows, introductions, who got your contact), by DM, with a JSON file.',
 ].join('\n');
 
@@ -44,6 +48,10 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
       return forgetMe(ctx, e.actor);
     case 'my-data':
       return sendMyData(ctx, e, args);
+    case 'learned':
+    case 'prods':
+    case 'escalation':
+      return routingCommand(ctx, e, sub.toLowerCase(), args);
     case 'help':
     case '':
       return HELP;
@@ -105,6 +113,7 @@ export async function forgetMe(ctx: Ctx, who: PersonRef): Promise<string> {
   await ctx.repo.unfollowAll(who);
   await ctx.repo.savePrompts(who, []);
   await ctx.repo.deleteReleases(who);
+  await ctx.repo.routing.forget(who);
   await ctx.repo.forgetPerson(who);
   await ctx.networks.forget(who);
   return 'Done: your profile, contact, topics and follows are deleted, and your replies will show without your name from now on.';

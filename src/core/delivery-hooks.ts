@@ -22,7 +22,11 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
     recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
       await recordSentThread(repo, d, ref);
       // The console shows when each ground last received a copy.
-      if (d.purpose.kind === 'copy' && d.target.kind === 'post') await repo.copySentTo(d.target.place, ctx().now());
+      if (d.purpose.kind === 'copy' && d.target.kind === 'post') {
+        await repo.copySentTo(d.target.place, ctx().now());
+        // Learned routing times a ground from here to the first reply in the copy's thread.
+        await repo.routing.copySent(d.purpose.copyId, ctx().now());
+      }
     },
     afterSent: (d: Delivery, ref: MessageRef) => afterSentThread(ctx(), d, ref),
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),

@@ -2,6 +2,7 @@ import type { Ask, Ground, Profile } from './model.js';
 import { channelOf, placeKey, samePerson } from '../ports/places.js';
 import type { Ctx } from './context.js';
 import { mayPrompt } from './profiles.js';
+import { orderGrounds, rankExperts } from './routing.js';
 
 /** A ground receives an ask when it has no topics, or shares one with the ask. */
 export function groundWants(g: Ground, ask: Ask): boolean {
@@ -13,9 +14,11 @@ export function groundWants(g: Ground, ask: Ask): boolean {
 export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const origin = placeKey(channelOf(ask.origin));
   const grounds = await ctx.repo.allGrounds();
-  return grounds
+  const chosen = grounds
     .filter((g) => placeKey(channelOf(g.place)) !== origin && groundWants(g, ask))
     .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
+  // Who is included is decided above; learning only says who goes first.
+  return orderGrounds(ctx, chosen);
 }
 
 /**
@@ -35,5 +38,6 @@ export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
   }
   const score = (p: Profile) => p.topics.filter((t) => ask.topics.includes(t)).length;
   profiles.sort((a, b) => score(b) - score(a) || (a.lastContactedAt ?? 0) - (b.lastContactedAt ?? 0));
-  return profiles.slice(0, limits.prodsPerAsk);
+  // Fairness (pauses, the week's cap) and learned help order them; equals keep this order.
+  return (await rankExperts(ctx, ask, profiles)).slice(0, limits.prodsPerAsk);
 }

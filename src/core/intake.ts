@@ -6,6 +6,8 @@ import { UserError } from '../ports/errors.js';
 import type { Actor } from '../ports/events.js';
 import { chooseExperts, chooseGrounds } from './fan-out.js';
 import { notePrompted } from './profiles.js';
+import { prodReason } from './routing.js';
+import { noteProd } from './routing-learning.js';
 import { stableId } from './ids.js';
 import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/places.js';
@@ -76,6 +78,8 @@ export async function createAsk(
   };
   await batch.ctx.repo.openAsk(ask);
 
+  // Topics asked together make each other "near" for escalation (escalation.ts).
+  await ctx.repo.routing.notePairs(ask.topics);
   const grounds = await chooseGrounds(ctx, ask);
   const experts = await chooseExperts(ctx, ask);
   const keys = {
@@ -120,7 +124,9 @@ export function askIdOf(eventId: string): string {
 
 async function prod(ctx: Ctx, ask: Ask, p: Profile): Promise<void> {
   await notePrompted(ctx, p);
-  await addCopy(ctx, ask, 'prod', { person: p, communityName: p.communityName });
+  await noteProd(ctx, p);
+  // A prod says why this person got it (learned routing: "you helped with #x twice").
+  await addCopy(ctx, ask, 'prod', { person: p, communityName: p.communityName, why: await prodReason(ctx, ask, p) });
 }
 
 /** A copy's id: one copy of an ask per kind and target, however often it is asked for. */
@@ -134,7 +140,7 @@ export async function addCopy(
   ctx: Ctx,
   ask: Ask,
   kind: CopyKind,
-  target: { place?: Place; person?: PersonRef; communityName: string; via?: readonly Author[] },
+  target: { place?: Place; person?: PersonRef; communityName: string; via?: readonly Author[]; why?: string | undefined },
 ): Promise<Copy> {
   const copyId = copyIdOf(ask.id, kind, target.place ?? target.person);
   const deliveryId = stableId('copy-delivery', copyId);
@@ -151,7 +157,7 @@ export async function addCopy(
     deliveryId,
   };
   await ctx.repo.addCopy(copy);
-  const card = copyCard(ask, kind, keys, target.via);
+  const card = copyCard(ask, kind, keys, target.via, target.why);
   const purpose = { kind: 'copy', askId: ask.id, copyId } as const;
   if (copy.place) await ctx.outbox.post(copy.place, card, purpose, deliveryId);
   else if (copy.person) {

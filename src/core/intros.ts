@@ -8,6 +8,7 @@ import type { Ask, ContactCard, ContactRelease, Intro, Offer } from './model.js'
 import { personKey, samePerson, type PersonRef } from '../ports/places.js';
 import { digestItem } from './keys.js';
 import { excerpt, textCard } from './text.js';
+import { learnFromIntro } from './routing-learning.js';
 
 /**
  * Introductions are double opt-in. A contact is captured from the press that consented to
@@ -210,6 +211,7 @@ async function release(ctx: Ctx, ask: Ask, intro: Intro): Promise<void> {
   for (const r of records) await ctx.repo.recordRelease(r);
   // The responder's community helped the asker's.
   await ctx.repo.help.count('intros', intro.responder, intro.asker, at);
+  await learnFromIntro(ctx, ask, intro.responder);
   ctx.metrics.introChanged('shared');
   ctx.outbox.kick();
 }

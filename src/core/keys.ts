@@ -61,6 +61,22 @@ export const keys = {
    */
   rateBudget: (scope: string) => `rate:${scope}`,
 
+  // Learned routing (routing-memory.ts, docs/routing.md).
+  /** What feelers learned about one person: topics they helped with, prods sent, unanswered prods, a pause. */
+  learned: (person: PersonRef) => `learned:${personKey(person)}`,
+  /** How fast one ground answers (a moving average of the time to a copy's first reply). */
+  groundPace: (channelKey: string) => `ground-pace:${channelKey}`,
+  /** When a copy was sent, to time its first reply. */
+  copySent: (copyId: string) => `copy-sent:${copyId}`,
+  /** Claimed by the first reply in a copy's thread: only that one times the ground. */
+  firstReply: (copyId: string) => `first-reply:${copyId}`,
+  /** Claimed by a person's first reply on an ask: help is counted once per ask. The person hashed as in `asksPerDay`. */
+  helpedOn: (askId: string, person: PersonRef) => `helped-on:${askId}:${hashed(person)}`,
+  /** How far an unanswered ask has widened, and whether its asker stopped it. */
+  escalation: (askId: string) => `escalation:${askId}`,
+  /** A community's own routing settings (its admins': escalation after how many hours, or off). */
+  communityRouting: (network: string, community: string) => `community-routing:${communityKey(network, community)}`,
+
   /** A document an adapter keeps for itself (see AdapterState), e.g. `slack-install:T123`. */
   adapterState: (network: string, kind: string, id: string) => `${network}-${kind}:${id}`,
 } as const;
@@ -124,6 +140,12 @@ export const indexes = {
    * `intros|<from>|<to>` (community keys, see `communityKey`), scores the counts.
    */
   helpGraph: (day: string) => `help-graph:${day}`,
+  /** People who helped on one topic (person keys), scored by the help (a reply 1, an accepted introduction 2). */
+  helpers: (topic: string) => `helpers:${topic}`,
+  /** Grounds (channel keys) by the moving average of their time to a first reply, in ms. */
+  groundsByPace: 'grounds-by-pace',
+  /** Topics asked together with one topic, scored by how often: what makes topics "near" for escalation. */
+  topicPairs: (topic: string) => `topic-pairs:${topic}`,
 } as const;
 
 /** One community, as a key part: `network:community`, each part URI-encoded (so `|` and `:` cannot forge another). */

@@ -8,6 +8,8 @@ import type { Ask, Copy } from './model.js';
 import { personKey, type PersonRef } from '../ports/places.js';
 import { lapseIntroRequests } from './intros.js';
 import { TickLock } from './tick-lock.js';
+import { learnFromEnd } from './routing-learning.js';
+import { widenIfDue, type Waits } from './escalation.js';
 import { plural } from './text.js';
 
 /** Follow toggles: a second press unfollows. Returns the new state. */
@@ -55,6 +57,8 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
     await ctx.outbox.edit(card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
   }
   for (const copy of await ctx.repo.copiesOf(ask.id)) await markCopyClosed(ctx, current, copy);
+  // Which prods and grounds went unanswered (fairness pauses, ground pace): routing-learning.ts.
+  await learnFromEnd(ctx, current).catch((err: unknown) => ctx.log.warn({ err, ask: ask.id }, 'learning from an ended ask failed'));
   ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, how }, 'ask finished');
   return true;
@@ -82,6 +86,7 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
   try {
     const now = ctx.now();
     const warnMs = ctx.settings.expiry.warnBeforeHours * 3600_000;
+    const waits: Waits = new Map();
     for (const id of await ctx.repo.openAskIds()) {
       if (!(await lock.keep())) break;
       const ask = await ctx.repo.ask(id);
@@ -107,6 +112,8 @@ export async function expirySweep(ctx: Ctx, owner: string): Promise<{ warned: nu
         );
         warned++;
       }
+      // Unanswered for long enough: the ask widens (escalation.ts), under this same lock.
+      if (now < ask.expiresAt) await widenIfDue(ctx, ask, waits);
     }
     // Intro requests live on after their ask closes, so they are swept on their own.
     if (await lock.keep()) await lapseIntroRequests(ctx);

@@ -247,7 +247,11 @@ export type ActionOp =
   | 'decline'
   | 'new-question'
   | 'ask-dm'
-  | 'drop-dm';
+  | 'drop-dm'
+  // Learned routing (routing-actions.ts).
+  | 'prods-on'
+  | 'reset-learning'
+  | 'stop-widening';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

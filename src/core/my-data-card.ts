@@ -88,12 +88,19 @@ export interface MyData {
   }[];
   /** DMs from feelers that your next DM to it answers. */
   readonly openPrompts: readonly { readonly askId: string; readonly question: string | null; readonly sentAt: string }[];
+  /** What learned routing holds (routing-memory.ts): help by topic, prods this week, a pause. Null when nothing. */
+  readonly learned: {
+    readonly topics: readonly { readonly topic: string; readonly replies: number; readonly intros: number; readonly lastAt: string }[];
+    readonly prodsThisWeek: readonly string[];
+    readonly unansweredInARow: number;
+    readonly prodsPausedAt: string | null;
+  } | null;
 }
 
 /** Items listed per section in the card; the file holds the rest. */
 const SHOWN = 10;
 
-export function myDataCard(data: MyData): Card {
+export function myDataCard(data: MyData, resetLearningKey?: string): Card {
   const blocks: Block[] = [
     {
       type: 'text',
@@ -122,6 +129,20 @@ export function myDataCard(data: MyData): Card {
     (r) => `to ${r.to ? `${r.to.name} (${r.to.community})` : 'someone no longer on record'} on ${when(r.at)} for ${quoted(r.question)}`,
   );
   section('Direct messages from feelers waiting for your answer', data.openPrompts, (p) => `${quoted(p.question)}, ${day(p.sentAt)}`);
+  section(
+    'What feelers learned from your help (it asks you first on these topics)',
+    data.learned?.topics ?? [],
+    (t) => `#${t.topic}: answered ${t.replies}, introductions accepted ${t.intros}, last ${day(t.lastAt)}`,
+  );
+  if (data.learned?.prodsPausedAt) {
+    blocks.push({
+      type: 'text',
+      text: `Questions by topic are paused for you since ${day(data.learned.prodsPausedAt)}: /feelers prods on resumes them.`,
+    });
+  }
+  if (resetLearningKey) {
+    blocks.push({ type: 'buttons', buttons: [{ id: resetLearningKey, label: 'Reset what feelers learned' }] });
+  }
   blocks.push(
     { type: 'divider' },
     { type: 'text', text: '/feelers forget-me deletes your profile, contact, topics and follows, and takes your name off your replies.' },

@@ -1,6 +1,7 @@
 import type { CommandEvent } from '../ports/events.js';
 import { UserError } from '../ports/errors.js';
-import { samePerson, type PersonRef } from '../ports/places.js';
+import { personKey, samePerson, type PersonRef } from '../ports/places.js';
+import { WEEK_MS } from './routing-learning.js';
 import type { Ctx } from './context.js';
 import { stableId } from './ids.js';
 import type { Ask, Author, ContactCard, Intro } from './model.js';
@@ -22,8 +23,10 @@ export async function sendMyData(ctx: Ctx, e: CommandEvent, args: string): Promi
   const community = ctx.names.community(e.actor.network, e.actor.community, e.communityName);
   const data = await collectMyData(ctx, e.actor, { name: e.actor.name, community });
   if (!data) return 'feelers holds nothing about you.';
+  // What feelers learned can be forgotten from the card itself (routing-commands.ts).
+  const reset = data.learned?.topics.length ? await ctx.buttons.bind({ op: 'reset-learning', only: personKey(e.actor) }) : undefined;
   // A fresh DM per request, but one per event: a replayed event sends it once.
-  await ctx.outbox.dm(e.actor, myDataCard(data), { kind: 'notify' }, stableId('my-data', e.id));
+  await ctx.outbox.dm(e.actor, myDataCard(data, reset), { kind: 'notify' }, stableId('my-data', e.id));
   ctx.outbox.kick();
   return "I've sent you everything feelers holds about you by DM.";
 }
@@ -38,8 +41,9 @@ export async function collectMyData(ctx: Ctx, who: PersonRef, shown: NamedPerson
   const { offers, intros } = await repo.consentsOf(who);
   const releases = await repo.releasesOf(who);
   const prompts = await repo.prompts(who);
+  const learned = await repo.routing.learned(who);
   const held = [asks, replies, follows, offers, intros, releases, prompts].some((list) => list.length > 0);
-  if (!profile && !held) return undefined;
+  if (!profile && !held && !learned) return undefined;
 
   const questions = new Map<string, Ask | undefined>(asks.map((a) => [a.id, a]));
   const question = async (askId: string): Promise<string | null> => {
@@ -143,6 +147,19 @@ export async function collectMyData(ctx: Ctx, who: PersonRef, shown: NamedPerson
       }),
     ),
     openPrompts: await Promise.all(prompts.map(async (p) => ({ askId: p.askId, question: await question(p.askId), sentAt: iso(p.at) }))),
+    learned: learned
+      ? {
+          topics: Object.entries(learned.topics).map(([topic, h]) => ({
+            topic,
+            replies: h.replies,
+            intros: h.intros,
+            lastAt: iso(h.lastAt),
+          })),
+          prodsThisWeek: learned.prods.filter((t) => now - t < WEEK_MS).map(iso),
+          unansweredInARow: learned.unanswered,
+          prodsPausedAt: isoOrNull(learned.pausedAt),
+        }
+      : null,
   };
 }
 

@@ -8,6 +8,7 @@ import { HELP } from './commands.js';
 import { offerDmAsk } from './dm-asks.js';
 import { createAsk } from './intake.js';
 import { markCopyClosed } from './lifecycle.js';
+import { learnFromReply } from './routing-learning.js';
 import type { Ask, CopyInfo, Delivery, OpenPrompt, Reply, ReplySource } from './model.js';
 import { cleanText } from './text.js';
 
@@ -59,6 +60,8 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
   await ctx.repo.addReply(reply);
   // The replier's community helped the asker's (communities only: the graph names no one).
   await ctx.repo.help.count('replies', reply.author, input.ask.asker, reply.at);
+  // Who helped on these topics, and how fast this ground answers (routing-learning.ts).
+  await learnFromReply(ctx, input.ask, reply, input.copy);
   ctx.metrics.replyCollected(input.source);
   return reply;
 }

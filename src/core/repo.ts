@@ -10,6 +10,7 @@ import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
+import { RoutingMemory } from './routing-memory.js';
 import type {
   ActionBinding,
   Ask,
@@ -54,6 +55,8 @@ export class Repo {
   readonly asks: AskIndex;
   /** Replies and intros between communities, by day, for the console's graph (help-graph.ts). */
   readonly help: HelpGraph;
+  /** Who helped on which topic, how fast grounds answer, how far asks widened (routing-memory.ts). */
+  readonly routing: RoutingMemory;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -66,6 +69,7 @@ export class Repo {
     this.deliveries = new DeliveryRecords(store, this.people);
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
+    this.routing = new RoutingMemory(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }
@@ -359,6 +363,7 @@ export class Repo {
     const key = placeKey(channelOf(p));
     await this.store.setRemove(sets.grounds, key);
     await this.store.delete(keys.groundLastCopy(key));
+    await this.routing.forgetGround(key);
     return this.store.delete(keys.ground(key));
   }
   /** A copy went out to this channel: one small write, never a rewrite of the ground. */

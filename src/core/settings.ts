@@ -37,6 +37,26 @@ export interface EngineSettings {
   communityNames: Record<string, string>;
   /** Grounds seeded at start (from YAML). What users change in chat wins afterwards. */
   grounds: SeedGround[];
+  /** Learned routing and its fairness rules (docs/routing.md). */
+  routing: RoutingSettings;
+  /** Widening an ask nobody answered (docs/routing.md); community admins may change `afterHours` for theirs. */
+  escalation: {
+    afterHours: number;
+    /** A community's own wait from the YAML, keyed `network:community` (null: never); its admins' setting in chat wins. */
+    communities: Record<string, number | null>;
+  };
+}
+
+export interface RoutingSettings {
+  /** Prods go first to people who helped before, copies first to grounds that answer; false: today's order. */
+  learned: boolean;
+  /**
+   * Prods one person gets ahead of others, for their learned help, per 7 days; past it they take
+   * turns with everyone else who knows the topic (`limits.unsolicitedPerWeek` stays the hard limit). 0: no cap.
+   */
+  firstPerWeek: number;
+  /** Prods in a row left unanswered before feelers pauses prods to that person (0: never). */
+  pauseAfterUnanswered: number;
 }
 
 export interface SeedGround {
@@ -55,6 +75,8 @@ export const defaultSettings: EngineSettings = {
   claimMs: 30_000,
   communityNames: {},
   grounds: [],
+  routing: { learned: true, firstPerWeek: 3, pauseAfterUnanswered: 3 },
+  escalation: { afterHours: 24, communities: {} },
 };
 
 export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettings {
@@ -64,5 +86,7 @@ export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettin
     limits: { ...defaultSettings.limits, ...over.limits },
     expiry: { ...defaultSettings.expiry, ...over.expiry },
     connect: { ...defaultSettings.connect, ...over.connect },
+    routing: { ...defaultSettings.routing, ...over.routing },
+    escalation: { ...defaultSettings.escalation, ...over.escalation },
   };
 }
