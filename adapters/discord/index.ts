@@ -53,6 +53,9 @@ import { renderCard, renderSingle, threadName } from './render.js';
 import { clip, neutralise } from './sanitize.js';
 import { guardStart, storeStartHistory } from './start-guard.js';
 
+/** Discord's JSON error code for a message that does not exist (any more). */
+const UNKNOWN_MESSAGE = 10008;
+
 export { DISCORD_LIMITS, type DiscordAdapterConfig } from './config.js';
 
 export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapter {
@@ -157,6 +160,19 @@ export class DiscordAdapter implements ChatAdapter {
       await this.client.rest.patch(Routes.channelMessage(channelId, ref.id), { body: renderSingle(card) });
     } catch (err) {
       throw toDeliveryError(err, `update ${channelId}/${ref.id}`);
+    }
+  };
+
+  readonly delete = async (ref: MessageRef): Promise<void> => {
+    // Where the message lives, as for an edit. Deleting a message that opened a thread leaves
+    // the thread (Discord shows "original message was deleted"): people's replies are theirs.
+    const channelId = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
+    try {
+      await this.client.rest.delete(Routes.channelMessage(channelId, ref.id));
+    } catch (err) {
+      // 10008 Unknown Message: gone already (deleted by a moderator, or an earlier try whose answer was lost).
+      if (err instanceof DiscordAPIError && err.code === UNKNOWN_MESSAGE) return;
+      throw toDeliveryError(err, `delete ${channelId}/${ref.id}`);
     }
   };
 

@@ -9,12 +9,23 @@ import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
+import { confirmRetract, offerRetract } from './retract.js';
 
 /** People one person may refer ("I know someone") in a UTC day. */
 const REFERRALS_PER_DAY = 5;
 
 /** Ops that still make sense once an ask is closed: the conversation about intros goes on. */
-const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-offer', 'decline-offer', 'share', 'not-now', 'decline']);
+const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set([
+  'request-intro',
+  'accept-offer',
+  'decline-offer',
+  'share',
+  'not-now',
+  'decline',
+  // A closed question can still be taken back; a retracted one answers that it is already.
+  'retract',
+  'retract-everywhere',
+]);
 
 /**
  * A button press or form submission. Who may press is decided here, from the binding; a
@@ -93,6 +104,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return askFromDm(ctx, e, b);
     case 'drop-dm':
       return dropDm(ctx, e, b);
+    case 'retract':
+      return offerRetract(ctx, need(), e.actor);
+    case 'retract-everywhere':
+      return confirmRetract(ctx, need(), e.actor, communityName);
   }
 }
 

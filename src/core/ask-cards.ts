@@ -23,7 +23,7 @@ function reachLine(r: Reach): string {
   return `Feelers are out: a copy went to ${parts.join(' and ')}. Replies will be gathered in this thread as digests.`;
 }
 
-export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string }): Card {
+export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string; retract: string }): Card {
   const blocks: Block[] = [
     { type: 'text', text: `${ask.asker.name} asks:` },
     { type: 'quote', text: ask.text },
@@ -36,6 +36,7 @@ export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: s
     buttons: [
       { id: keys.follow, label: 'Follow' },
       { id: keys.close, label: 'Close', style: 'danger' },
+      { id: keys.retract, label: 'Retract' },
     ],
   });
   return { summary: `${ask.asker.name} asks: ${excerpt(ask.text)}`, blocks, thread: { title: excerpt(ask.text, 90) } };

@@ -4,6 +4,7 @@ import type { DeliveryError } from '../ports/errors.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
 import { afterSentThread, recordSentThread } from './replies.js';
+import { afterSentRetracted } from './retract.js';
 import type { Repo } from './repo.js';
 import { reasonText, textCard } from './text.js';
 
@@ -15,16 +16,24 @@ import { reasonText, textCard } from './text.js';
 export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
     beforeSend: async (d: Delivery) => {
-      if (d.purpose.kind !== 'copy') return 'send';
-      const ask = await ctx().repo.ask(d.purpose.askId);
-      return ask?.state === 'open' ? 'send' : 'cancel';
+      const p = d.purpose;
+      if (p.kind === 'takedown' || p.askId === undefined) return 'send';
+      if (p.kind !== 'copy' && !(await isRetracted(ctx(), p.askId))) return 'send';
+      const ask = await ctx().repo.ask(p.askId);
+      if (ask?.state === 'open') return 'send';
+      // A copy or card of a retracted ask that may be out already (an earlier send never heard
+      // back) is sent again: the network finds it by its key, and the look after takes it down.
+      return ask?.state === 'retracted' && (p.kind === 'copy' || p.kind === 'ask-card') && d.sendingSince !== undefined ? 'send' : 'cancel';
     },
     recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
       await recordSentThread(repo, d, ref);
       // The console shows when each ground last received a copy.
       if (d.purpose.kind === 'copy' && d.target.kind === 'post') await repo.copySentTo(d.target.place, ctx().now());
     },
-    afterSent: (d: Delivery, ref: MessageRef) => afterSentThread(ctx(), d, ref),
+    afterSent: async (d: Delivery, ref: MessageRef) => {
+      await afterSentThread(ctx(), d, ref);
+      await afterSentRetracted(ctx(), d);
+    },
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
 }
@@ -64,4 +73,9 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
       ctx.outbox.kick();
     }
   }
+}
+
+/** Nothing more goes out for a retracted ask: no digest, no follow-up, no notice about it. */
+async function isRetracted(ctx: Ctx, askId: string): Promise<boolean> {
+  return (await ctx.repo.ask(askId))?.state === 'retracted';
 }

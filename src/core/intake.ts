@@ -81,6 +81,8 @@ export async function createAsk(
   const keys = {
     follow: await batch.ctx.buttons.bind({ op: 'follow', askId: ask.id }),
     close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
+    // Not the asker's alone: an admin of their community may retract too (retract.ts decides).
+    retract: await batch.ctx.buttons.bind({ op: 'retract', askId: ask.id }),
   };
   const reach = {
     channels: grounds.length,

@@ -39,6 +39,8 @@ export const keys = {
   introPair: (askId: string, person: PersonRef) => `intro-pair:${askId}:${personKey(person)}`,
   offerPair: (askId: string, person: PersonRef) => `offer-pair:${askId}:${personKey(person)}`,
   releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
+  /** One moderation action (retract, remove, block, report...): who, what, when (moderation-log.ts). */
+  moderation: (id: string) => `moderation:${id}`,
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
   /**
    * `day` is the UTC date, YYYY-MM-DD. Counters have no index to clear them by, so the person
@@ -119,6 +121,8 @@ export const indexes = {
    * `intros|<from>|<to>` (community keys, see `communityKey`), scores the counts.
    */
   helpGraph: (day: string) => `help-graph:${day}`,
+  /** Every moderation action, by when it was done: the console's Moderation page, newest first. */
+  moderation: 'moderation-log',
 } as const;
 
 /** One community, as a key part: `network:community`, each part URI-encoded (so `|` and `:` cannot forge another). */

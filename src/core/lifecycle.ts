@@ -62,7 +62,8 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
 
 /** Edits a sent copy to say the ask is over (buttons removed). */
 export async function markCopyClosed(ctx: Ctx, ask: Ask, copy: Copy): Promise<void> {
-  if (!copy.ref || ask.state === 'open') return;
+  // A retracted ask's copies are taken down instead (retract.ts).
+  if (!copy.ref || ask.state === 'open' || ask.state === 'retracted') return;
   await ctx.outbox.edit(copy.ref, closedCopyCard(ask, ask.state), { kind: 'notify', askId: ask.id }, stableId('close-copy', copy.id));
 }
 

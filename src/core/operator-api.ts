@@ -1,6 +1,7 @@
 import type { AskState, CopyKind, DeliveryState, IntroState } from './model.js';
 import type { PersonRef, Place } from '../ports/places.js';
 import type { HealthReport } from './health.js';
+import type { ModerationEntry } from './moderation-log.js';
 
 /**
  * What the console (and anything else that operates feelers) sees of the engine: read models
@@ -25,6 +26,13 @@ export interface OperatorApi {
 
   /** Close an open ask as its asker's Close button would (the final summary goes out). */
   closeAsk(askId: string, by: OperatorRef): Promise<'closed' | 'not_open' | 'not_found'>;
+  /**
+   * Take an ask back everywhere, as its asker's Retract everywhere would (retract.ts): every copy
+   * deleted or replaced, nothing more sent for it. Recorded in the moderation record.
+   */
+  retractAsk(askId: string, by: OperatorRef): Promise<'retracted' | 'already' | 'not_found'>;
+  /** The moderation record, newest first (retractions, removals, blocks, reports). */
+  moderation(page: number, perPage: number): Promise<ModerationPage>;
   /** Disconnect a ground as `/feelers disconnect` would. */
   disconnectGround(place: Place, by: OperatorRef): Promise<'disconnected' | 'not_found'>;
   /**
@@ -33,6 +41,14 @@ export interface OperatorApi {
    * have none). 'not_found': resuming someone feelers holds no profile for (nothing was paused).
    */
   pauseProds(person: PersonRef, paused: boolean, by: OperatorRef): Promise<'paused' | 'resumed' | 'not_found'>;
+}
+
+/** One page of the moderation record; `total` counts every entry. */
+export interface ModerationPage {
+  readonly entries: readonly ModerationEntry[];
+  readonly total: number;
+  readonly page: number;
+  readonly perPage: number;
 }
 
 /** Who did an operator action, for the log (never a secret). */

@@ -5,12 +5,13 @@ import type { HealthReport } from './engine-api.js';
 import { communityKey } from './keys.js';
 import { finish } from './lifecycle.js';
 import type { RateLimitTally } from './metrics.js';
-import type { AskLife, AskPage, AskQuery, CommunityGraph, OperatorApi, OperatorRef, Overview } from './operator-api.js';
+import type { AskLife, AskPage, AskQuery, CommunityGraph, ModerationPage, OperatorApi, OperatorRef, Overview } from './operator-api.js';
 import { listAsks } from './operator-asks.js';
 import type { OperatorCtx } from './operator-context.js';
 import { communityGraph } from './operator-graph.js';
 import { askLife } from './operator-life.js';
 import { overview } from './operator-overview.js';
+import { retractAsk } from './retract.js';
 
 /**
  * The operator API (operator-api.ts) over the engine: the reads live in operator-overview.ts,
@@ -54,6 +55,18 @@ export class Operator implements OperatorApi {
     if (!(await finish(ctx, ask, 'closed', 'operator'))) return 'not_open';
     ctx.log.info({ operator: by.operator, ask: askId }, 'operator closed an ask');
     return 'closed';
+  }
+
+  retractAsk(askId: string, by: OperatorRef): Promise<'retracted' | 'already' | 'not_found'> {
+    this.oc.ctx.log.info({ operator: by.operator, ask: askId }, 'operator retracts an ask');
+    return retractAsk(this.oc.ctx, askId, { role: 'operator', operator: by.operator });
+  }
+
+  async moderation(page: number, perPage: number): Promise<ModerationPage> {
+    const log = this.oc.ctx.repo.moderation;
+    const at = Math.max(1, Math.floor(page));
+    const size = Math.min(200, Math.max(1, Math.floor(perPage)));
+    return { entries: await log.newest((at - 1) * size, size), total: await log.count(), page: at, perPage: size };
   }
 
   async disconnectGround(place: Place, by: OperatorRef): Promise<'disconnected' | 'not_found'> {

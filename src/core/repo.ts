@@ -8,6 +8,7 @@ import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
+import { ModerationLog } from './moderation-log.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
 import type {
@@ -54,6 +55,8 @@ export class Repo {
   readonly asks: AskIndex;
   /** Replies and intros between communities, by day, for the console's graph (help-graph.ts). */
   readonly help: HelpGraph;
+  /** Every moderation action, who did it and when, for operators (moderation-log.ts). */
+  readonly moderation: ModerationLog;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -66,6 +69,7 @@ export class Repo {
     this.deliveries = new DeliveryRecords(store, this.people);
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
+    this.moderation = new ModerationLog(store, this.people);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }

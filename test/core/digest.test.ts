@@ -67,7 +67,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('digests (%s store)', (kind) => {
     // Only Jane may close.
     await s.world.press(s.tzAdmin, card.id, 'Close');
     expect(s.lastNotice(s.tzAdmin)).toContain('for someone else');
-    expect(buttonLabels(s.world.message(card.id)!)).toEqual(['Follow', 'Close']);
+    expect(buttonLabels(s.world.message(card.id)!)).toEqual(['Follow', 'Close', 'Retract']);
     await s.world.say(s.harold, s.thread(copy), 'One more: Mondragon.');
     await s.world.press(s.jane, card.id, 'Close');
     await s.settle();

@@ -36,7 +36,7 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     expect(cardCalls).toHaveLength(1);
     const card = cardCalls[0]!;
     expect(shownText(card.args)).toContain('collaborative learning');
-    expect(buttonsIn(card.args.blocks).map((b) => b.label)).toEqual(['Follow', 'Close']);
+    expect(buttonsIn(card.args.blocks).map((b) => b.label)).toEqual(['Follow', 'Close', 'Retract']);
     const cardTs = s.botMessages(CANY)[0]!.ts;
 
     // The copy reached the memory network, attributed to the Slack workspace.

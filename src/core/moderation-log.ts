@@ -1,0 +1,54 @@
+import type { Store } from '../ports/store.js';
+import { indexes, keys } from './keys.js';
+import type { Author } from './model.js';
+import type { PersonIndex } from './person-index.js';
+
+export type ModerationAction = 'retract-ask' | 'retract-reply' | 'remove-copy' | 'block' | 'unblock' | 'report';
+
+/** Who acted: a person in their role (the asker, an admin, a reply's writer) or an operator of the console. */
+export type ModerationActor =
+  | { readonly role: 'asker' | 'admin' | 'writer' | 'member'; readonly person: Author }
+  | { readonly role: 'operator'; readonly operator: string };
+
+/** One moderation action: who did what, when, to which ask, reply or community. */
+export interface ModerationEntry {
+  readonly id: string;
+  readonly at: number;
+  readonly action: ModerationAction;
+  readonly by: ModerationActor;
+  readonly askId?: string | undefined;
+  readonly replyId?: string | undefined;
+  /** What was acted on, in words for operators ("#ask-around in L&D Guild", "Harold in L&D Guild"). */
+  readonly target?: string | undefined;
+}
+
+/**
+ * The moderation record: every retraction, removal, block and report, kept under
+ * `moderation:<id>` and listed by time in one ordered index, so the console pages through it
+ * with one range read. An entry's id derives from what it records, so an action redone (a
+ * replayed event, a second press) rewrites its entry rather than adding one. An entry naming a
+ * person is noted for forget-me, which leaves "Someone" in its place. Part of the repository.
+ */
+export class ModerationLog {
+  constructor(
+    private readonly store: Store,
+    private readonly people: PersonIndex,
+  ) {}
+
+  async record(entry: ModerationEntry): Promise<void> {
+    if (entry.by.role !== 'operator') await this.people.note([entry.by.person], keys.moderation(entry.id));
+    await this.store.set(keys.moderation(entry.id), entry);
+    await this.store.sortedAdd(indexes.moderation, entry.id, entry.at);
+  }
+
+  /** Entries newest first. */
+  async newest(offset: number, limit: number): Promise<ModerationEntry[]> {
+    const ids = (await this.store.sortedRange(indexes.moderation, { offset, limit, reverse: true })).map((e) => e.member);
+    const found = await Promise.all(ids.map((id) => this.store.get<ModerationEntry>(keys.moderation(id))));
+    return found.filter((e): e is ModerationEntry => e !== undefined);
+  }
+
+  count(): Promise<number> {
+    return this.store.sortedCount(indexes.moderation);
+  }
+}
