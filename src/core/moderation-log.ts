@@ -18,8 +18,14 @@ export interface ModerationEntry {
   readonly by: ModerationActor;
   readonly askId?: string | undefined;
   readonly replyId?: string | undefined;
-  /** What was acted on, in words for operators ("#ask-around in L&D Guild", "Harold in L&D Guild"). */
+  /**
+   * What was acted on, in words for operators ("a question from L&D Guild", "#ask-around in
+   * Makers"): communities and channels only, never a person's name (forget-me scrubs person
+   * records, not sentences), so a blocked person is kept in `person`.
+   */
   readonly target?: string | undefined;
+  /** The person acted on (a block), scrubbed by forget-me like `by`. */
+  readonly person?: Author | undefined;
 }
 
 /**
@@ -36,7 +42,8 @@ export class ModerationLog {
   ) {}
 
   async record(entry: ModerationEntry): Promise<void> {
-    if (entry.by.role !== 'operator') await this.people.note([entry.by.person], keys.moderation(entry.id));
+    const people = [entry.by.role === 'operator' ? undefined : entry.by.person, entry.person];
+    await this.people.note(people, keys.moderation(entry.id));
     await this.store.set(keys.moderation(entry.id), entry);
     await this.store.sortedAdd(indexes.moderation, entry.id, entry.at);
   }

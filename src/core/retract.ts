@@ -77,7 +77,8 @@ export async function retractAsk(ctx: Ctx, askId: string, by: ModerationActor): 
     action: 'retract-ask',
     by,
     askId,
-    target: `${ask.asker.name}'s question (${ask.asker.communityName})`,
+    // Communities only: a name here would outlive its owner's forget-me (`by` is scrubbed, text is not).
+    target: `a question from ${ask.asker.communityName}`,
   });
 
   await cancelWaiting(ctx, askCardDeliveryId(askId));

@@ -119,6 +119,14 @@ describe.each<StoreKind>(['memory', 'sqlite'])('retract everywhere (%s store)', 
     const [entry] = log.entries;
     expect(entry?.action).toBe('retract-ask');
     expect(entry?.by.role === 'asker' && entry.by.person.name).toBe('Jane');
+    expect(entry?.target).toBe('a question from TrainingZone');
+
+    // Forget-me leaves the record, without the person who acted.
+    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'forget-me');
+    const [after] = (await s.engine.operator.moderation(1, 50)).entries;
+    expect(after?.action).toBe('retract-ask');
+    expect(JSON.stringify(after)).not.toContain('Jane');
+    expect(JSON.stringify(after)).not.toContain(s.jane.user);
   });
 });
 
