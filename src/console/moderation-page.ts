@@ -1,5 +1,4 @@
-import type { ModerationEntry, ModerationAction, ModerationActor } from '../core/moderation-log.js';
-import type { ModerationPage } from '../core/operator-api.js';
+import type { ModerationAction, ModerationActor, ModerationEntry, ModerationPage } from '../core/operator-api.js';
 import { html, type SafeHtml } from '../web/html.js';
 import { formatTime } from '../web/layout.js';
 import { dataTable } from '../web/table.js';

@@ -10,6 +10,7 @@ import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
 import { confirmRetract, offerRetract } from './retract.js';
+import { takeBackReply } from './reply-strike.js';
 
 /** People one person may refer ("I know someone") in a UTC day. */
 const REFERRALS_PER_DAY = 5;
@@ -25,6 +26,8 @@ const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set([
   // A closed question can still be taken back; a retracted one answers that it is already.
   'retract',
   'retract-everywhere',
+  // A reply can be taken back from the final summary too.
+  'retract-reply',
 ]);
 
 /**
@@ -108,6 +111,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return offerRetract(ctx, need(), e.actor);
     case 'retract-everywhere':
       return confirmRetract(ctx, need(), e.actor, communityName);
+    case 'retract-reply':
+      return (await takeBackReply(ctx, b.replyId ?? '', e.actor))
+        ? 'Taken back: your answer is out of the digests still to come and struck from those already sent.'
+        : 'That answer was already taken back.';
   }
 }
 

@@ -148,7 +148,7 @@ export function expiryWarningCard(ask: Ask, days: number, keys: { extend: string
   };
 }
 
-export function joinedCard(ask: Ask, newQuestionKey: string): Card {
+export function joinedCard(ask: Ask, keys: { 'new-question': string; 'retract-reply': string }): Card {
   return {
     summary: `Your message was added as an answer to ${ask.asker.name}'s question.`,
     blocks: [
@@ -156,8 +156,14 @@ export function joinedCard(ask: Ask, newQuestionKey: string): Card {
         type: 'text',
         text: `Thanks! I added your message as an answer to ${ask.asker.name}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
       },
-      { type: 'text', text: 'Meant it as a question of your own instead?' },
-      { type: 'buttons', buttons: [{ id: newQuestionKey, label: 'Make it a new question' }] },
+      { type: 'text', text: 'Meant it as a question of your own instead? Or want it back?' },
+      {
+        type: 'buttons',
+        buttons: [
+          { id: keys['new-question'], label: 'Make it a new question' },
+          { id: keys['retract-reply'], label: 'Retract my answer' },
+        ],
+      },
     ],
   };
 }

@@ -5,6 +5,7 @@ import { ASK_EXAMPLE } from './intake.js';
 import { connect, disconnect } from './grounds.js';
 import { withdrawConsents } from './intros.js';
 import { sendMyData } from './my-data.js';
+import { retractLatestReply } from './reply-strike.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -19,6 +20,7 @@ export const HELP = [
   '• /feelers topics <list>: topics you know about; feelers may DM you questions on them (at most 5 a week).',
   '• /feelers contact <how to reach you>: shared only when you agree to an introduction. `/feelers contact` alone shows it; `/feelers contact clear` removes it.',
   '• /feelers optout | optin: stop or allow direct messages you did not ask for.',
+  '• /feelers retract: take back your latest answer; it leaves the digests still to come and is struck from those already sent (deleting your message does the same).',
   '• /feelers forget-me: delete your profile, contact and follows; your past replies become anonymous.',
   '• /feelers my-data: get everything feelers holds about you (profile, topics, contact, asks, replies, follows, introductions, who got your contact), by DM, with a JSON file.',
 ].join('\n');
@@ -44,6 +46,8 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
       return forgetMe(ctx, e.actor);
     case 'my-data':
       return sendMyData(ctx, e, args);
+    case 'retract':
+      return retractLatestReply(ctx, e.actor);
     case 'help':
     case '':
       return HELP;

@@ -27,6 +27,10 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
     },
     recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
       await recordSentThread(repo, d, ref);
+      // Where a digest is, so a reply retracted later can be struck from it (reply-strike.ts).
+      if (d.purpose.kind === 'digest' || (d.purpose.kind === 'notify' && d.purpose.askId !== undefined && d.target.kind !== 'update')) {
+        await repo.digestsShown.sent(d.id, ref);
+      }
       // The console shows when each ground last received a copy.
       if (d.purpose.kind === 'copy' && d.target.kind === 'post') await repo.copySentTo(d.target.place, ctx().now());
     },

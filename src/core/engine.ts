@@ -26,6 +26,7 @@ import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
+import { afterReplyDeleted } from './reply-strike.js';
 import type { Sealer } from './sealer.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from '../ports/spool.js';
@@ -236,8 +237,11 @@ export class Engine implements EngineApi {
       }
       case 'edited':
         return editReply(this.ctx, event);
-      case 'deleted':
-        return deleteReply(this.ctx, event);
+      case 'deleted': {
+        const withdrawn = await deleteReply(this.ctx, event);
+        if (withdrawn) await afterReplyDeleted(this.ctx, withdrawn, event);
+        return;
+      }
     }
   }
 

@@ -39,6 +39,8 @@ export const keys = {
   introPair: (askId: string, person: PersonRef) => `intro-pair:${askId}:${personKey(person)}`,
   offerPair: (askId: string, person: PersonRef) => `offer-pair:${askId}:${personKey(person)}`,
   releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
+  /** What one digest (thread, follower DM or final summary) showed, and where, so a retracted reply can be struck from it. */
+  digestShown: (deliveryId: string) => `digest-shown:${deliveryId}`,
   /** One moderation action (retract, remove, block, report...): who, what, when (moderation-log.ts). */
   moderation: (id: string) => `moderation:${id}`,
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
@@ -84,6 +86,8 @@ export const sets = {
   finishedDays: 'finished-days',
   followers: (askId: string) => `followers:${askId}`,
   intros: (askId: string) => `intros:${askId}`,
+  /** The digests (delivery ids) a reply was shown in: where a retraction strikes it (digest-records.ts). */
+  shownIn: (replyId: string) => `shown-in:${replyId}`,
   /** Channel keys of every ground. */
   grounds: 'grounds',
   experts: (topic: string) => `experts:${topic}`,

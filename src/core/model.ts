@@ -256,7 +256,8 @@ export type ActionOp =
   | 'ask-dm'
   | 'drop-dm'
   | 'retract'
-  | 'retract-everywhere';
+  | 'retract-everywhere'
+  | 'retract-reply';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

@@ -3,6 +3,8 @@ import type { PersonRef, Place } from '../ports/places.js';
 import type { HealthReport } from './health.js';
 import type { ModerationEntry } from './moderation-log.js';
 
+export type { ModerationAction, ModerationActor, ModerationEntry } from './moderation-log.js';
+
 /**
  * What the console (and anything else that operates feelers) sees of the engine: read models
  * made for pages, and the few actions an operator needs. Pages read the store only through

@@ -9,6 +9,7 @@ import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
 import { ModerationLog } from './moderation-log.js';
+import { DigestRecords } from './digest-records.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
 import type {
@@ -57,6 +58,8 @@ export class Repo {
   readonly help: HelpGraph;
   /** Every moderation action, who did it and when, for operators (moderation-log.ts). */
   readonly moderation: ModerationLog;
+  /** What each sent digest showed, so a retracted reply can be struck from it (digest-records.ts). */
+  readonly digestsShown: DigestRecords;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -70,6 +73,7 @@ export class Repo {
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
     this.moderation = new ModerationLog(store, this.people);
+    this.digestsShown = new DigestRecords(store);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }

@@ -26,7 +26,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('digests (%s store)', (kind) => {
     await s.world.dm(s.sam, 'Look at how Buurtzorg teams teach each other.');
     await s.settle();
     expect(s.lastDm(s.sam).text).toContain("added your message as an answer to Jane's question");
-    expect(buttonLabels(s.lastDm(s.sam))).toEqual(['Make it a new question']);
+    expect(buttonLabels(s.lastDm(s.sam))).toEqual(['Make it a new question', 'Retract my answer']);
 
     // Someone answers in the ask card's own thread: counted, not quoted back there.
     await s.world.say(s.tzAdmin, s.thread(card), 'We tried this at TZ in 2023.');
