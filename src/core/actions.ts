@@ -11,6 +11,7 @@ import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
 import { confirmRetract, offerRetract } from './retract.js';
 import { takeBackReply } from './reply-strike.js';
+import { blockFromAsk, isBlocked, removeCopy, reportCopy } from './local-moderation.js';
 
 /** People one person may refer ("I know someone") in a UTC day. */
 const REFERRALS_PER_DAY = 5;
@@ -28,6 +29,11 @@ const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set([
   'retract-everywhere',
   // A reply can be taken back from the final summary too.
   'retract-reply',
+  // What reached a community stays its own to report, remove and block, whatever became of the question.
+  'report',
+  'remove-copy',
+  'block-person',
+  'block-community',
 ]);
 
 /**
@@ -74,6 +80,8 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       const text = e.form?.text ?? '';
       const a = need();
       if (samePerson(e.actor, a.asker)) return 'This is your own question; answers come from others.';
+      if (await isBlocked(ctx, a.asker, e.actor))
+        return `Your answer was not passed on: ${a.asker.communityName} does not take answers from you.`;
       const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
       const reply = await collectReply(ctx, { eventId: e.id, actor: e.actor, communityName, ask: a, copy, text, source: 'form' });
       if (!reply) throw new UserError('answer_empty', 'Your answer was empty, so nothing was sent. Press Answer again to write one.');
@@ -111,6 +119,13 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return offerRetract(ctx, need(), e.actor);
     case 'retract-everywhere':
       return confirmRetract(ctx, need(), e.actor, communityName);
+    case 'report':
+      return reportCopy(ctx, need(), b, e.actor, communityName);
+    case 'remove-copy':
+      return removeCopy(ctx, need(), b.copyId ? await ctx.repo.copy(b.copyId) : undefined, e.actor, communityName);
+    case 'block-person':
+    case 'block-community':
+      return blockFromAsk(ctx, need(), e.actor, communityName, b.op === 'block-person' ? 'person' : 'community');
     case 'retract-reply':
       return (await takeBackReply(ctx, b.replyId ?? '', e.actor))
         ? 'Taken back: your answer is out of the digests still to come and struck from those already sent.'

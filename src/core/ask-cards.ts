@@ -58,6 +58,9 @@ export interface CopyKeys {
   readonly refer: string;
   readonly answer: string;
   readonly follow: string;
+  /** Anyone may report a copy; only an admin of the receiving community may remove it (actions decide). */
+  readonly report: string;
+  readonly remove: string;
 }
 
 export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
@@ -110,6 +113,10 @@ export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly
         : `Reply to this message to answer (your name and community go with it), or use the buttons. To stop messages like this: \`/feelers optout\`.`,
   });
   blocks.push({ type: 'buttons', buttons: copyButtons(keys, ask.asker) });
+  // Moderation, on a row of its own: Remove only where there is a channel to remove it from.
+  const moderation: Button[] = [{ id: keys.report, label: 'Report' }];
+  if (kind === 'ground') moderation.push({ id: keys.remove, label: 'Remove' });
+  blocks.push({ type: 'buttons', buttons: moderation });
   return {
     summary: `${who} asks: ${excerpt(ask.text)}`,
     blocks,

@@ -27,6 +27,7 @@ import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
 import { afterReplyDeleted } from './reply-strike.js';
+import { noteAdmin } from './local-moderation.js';
 import type { Sealer } from './sealer.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from '../ports/spool.js';
@@ -192,6 +193,7 @@ export class Engine implements EngineApi {
       }
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
+      await noteAdmin(this.ctx, event);
       await this.dispatch(event, how.reread === true);
       await repo.claims.markDone(event.id);
     } catch (err) {

@@ -140,8 +140,15 @@ export async function addCopy(
 ): Promise<Copy> {
   const copyId = copyIdOf(ask.id, kind, target.place ?? target.person);
   const deliveryId = stableId('copy-delivery', copyId);
-  const ops = await ctx.buttons.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
-  const keys: CopyKeys = { help: ops.help, refer: ops.refer, answer: ops.answer, follow: ops.follow };
+  const ops = await ctx.buttons.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow', 'report', 'remove-copy'] as const);
+  const keys: CopyKeys = {
+    help: ops.help,
+    refer: ops.refer,
+    answer: ops.answer,
+    follow: ops.follow,
+    report: ops.report,
+    remove: ops['remove-copy'],
+  };
   const copy: Copy = {
     id: copyId,
     askId: ask.id,

@@ -41,6 +41,10 @@ export const keys = {
   releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
   /** What one digest (thread, follower DM or final summary) showed, and where, so a retracted reply can be struck from it. */
   digestShown: (deliveryId: string) => `digest-shown:${deliveryId}`,
+  /** Whom one community blocked (people, communities): fan-out, prods and replies honour it (block-lists.ts). */
+  blocks: (network: string, community: string) => `blocks:${communityKey(network, community)}`,
+  /** People seen acting as admins of one community (the platform said so on their events): whom a Report goes to. */
+  communityAdmins: (network: string, community: string) => `community-admins:${communityKey(network, community)}`,
   /** One moderation action (retract, remove, block, report...): who, what, when (moderation-log.ts). */
   moderation: (id: string) => `moderation:${id}`,
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,

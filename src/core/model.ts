@@ -257,7 +257,11 @@ export type ActionOp =
   | 'drop-dm'
   | 'retract'
   | 'retract-everywhere'
-  | 'retract-reply';
+  | 'retract-reply'
+  | 'report'
+  | 'remove-copy'
+  | 'block-person'
+  | 'block-community';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

@@ -10,6 +10,7 @@ import { createAsk } from './intake.js';
 import { markCopyClosed } from './lifecycle.js';
 import type { Ask, CopyInfo, Delivery, OpenPrompt, Reply, ReplySource } from './model.js';
 import { cleanText } from './text.js';
+import { isBlocked } from './local-moderation.js';
 
 /** Longest reply kept; longer ones are cut with a note, so one paste can't flood a digest. */
 const MAX_REPLY = 4_000;
@@ -39,6 +40,8 @@ export interface ReplyInput {
 export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply | undefined> {
   let text = cleanText(input.text);
   if (!text) return undefined;
+  // The asker's community blocked this person (or theirs): their words do not reach its questions.
+  if (await isBlocked(ctx, input.ask.asker, input.actor)) return undefined;
   text = clip(text);
   const id = input.message ? replyIdOf(input.message) : stableId('reply', input.eventId);
   if (input.reread) {

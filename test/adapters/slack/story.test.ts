@@ -96,7 +96,14 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     expect(copies).toHaveLength(1);
     const copy = copies[0]!;
     expect(shownText(copy.args)).toContain('Karyn in L&amp;D Guild asks:');
-    expect(buttonsIn(copy.args.blocks).map((b) => b.label)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
+    expect(buttonsIn(copy.args.blocks).map((b) => b.label)).toEqual([
+      'I can help',
+      'I know someone',
+      'Answer',
+      'Follow',
+      'Report',
+      'Remove',
+    ]);
     const copyTs = s.botMessages(CANY)[0]!.ts;
     const [askId] = await s.openAsks();
 

@@ -64,7 +64,7 @@ describe('the playground in a browser', () => {
     // The copies land in the other communities, with the buttons people use there.
     const copy = post('L&D Guild', 'ask-around', QUESTION);
     await copy.waitFor();
-    expect(await cardButtons(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
+    expect(await cardButtons(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow', 'Report', 'Remove']);
     await post('Coaching Forum', 'questions', QUESTION).waitFor();
     await screenshot(page, 'playground');
 
