@@ -42,6 +42,18 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
   { name: 'optin', description: 'Allow direct messages on your topics again' },
   { name: 'forget-me', description: 'Delete your profile, contact, topics and follows' },
   { name: 'my-data', description: 'Get everything feelers holds about you, by DM, with a JSON file' },
+  { name: 'retract', description: 'Take back your latest answer (struck from digests already sent)' },
+  {
+    name: 'block',
+    description: 'Keep a community out of your channels and questions (admins)',
+    arg: { name: 'community', description: 'Its name, as copies show it', required: true },
+  },
+  {
+    name: 'unblock',
+    description: 'Lift a block (admins)',
+    arg: { name: 'number', description: 'Its number in /feelers blocks', required: true },
+  },
+  { name: 'blocks', description: 'Whom this server blocks (admins)' },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

@@ -62,3 +62,35 @@ describe('retract everywhere on Discord', () => {
     expect(await story.openAsks()).toHaveLength(1);
   });
 });
+
+describe('blocks on Discord', () => {
+  it('keeps a community blocked with /feelers block out of the Discord server: its asks and its replies', async () => {
+    s = await DiscordStory.start();
+    const story = s;
+    await connected(story);
+    const refused = story.fake.slashCommand(story.who('harold'), 'feelers', { sub: 'block', options: { community: 'TrainingZone' } });
+    await story.handledId(refused.id, '/feelers block by a member');
+    expect(String((await story.fake.until(() => refused.followUps[0], 'the refusal'))['content'])).toContain('Only an admin');
+    const blocked = story.fake.slashCommand(story.who('gita'), 'feelers', { sub: 'block', options: { community: 'TrainingZone' } });
+    await story.handledId(blocked.id, '/feelers block');
+    expect(String((await story.fake.until(() => blocked.followUps[0], 'the answer'))['content'])).toContain('Blocked: TrainingZone');
+
+    await story.world.command(story.jane, story.anyAnswers, 'ask', QUESTION);
+    await story.settle();
+    expect(story.botMessages(ASK_AROUND)).toEqual([]);
+
+    const ask = story.fake.slashCommand(story.who('harold'), 'ask', { options: { question: 'Who knows a good facilitator?' } });
+    await story.handledId(ask.id, '/ask');
+    await story.settle();
+    const inTz = story.botPosts(story.anyAnswers).find((m) => m.text.includes('good facilitator'))!;
+    await story.world.say(story.jane, story.thread(inTz), 'Jane says: try Alex.');
+    expect(await story.engine.digestTick()).toEqual({ digests: 0 });
+
+    // Lifted, the same thread reaches Harold again.
+    const lifted = story.fake.slashCommand(story.who('gita'), 'feelers', { sub: 'unblock', options: { number: '1' } });
+    await story.handledId(lifted.id, '/feelers unblock');
+    await story.world.say(story.jane, story.thread(inTz), 'Jane again: try Robin.');
+    story.clock.advance(10 * 60_000);
+    expect(await story.engine.digestTick()).toEqual({ digests: 1 });
+  });
+});
