@@ -17,7 +17,9 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
     beforeSend: async (d: Delivery) => {
       const p = d.purpose;
-      if (p.kind === 'takedown' || p.askId === undefined) return 'send';
+      // Notices (intro news, confirmations) go out whatever became of the question; digests,
+      // copies and the ask card are looked at (one read each, none for the rest).
+      if (p.kind === 'takedown' || p.kind === 'notify') return 'send';
       if (p.kind !== 'copy' && !(await isRetracted(ctx(), p.askId))) return 'send';
       const ask = await ctx().repo.ask(p.askId);
       if (ask?.state === 'open') return 'send';
@@ -28,7 +30,8 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
     recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
       await recordSentThread(repo, d, ref);
       // Where a digest is, so a reply retracted later can be struck from it (reply-strike.ts).
-      if (d.purpose.kind === 'digest' || (d.purpose.kind === 'notify' && d.purpose.askId !== undefined && d.target.kind !== 'update')) {
+      // (A follower's DM keeps its place in the delivery record: see DigestRecords.sent.)
+      if (d.target.kind === 'post' && (d.purpose.kind === 'digest' || (d.purpose.kind === 'notify' && d.purpose.askId !== undefined))) {
         await repo.digestsShown.sent(d.id, ref);
       }
       // The console shows when each ground last received a copy.
@@ -79,7 +82,7 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
   }
 }
 
-/** Nothing more goes out for a retracted ask: no digest, no follow-up, no notice about it. */
+/** Nothing more of a retracted ask goes out: no digest in its thread, none to its followers. */
 async function isRetracted(ctx: Ctx, askId: string): Promise<boolean> {
   return (await ctx.repo.ask(askId))?.state === 'retracted';
 }
