@@ -17,15 +17,17 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
     beforeSend: async (d: Delivery) => {
       const p = d.purpose;
-      // Notices (intro news, confirmations) go out whatever became of the question; digests,
-      // copies and the ask card are looked at (one read each, none for the rest).
-      if (p.kind === 'takedown' || p.kind === 'notify') return 'send';
-      if (p.kind !== 'copy' && !(await isRetracted(ctx(), p.askId))) return 'send';
+      // One read for a copy (as ever) and for a follower's digest DM; none for anything else, so
+      // an ask card still leaves before its copies. An ask card or thread digest of an ask
+      // retracted meanwhile is harmless in the asker's own channel, and is replaced or struck
+      // right after (afterSentRetracted; the retraction also cancels what it finds waiting).
+      if (p.kind === 'digest') return d.target.kind === 'dm' && (await isRetracted(ctx(), p.askId)) ? 'cancel' : 'send';
+      if (p.kind !== 'copy') return 'send';
       const ask = await ctx().repo.ask(p.askId);
       if (ask?.state === 'open') return 'send';
-      // A copy or card of a retracted ask that may be out already (an earlier send never heard
-      // back) is sent again: the network finds it by its key, and the look after takes it down.
-      return ask?.state === 'retracted' && (p.kind === 'copy' || p.kind === 'ask-card') && d.sendingSince !== undefined ? 'send' : 'cancel';
+      // A copy of a retracted ask that may be out already (an earlier send never heard back) is
+      // sent again: the network finds it by its key, and the look after takes it down.
+      return ask?.state === 'retracted' && d.sendingSince !== undefined ? 'send' : 'cancel';
     },
     recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
       await recordSentThread(repo, d, ref);
@@ -82,7 +84,7 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
   }
 }
 
-/** Nothing more of a retracted ask goes out: no digest in its thread, none to its followers. */
+/** Nothing more of a retracted ask goes to its followers. */
 async function isRetracted(ctx: Ctx, askId: string): Promise<boolean> {
   return (await ctx.repo.ask(askId))?.state === 'retracted';
 }
