@@ -42,7 +42,7 @@ import {
   THREAD_ARCHIVE_MINUTES,
   type DiscordAdapterConfig,
 } from './config.js';
-import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
+import { deleteMessage, DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
 import { pacedRequests } from './pacer.js';
@@ -52,9 +52,6 @@ import { readRecent } from './recent.js';
 import { renderCard, renderSingle, threadName } from './render.js';
 import { clip, neutralise } from './sanitize.js';
 import { guardStart, storeStartHistory } from './start-guard.js';
-
-/** Discord's JSON error code for a message that does not exist (any more). */
-const UNKNOWN_MESSAGE = 10008;
 
 export { DISCORD_LIMITS, type DiscordAdapterConfig } from './config.js';
 
@@ -163,18 +160,7 @@ export class DiscordAdapter implements ChatAdapter {
     }
   };
 
-  readonly delete = async (ref: MessageRef): Promise<void> => {
-    // Where the message lives, as for an edit. Deleting a message that opened a thread leaves
-    // the thread (Discord shows "original message was deleted"): people's replies are theirs.
-    const channelId = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
-    try {
-      await this.client.rest.delete(Routes.channelMessage(channelId, ref.id));
-    } catch (err) {
-      // 10008 Unknown Message: gone already (deleted by a moderator, or an earlier try whose answer was lost).
-      if (err instanceof DiscordAPIError && err.code === UNKNOWN_MESSAGE) return;
-      throw toDeliveryError(err, `delete ${channelId}/${ref.id}`);
-    }
-  };
+  readonly delete = (ref: MessageRef): Promise<void> => deleteMessage(this.client.rest, ref);
 
   readonly directMessage = async (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> => {
     this.rememberForms(card);
