@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sets } from '../../src/core/keys.js';
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 import { buttonLabels, Story, type StoreKind } from '../support/core.js';
+import { spawnTestRedis, type OwnedRedis } from '../support/redis-server.js';
 import { askedAndCopiedPerTest, buttonId, copyOf, counts, dmsWith, handPress, QUESTION, setTopics } from '../support/core-steps.js';
 
 /**
@@ -210,5 +211,33 @@ describe('retracting while copies are on their way', () => {
     await story.drain();
     expect(story.world.message(copy.id)?.deleted).toBe(true);
     expect(await story.store.setSize(sets.outbox)).toBe(0);
+  });
+});
+
+/** The same on Redis, the store several instances share: the take-downs survive a restart there too. */
+describe('retracting on Redis', () => {
+  let redis: OwnedRedis | undefined;
+  let s: Story | undefined;
+  beforeAll(async () => {
+    redis = await spawnTestRedis();
+  });
+  afterAll(async () => redis?.dispose());
+  afterEach(async () => s?.close());
+
+  it('takes down a copy whose send never heard back, after a restart, and leaves nothing owed', async () => {
+    s = await new Story({ url: redis!.url }).start();
+    const story = s;
+    await story.connectBoth();
+    story.world.crashAfterPost('south', 1);
+    await story.world.command(story.jane, story.anyAnswers, 'ask', QUESTION);
+    await story.settle();
+    const out = copyOf(story, story.askAround, PIECE)!;
+    await story.restart();
+    await retractAs(story, story.jane, story.last(story.anyAnswers).id);
+    story.clock.advance(60_000);
+    await story.drain();
+    expect(story.world.message(out.id)?.deleted).toBe(true);
+    expect(await story.store.setSize(sets.outbox)).toBe(0);
+    expect((await story.engine.operator.moderation(1, 10)).entries.map((e) => e.action)).toEqual(['retract-ask']);
   });
 });
