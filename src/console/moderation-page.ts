@@ -13,6 +13,10 @@ const ACTIONS: Readonly<Record<ModerationAction, string>> = {
   block: 'Blocked',
   unblock: 'Unblocked',
   report: 'Reported a copy',
+  'close-ask': 'Closed a question',
+  'disconnect-ground': 'Disconnected a channel',
+  'pause-prods': 'Paused prods to someone',
+  'resume-prods': 'Resumed prods to someone',
 };
 
 /** The moderation record, newest first: who did what, when, to which question. One page read. */
@@ -27,8 +31,8 @@ export function moderationPage(p: ModerationPage, view: ConsoleView): SafeHtml {
     section: 'moderation',
     view,
     body: html`<p>
-        Every retraction, removal, block and report, by the people of the communities or by an operator. Reports name the copy that was
-        reported; look at the question to decide whether to retract it.
+        Every retraction, removal, block and report, by the people of the communities or by an operator, and every operator action.
+        Reports name the copy that was reported; look at the question to decide whether to retract it.
       </p>
       ${dataTable({
         caption,

@@ -1,9 +1,21 @@
 import type { Store } from '../ports/store.js';
+import { stableId } from './ids.js';
 import { indexes, keys } from './keys.js';
 import type { Author } from './model.js';
 import type { PersonIndex } from './person-index.js';
 
-export type ModerationAction = 'retract-ask' | 'retract-reply' | 'remove-copy' | 'block' | 'unblock' | 'report';
+export type ModerationAction =
+  | 'retract-ask'
+  | 'retract-reply'
+  | 'remove-copy'
+  | 'block'
+  | 'unblock'
+  | 'report'
+  // The console's other actions, done by operators only.
+  | 'close-ask'
+  | 'disconnect-ground'
+  | 'pause-prods'
+  | 'resume-prods';
 
 /** Who acted: a person in their role (the asker, an admin, a reply's writer) or an operator of the console. */
 export type ModerationActor =
@@ -53,6 +65,17 @@ export class ModerationLog {
     const ids = (await this.store.sortedRange(indexes.moderation, { offset, limit, reverse: true })).map((e) => e.member);
     const found = await Promise.all(ids.map((id) => this.store.get<ModerationEntry>(keys.moderation(id))));
     return found.filter((e): e is ModerationEntry => e !== undefined);
+  }
+
+  /** An operator's action from the console: one entry per action done (its id says when). */
+  operatorAction(
+    at: number,
+    operator: string,
+    action: ModerationAction,
+    what: { readonly askId?: string | undefined; readonly target: string },
+  ): Promise<void> {
+    const id = stableId('moderation', action, operator, what.askId ?? '', what.target, String(at));
+    return this.record({ id, at, action, by: { role: 'operator', operator }, askId: what.askId, target: what.target });
   }
 
   count(): Promise<number> {

@@ -54,6 +54,10 @@ export class Operator implements OperatorApi {
     // The asker's Close: final summary to the thread and the followers, every copy edited.
     if (!(await finish(ctx, ask, 'closed', 'operator'))) return 'not_open';
     ctx.log.info({ operator: by.operator, ask: askId }, 'operator closed an ask');
+    await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, 'close-ask', {
+      askId,
+      target: `a question from ${ask.asker.communityName}`,
+    });
     return 'closed';
   }
 
@@ -77,6 +81,8 @@ export class Operator implements OperatorApi {
     await ctx.repo.deleteGround(channel);
     await ctx.repo.markGroundRemovedByChat(channel, true);
     ctx.log.info({ operator: by.operator, ground: channel }, 'operator disconnected a ground');
+    const where = `a channel of ${await this.communityName(channel.network, channel.community)}`;
+    await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, 'disconnect-ground', { target: where });
     return 'disconnected';
   }
 
@@ -98,6 +104,9 @@ export class Operator implements OperatorApi {
     profile.optedOut = paused;
     await ctx.repo.saveProfile(profile);
     ctx.log.info({ operator: by.operator, paused }, 'operator changed whether a person gets prods');
+    // Names their community, not them: the record outlives their forget-me.
+    const target = `someone in ${profile.communityName}`;
+    await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, paused ? 'pause-prods' : 'resume-prods', { target });
     return paused ? 'paused' : 'resumed';
   }
 

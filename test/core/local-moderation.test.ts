@@ -131,6 +131,22 @@ describe.each<StoreKind>(['memory', 'sqlite'])('local moderation (%s store)', (k
     expect(log.map((e) => [e.action, e.by.role === 'operator' ? '' : e.by.person.name])).toEqual([['report', 'Karyn']]);
   });
 
+  it('records the operators’ console actions too: close, disconnect, pause and resume prods', async () => {
+    const { s } = await opened(kind);
+    const [askId] = await s.openAsks();
+    const ops = { operator: 'console-test' };
+    expect(await s.engine.operator.closeAsk(askId!, ops)).toBe('closed');
+    expect(await s.engine.operator.disconnectGround(s.askAround, ops)).toBe('disconnected');
+    expect(await s.engine.operator.pauseProds(s.harold, true, ops)).toBe('paused');
+    expect(await s.engine.operator.pauseProds(s.harold, false, ops)).toBe('resumed');
+    // Refused actions change nothing and record nothing.
+    expect(await s.engine.operator.closeAsk(askId!, ops)).toBe('not_open');
+    const log = (await s.engine.operator.moderation(1, 50)).entries;
+    expect(log.map((e) => e.action).sort()).toEqual(['close-ask', 'disconnect-ground', 'pause-prods', 'resume-prods']);
+    expect(log.every((e) => e.by.role === 'operator' && e.by.operator === 'console-test')).toBe(true);
+    expect(JSON.stringify(log)).not.toContain('Harold');
+  });
+
   it('says so when no admin of the asker’s community is known: the operators alone are told', async () => {
     const { s } = await opened(kind);
     const m = await makers(s);
