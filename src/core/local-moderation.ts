@@ -47,6 +47,11 @@ export async function noteAdmin(ctx: Ctx, e: ChatEvent): Promise<void> {
   await ctx.repo.blocks.sawAdmin(ctx.names.author(e.actor, communityName));
 }
 
+/** The moderation record of a copy's removal: one per copy, so the console can tell it was removed. */
+export function removalRecordId(copyId: string): string {
+  return stableId('moderation', 'remove-copy', copyId);
+}
+
 function administers(actor: Actor, where: { network: string; community: string }, orChannel: boolean): boolean {
   if (actor.network !== where.network || actor.community !== where.community) return false;
   return actor.rights.admin || (orChannel && actor.rights.manageChannel);
@@ -67,7 +72,7 @@ export async function removeCopy(ctx: Ctx, ask: Ask, copy: Copy | undefined, act
   }
   const admin = ctx.names.author(actor, communityName);
   await ctx.repo.moderation.record({
-    id: stableId('moderation', 'remove-copy', copy.id),
+    id: removalRecordId(copy.id),
     at: ctx.now(),
     action: 'remove-copy',
     by: { role: 'admin', person: admin },

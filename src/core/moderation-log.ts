@@ -78,6 +78,11 @@ export class ModerationLog {
     return this.record({ id, at, action, by: { role: 'operator', operator }, askId: what.askId, target: what.target });
   }
 
+  /** Whether an entry with this id was recorded. */
+  async has(id: string): Promise<boolean> {
+    return (await this.store.get<ModerationEntry>(keys.moderation(id))) !== undefined;
+  }
+
   count(): Promise<number> {
     return this.store.sortedCount(indexes.moderation);
   }

@@ -171,9 +171,11 @@ export interface CopyLife extends CopyLink {
   readonly network: string;
   /**
    * 'unreachable': the network said the channel or person can't be reached (never retried);
-   * 'failed': every retry failed; 'unknown': not sent and its outbox record has expired.
+   * 'failed': every retry failed; 'unknown': not sent and its outbox record has expired;
+   * 'withdrawn': sent, then deleted (or replaced) because the ask was retracted or an admin
+   * of its channel's community removed it.
    */
-  readonly shown: 'queued' | 'sent' | 'failed' | 'unreachable' | 'cancelled' | 'unknown';
+  readonly shown: 'queued' | 'sent' | 'failed' | 'unreachable' | 'cancelled' | 'unknown' | 'withdrawn';
   readonly lastError?: string | undefined;
   /** For referrals: the chain, oldest first ("Sam, via Karyn"). */
   readonly via: readonly string[];

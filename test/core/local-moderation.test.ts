@@ -49,6 +49,8 @@ describe.each<StoreKind>(['memory', 'sqlite'])('local moderation (%s store)', (k
     expect(await digest(s)).toBe(0);
     expect(s.botPosts(s.thread(card))).toHaveLength(0);
     expect(await records(s)).toEqual(['remove-copy']);
+    const life = await s.engine.operator.askLife((await s.openAsks())[0]!);
+    expect(life?.copies.map((c) => c.shown)).toEqual(['withdrawn']);
   });
 
   it('blocks the asker from the removed copy: their next asks and replies reach no channel of the blocking community', async () => {

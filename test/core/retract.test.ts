@@ -69,6 +69,11 @@ describe.each<StoreKind>(['memory', 'sqlite'])('retract everywhere (%s store)', 
     expect(buttonLabels(cardNow)).toEqual([]);
     expect(await outboxSize(s)).toBe(0);
     expect(await s.openAsks()).toEqual([]);
+    // Operators see it too: the ask retracted, its copy withdrawn.
+    const [askId] = (await s.engine.operator.asks({ page: 1, perPage: 5 })).asks.map((a) => a.id);
+    const life = await s.engine.operator.askLife(askId!);
+    expect(life?.ask.state).toBe('retracted');
+    expect(life?.copies.map((c) => c.shown)).toEqual(['withdrawn']);
 
     // No digest, no follow DM, no relayed reply afterwards.
     const before = counts(s);
