@@ -42,15 +42,15 @@ export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: s
   return { summary: `${ask.asker.name} asks: ${excerpt(ask.text)}`, blocks, thread: { title: excerpt(ask.text, 90) } };
 }
 
-export function closedAskCard(ask: Ask, closing: string): Card {
-  return {
-    summary: `${ask.asker.name} asked: ${excerpt(ask.text)} (closed)`,
-    blocks: [
-      { type: 'text', text: `${ask.asker.name} asked:` },
-      { type: 'quote', text: ask.text },
-      { type: 'text', text: closing },
-    ],
-  };
+/** The ask card once closed or expired; Retract stays, since the copies still show the question. */
+export function closedAskCard(ask: Ask, closing: string, retractKey?: string): Card {
+  const blocks: Block[] = [
+    { type: 'text', text: `${ask.asker.name} asked:` },
+    { type: 'quote', text: ask.text },
+    { type: 'text', text: closing },
+  ];
+  if (retractKey) blocks.push({ type: 'buttons', buttons: [{ id: retractKey, label: 'Retract' }] });
+  return { summary: `${ask.asker.name} asked: ${excerpt(ask.text)} (closed)`, blocks };
 }
 
 export interface CopyKeys {

@@ -52,7 +52,10 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
   await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current), by });
   if (card) {
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
-    await ctx.outbox.edit(card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
+    // As on the open card, not the asker's alone: an admin of their community may retract too (retract.ts).
+    const retract = await ctx.buttons.bind({ op: 'retract', askId: ask.id });
+    const closed = closedAskCard(current, closing, retract);
+    await ctx.outbox.edit(card, closed, { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
   }
   for (const copy of await ctx.repo.copiesOf(ask.id)) await markCopyClosed(ctx, current, copy);
   ctx.outbox.kick();

@@ -100,6 +100,18 @@ describe.each<StoreKind>(['memory', 'sqlite'])('retract everywhere (%s store)', 
     expect(await outboxSize(s)).toBe(0);
   });
 
+  it('can still take back a closed question, whose copies still show it', async () => {
+    const { s, card, copy } = await opened(kind);
+    await s.world.press(s.jane, card.id, 'Close');
+    await s.settle();
+    expect(s.world.message(copy.id)!.text).toContain(PIECE);
+    expect(buttonLabels(s.world.message(card.id)!)).toEqual(['Retract']);
+    await retractAs(s, s.jane, card.id);
+    expect(s.world.message(copy.id)?.deleted).toBe(true);
+    expect(s.world.message(card.id)!.text).not.toContain(PIECE);
+    expect(await outboxSize(s)).toBe(0);
+  });
+
   it('lets an admin of the asker’s community retract, but not an admin of another community', async () => {
     const { s, card, copy } = await opened(kind);
     // Gita runs L&D Guild, not TrainingZone: her press (as her platform would send it) does nothing.
