@@ -57,6 +57,18 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
     description: "When this server's unanswered questions widen (admins change it)",
     arg: { name: 'hours', description: 'Hours to wait, e.g. 24, or "off"', required: false },
   },
+  { name: 'retract', description: 'Take back your latest answer (struck from digests already sent)' },
+  {
+    name: 'block',
+    description: 'Keep a community out of your channels and questions (admins)',
+    arg: { name: 'community', description: 'Its name, as copies show it', required: true },
+  },
+  {
+    name: 'unblock',
+    description: 'Lift a block (admins)',
+    arg: { name: 'number', description: 'Its number in /feelers blocks', required: true },
+  },
+  { name: 'blocks', description: 'Whom this server blocks (admins)' },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

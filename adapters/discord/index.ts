@@ -42,7 +42,7 @@ import {
   THREAD_ARCHIVE_MINUTES,
   type DiscordAdapterConfig,
 } from './config.js';
-import { DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
+import { deleteMessage, DiscordSender, footerFor, toDeliveryError, type BodyExtra } from './sender.js';
 import { InteractionDesk } from './interactions.js';
 import { inviteUrl } from './invite.js';
 import { pacedRequests } from './pacer.js';
@@ -159,6 +159,8 @@ export class DiscordAdapter implements ChatAdapter {
       throw toDeliveryError(err, `update ${channelId}/${ref.id}`);
     }
   };
+
+  readonly delete = (ref: MessageRef): Promise<void> => deleteMessage(this.client.rest, ref);
 
   readonly directMessage = async (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> => {
     this.rememberForms(card);

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type APIMessage, type RawFile, type REST } from 'discord.js';
-import { DeliveryError, type CardFile } from '../../src/ports/index.js';
+import { DeliveryError, type CardFile, type MessageRef } from '../../src/ports/index.js';
 import type { MessageBody } from './render.js';
 
 export const NONCE_LENGTH = 20;
@@ -45,6 +45,25 @@ export function toDeliveryError(err: unknown, what: string): DeliveryError {
   if (status !== undefined && status >= 400) return new DeliveryError('gone', `${what}: ${status}`, { cause: err });
   const message = err instanceof Error ? err.message : String(err);
   return new DeliveryError('transient', `${what}: ${message}`, { cause: err });
+}
+
+/** Discord's JSON error code for a message that does not exist (any more). */
+const UNKNOWN_MESSAGE = 10008;
+
+/**
+ * Deletes a message the bot posted (a retracted ask's copy), where it lives as for an edit.
+ * Deleting a message that opened a thread leaves the thread (Discord shows "original message
+ * was deleted"): people's replies are theirs. A bot may always delete its own messages.
+ */
+export async function deleteMessage(rest: REST, ref: MessageRef): Promise<void> {
+  const channelId = ref.thread && ref.thread !== ref.id ? ref.thread : ref.channel;
+  try {
+    await rest.delete(Routes.channelMessage(channelId, ref.id));
+  } catch (err) {
+    // 10008 Unknown Message: gone already (deleted by a moderator, or an earlier try whose answer was lost).
+    if (err instanceof DiscordAPIError && err.code === UNKNOWN_MESSAGE) return;
+    throw toDeliveryError(err, `delete ${channelId}/${ref.id}`);
+  }
 }
 
 /**

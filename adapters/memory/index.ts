@@ -136,6 +136,19 @@ export class MemoryAdapter implements ChatAdapter {
     this.call(() => this.world.api.updateMessage(this.network, ref.id, render(card)));
   };
 
+  readonly delete = async (ref: MessageRef): Promise<void> => {
+    this.ownNetwork(ref.network);
+    try {
+      this.world.api.deleteMessage(this.network, ref.id);
+    } catch (err) {
+      // Gone already (deleted by someone, or by an earlier try whose answer was lost): done.
+      if (err instanceof PlatformError && err.code === 'message_not_found') return;
+      const delivery = toDeliveryError(err);
+      this.lastError = delivery.message;
+      throw delivery;
+    }
+  };
+
   readonly directMessage = async (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> => {
     this.ownNetwork(to.network);
     const { card: clean, text } = render(card);

@@ -78,6 +78,22 @@ export class WorldApi {
     });
   }
 
+  /** Delete a message the bot wrote; message_not_found once it is gone. */
+  deleteMessage(network: string, id: string): void {
+    this.guard(() => {
+      const w = this.world;
+      const stored = w.messages.get(id);
+      if (!stored || stored.network !== network || stored.deleted) {
+        throw new PlatformError('message_not_found', `no message ${id} on ${network}`);
+      }
+      w.net(network).faults.check(stored.channel);
+      if (!stored.byBot) throw new PlatformError('cant_update_message', `${id} was not written by the bot`);
+      stored.deleted = true;
+      w.stats.deletes += 1;
+      w.changed();
+    });
+  }
+
   /** A line only `to` sees, where they are. */
   notice(network: string, to: PersonRef, where: Place, text: string): void {
     this.guard(() => {

@@ -186,6 +186,8 @@ export interface WorldStats {
   posts: number;
   dms: number;
   updates: number;
+  /** Messages the bot deleted (a retracted ask's copies). */
+  deletes: number;
   notices: number;
   deduped: number;
   rateLimited: number;

@@ -41,7 +41,7 @@ export interface CommunityView {
  * connected adapter of that network and resolve once their sinks resolved.
  */
 export class MemoryWorld {
-  readonly stats: WorldStats = { posts: 0, dms: 0, updates: 0, notices: 0, deduped: 0, rateLimited: 0, failures: 0 };
+  readonly stats: WorldStats = { posts: 0, dms: 0, updates: 0, deletes: 0, notices: 0, deduped: 0, rateLimited: 0, failures: 0 };
   /** The platform API the adapter calls (post, update, DM, notice). */
   readonly api: WorldApi;
   readonly messages = new Map<string, StoredMessage>();

@@ -251,6 +251,8 @@ export class SlackAdapter implements ChatAdapter {
 
   readonly update = (ref: MessageRef, card: Card): Promise<void> => this.guard('update', () => this.sender.update(ref, card));
 
+  readonly delete = (ref: MessageRef): Promise<void> => this.guard('delete', () => this.sender.delete(ref));
+
   readonly directMessage = (to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef> =>
     this.guard('dm', () => this.sender.directMessage(to, card, opts.idempotencyKey, opts.maybeSent === true));
 

@@ -15,7 +15,7 @@ export const BOT_SCOPES = [
   'im:history',
   // app_mention events: "@feelers who knows …" in channels the bot is in.
   'app_mentions:read',
-  // chat.postMessage, chat.update, chat.postEphemeral.
+  // chat.postMessage, chat.update, chat.delete (a retracted ask's copies), chat.postEphemeral.
   'chat:write',
   // /ask and /feelers.
   'commands',

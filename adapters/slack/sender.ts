@@ -114,6 +114,18 @@ export class SlackSender {
     }
   }
 
+  /** chat.delete of the bot's own message; one already gone (message_not_found) counts as deleted. */
+  async delete(ref: MessageRef): Promise<void> {
+    const { client } = await this.o.workspaces.get(ref.community);
+    try {
+      await client.chat.delete({ channel: ref.channel, ts: ref.id });
+    } catch (err) {
+      const e = toDeliveryError(err, 'slack chat.delete');
+      if (e.kind === 'gone' && e.message.endsWith('message_not_found')) return;
+      throw e;
+    }
+  }
+
   /**
    * Ephemeral where the person is; Slack refuses ephemerals in channels the bot is not in, so
    * then it goes by DM instead.

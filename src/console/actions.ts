@@ -36,6 +36,27 @@ export class Actions {
     redirect(v.res, `/console/ask?id=${encodeURIComponent(id)}`);
   };
 
+  retractAsk = async (v: Visit, form: URLSearchParams): Promise<void> => {
+    const id = field(form, 'id', MAX_ASK_ID + 1);
+    if (id === undefined || id.length > MAX_ASK_ID) return this.missing(v, 'Which ask to retract was not said.', '/console/asks');
+    const outcome = await this.d.operator.retractAsk(id, v.by);
+    this.d.log.info({ operator: v.by.operator, action: 'retract_ask', askId: id, outcome }, 'console: retract an ask');
+    if (outcome === 'not_found') {
+      return sendMessage(v.res, 404, {
+        title: 'No such ask',
+        message: 'There is no ask with this id; nothing was retracted.',
+        view: v.view,
+      });
+    }
+    this.gate.notify(
+      v,
+      outcome === 'retracted'
+        ? 'The ask is retracted: its copies are being deleted everywhere, and nothing more is sent for it.'
+        : 'This ask was already retracted; nothing changed.',
+    );
+    redirect(v.res, `/console/ask?id=${encodeURIComponent(id)}`);
+  };
+
   disconnectGround = async (v: Visit, form: URLSearchParams): Promise<void> => {
     const network = field(form, 'network', MAX_ID);
     const community = field(form, 'community', MAX_ID);

@@ -3,6 +3,7 @@ import { html, safeHref, type SafeHtml } from '../web/html.js';
 import { dataTable } from '../web/table.js';
 import { formatTime } from '../web/layout.js';
 import { consolePage, csrfField, type ConsoleView } from './chrome.js';
+import { retractForm } from './retract-form.js';
 
 /** Longest id read from a query: ask ids are short; anything longer is no ask. */
 export const MAX_ASK_ID = 100;
@@ -18,7 +19,7 @@ export function askPage(life: AskLife, view: ConsoleView, since: string): SafeHt
     body: html`<div id="ask-live" data-live-stream="/console/events?ask=${id}&amp;since=${since}" data-live-src="/console/ask/live?id=${id}">
         ${askFragment(life)}
       </div>
-      ${life.ask.state === 'open' ? closeForm(life, view) : ''}`,
+      ${life.ask.state === 'open' ? closeForm(life, view) : ''} ${retractForm(life, view)}`,
   });
 }
 

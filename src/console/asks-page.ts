@@ -6,7 +6,7 @@ import { formatTime } from '../web/layout.js';
 import { consolePage, type ConsoleView } from './chrome.js';
 
 export const PER_PAGE = 25;
-export const ASK_STATES: readonly AskState[] = ['open', 'closed', 'expired'];
+export const ASK_STATES: readonly AskState[] = ['open', 'closed', 'expired', 'retracted'];
 /** Longest search read; the operator API matches words, so more is never useful. */
 export const MAX_SEARCH = 200;
 /** Page numbers shown either side of the current one. */

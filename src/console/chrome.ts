@@ -9,7 +9,7 @@ export interface ConsoleView {
   readonly notice?: string | undefined;
 }
 
-export type Section = 'overview' | 'asks' | 'communities';
+export type Section = 'overview' | 'asks' | 'communities' | 'moderation';
 
 /** The hidden field every action form carries (checked by the action's route). */
 export function csrfField(view: ConsoleView): SafeHtml {
@@ -32,6 +32,7 @@ export function consolePage(o: {
       ['Overview', '/console', o.section === 'overview'],
       ['Asks', '/console/asks', o.section === 'asks'],
       ['Communities', '/console/communities', o.section === 'communities'],
+      ['Moderation', '/console/moderation', o.section === 'moderation'],
     ],
     headerEnd: html`<form class="sign-out" method="post" action="/console/sign-out">
       ${csrfField(o.view)}<button type="submit" class="secondary">Sign out</button>

@@ -75,11 +75,13 @@ export class OperatorConsole {
     http.mount('GET', '/console/asks', gate.pageRoute(views.asks));
     http.mount('GET', '/console/ask', gate.pageRoute(views.ask));
     http.mount('GET', '/console/communities', gate.pageRoute(views.communities));
+    http.mount('GET', '/console/moderation', gate.pageRoute(views.moderation));
     http.mount('GET', '/console/overview/live', gate.dataRoute(views.overviewFragment));
     http.mount('GET', '/console/ask/live', gate.dataRoute(views.askFragment));
     http.mount('GET', '/console/graph.json', gate.dataRoute(views.graph));
     http.mount('GET', '/console/events', gate.dataRoute(views.events));
     http.mount('POST', '/console/ask/close', gate.actionRoute(actions.closeAsk));
+    http.mount('POST', '/console/ask/retract', gate.actionRoute(actions.retractAsk));
     http.mount('POST', '/console/grounds/disconnect', gate.actionRoute(actions.disconnectGround));
     http.mount('POST', '/console/people/prods', gate.actionRoute(actions.prods));
   }

@@ -27,6 +27,11 @@ export function readDays(q: URLSearchParams): number | BadQuery {
   return days ?? { bad: `The period must be a whole number of days from 1 to ${max}.` };
 }
 
+/** A list's page number (the moderation record). */
+export function readPage(q: URLSearchParams): number | BadQuery {
+  return readWhole(q.get('page'), 1, MAX_PAGE) ?? { bad: `Page must be a whole number from 1 to ${MAX_PAGE.toLocaleString('en')}.` };
+}
+
 export function isBad(v: unknown): v is BadQuery {
   return typeof v === 'object' && v !== null && 'bad' in v;
 }

@@ -7,7 +7,8 @@ import type { ConsoleDeps } from './deps.js';
 import { plain, type Visit } from './gate.js';
 import { fingerprint, type LiveFeeds } from './live.js';
 import { overviewFragment, overviewPage } from './overview-page.js';
-import { isBad, readAsksFilter, readDays } from './read-query.js';
+import { MODERATION_PER_PAGE, moderationPage } from './moderation-page.js';
+import { isBad, readAsksFilter, readDays, readPage } from './read-query.js';
 
 /** The console's GET routes: each reads the operator API once and renders. */
 export class Views {
@@ -52,6 +53,12 @@ export class Views {
     if (isBad(days))
       return sendMessage(v.res, 400, { title: 'Communities', message: days.bad, view: v.view, back: '/console/communities' });
     sendHtml(v.res, 200, communitiesPage(await this.d.operator.communityGraph(days), v.view));
+  };
+
+  moderation = async (v: Visit): Promise<void> => {
+    const page = readPage(v.req.query);
+    if (isBad(page)) return sendMessage(v.res, 400, { title: 'Moderation', message: page.bad, view: v.view, back: '/console/moderation' });
+    sendHtml(v.res, 200, moderationPage(await this.d.operator.moderation(page, MODERATION_PER_PAGE), v.view));
   };
 
   graph = async (v: Visit): Promise<void> => {

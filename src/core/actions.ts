@@ -10,12 +10,32 @@ import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
 import { collectReply, retractReply } from './replies.js';
 import { routingAction } from './routing-commands.js';
+import { confirmRetract, offerRetract } from './retract.js';
+import { takeBackReply } from './reply-strike.js';
+import { blockFromAsk, isBlocked, removeCopy, reportCopy } from './local-moderation.js';
 
 /** People one person may refer ("I know someone") in a UTC day. */
 const REFERRALS_PER_DAY = 5;
 
 /** Ops that still make sense once an ask is closed: the conversation about intros goes on. */
-const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set(['request-intro', 'accept-offer', 'decline-offer', 'share', 'not-now', 'decline']);
+const AFTER_CLOSE: ReadonlySet<ActionOp> = new Set([
+  'request-intro',
+  'accept-offer',
+  'decline-offer',
+  'share',
+  'not-now',
+  'decline',
+  // A closed question can still be taken back; a retracted one answers that it is already.
+  'retract',
+  'retract-everywhere',
+  // A reply can be taken back from the final summary too.
+  'retract-reply',
+  // What reached a community stays its own to report, remove and block, whatever became of the question.
+  'report',
+  'remove-copy',
+  'block-person',
+  'block-community',
+]);
 
 /**
  * A button press or form submission. Who may press is decided here, from the binding; a
@@ -61,6 +81,8 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       const text = e.form?.text ?? '';
       const a = need();
       if (samePerson(e.actor, a.asker)) return 'This is your own question; answers come from others.';
+      if (await isBlocked(ctx, a.asker, e.actor))
+        return `Your answer was not passed on: ${a.asker.communityName} does not take answers from you.`;
       const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
       const reply = await collectReply(ctx, { eventId: e.id, actor: e.actor, communityName, ask: a, copy, text, source: 'form' });
       if (!reply) throw new UserError('answer_empty', 'Your answer was empty, so nothing was sent. Press Answer again to write one.');
@@ -98,6 +120,21 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
     case 'reset-learning':
     case 'stop-widening':
       return routingAction(ctx, e, b, ask);
+    case 'retract':
+      return offerRetract(ctx, need(), e.actor);
+    case 'retract-everywhere':
+      return confirmRetract(ctx, need(), e.actor, communityName);
+    case 'report':
+      return reportCopy(ctx, need(), b, e.actor, communityName);
+    case 'remove-copy':
+      return removeCopy(ctx, need(), b.copyId ? await ctx.repo.copy(b.copyId) : undefined, e.actor, communityName);
+    case 'block-person':
+    case 'block-community':
+      return blockFromAsk(ctx, need(), e.actor, communityName, b.op === 'block-person' ? 'person' : 'community');
+    case 'retract-reply':
+      return (await takeBackReply(ctx, b.replyId ?? '', e.actor))
+        ? 'Taken back: your answer is out of the digests still to come and struck from those already sent.'
+        : 'That answer was already taken back.';
   }
 }
 

@@ -23,7 +23,7 @@ function reachLine(r: Reach): string {
   return `Feelers are out: a copy went to ${parts.join(' and ')}. Replies will be gathered in this thread as digests.`;
 }
 
-export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string }): Card {
+export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string; retract: string }): Card {
   const blocks: Block[] = [
     { type: 'text', text: `${ask.asker.name} asks:` },
     { type: 'quote', text: ask.text },
@@ -36,20 +36,21 @@ export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: s
     buttons: [
       { id: keys.follow, label: 'Follow' },
       { id: keys.close, label: 'Close', style: 'danger' },
+      { id: keys.retract, label: 'Retract' },
     ],
   });
   return { summary: `${ask.asker.name} asks: ${excerpt(ask.text)}`, blocks, thread: { title: excerpt(ask.text, 90) } };
 }
 
-export function closedAskCard(ask: Ask, closing: string): Card {
-  return {
-    summary: `${ask.asker.name} asked: ${excerpt(ask.text)} (closed)`,
-    blocks: [
-      { type: 'text', text: `${ask.asker.name} asked:` },
-      { type: 'quote', text: ask.text },
-      { type: 'text', text: closing },
-    ],
-  };
+/** The ask card once closed or expired; Retract stays, since the copies still show the question. */
+export function closedAskCard(ask: Ask, closing: string, retractKey?: string): Card {
+  const blocks: Block[] = [
+    { type: 'text', text: `${ask.asker.name} asked:` },
+    { type: 'quote', text: ask.text },
+    { type: 'text', text: closing },
+  ];
+  if (retractKey) blocks.push({ type: 'buttons', buttons: [{ id: retractKey, label: 'Retract' }] });
+  return { summary: `${ask.asker.name} asked: ${excerpt(ask.text)} (closed)`, blocks };
 }
 
 export interface CopyKeys {
@@ -57,6 +58,9 @@ export interface CopyKeys {
   readonly refer: string;
   readonly answer: string;
   readonly follow: string;
+  /** Anyone may report a copy; only an admin of the receiving community may remove it (actions decide). */
+  readonly report: string;
+  readonly remove: string;
 }
 
 export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
@@ -112,6 +116,10 @@ export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly
         : `Reply to this message to answer (your name and community go with it), or use the buttons. To stop messages like this: \`/feelers optout\`.`,
   });
   blocks.push({ type: 'buttons', buttons: copyButtons(keys, ask.asker) });
+  // Moderation, on a row of its own: Remove only where there is a channel to remove it from.
+  const moderation: Button[] = [{ id: keys.report, label: 'Report' }];
+  if (kind === 'ground') moderation.push({ id: keys.remove, label: 'Remove' });
+  blocks.push({ type: 'buttons', buttons: moderation });
   return {
     summary: `${who} asks: ${excerpt(ask.text)}`,
     blocks,
@@ -150,7 +158,7 @@ export function expiryWarningCard(ask: Ask, days: number, keys: { extend: string
   };
 }
 
-export function joinedCard(ask: Ask, newQuestionKey: string): Card {
+export function joinedCard(ask: Ask, keys: { 'new-question': string; 'retract-reply': string }): Card {
   return {
     summary: `Your message was added as an answer to ${ask.asker.name}'s question.`,
     blocks: [
@@ -158,8 +166,14 @@ export function joinedCard(ask: Ask, newQuestionKey: string): Card {
         type: 'text',
         text: `Thanks! I added your message as an answer to ${ask.asker.name}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
       },
-      { type: 'text', text: 'Meant it as a question of your own instead?' },
-      { type: 'buttons', buttons: [{ id: newQuestionKey, label: 'Make it a new question' }] },
+      { type: 'text', text: 'Meant it as a question of your own instead? Or want it back?' },
+      {
+        type: 'buttons',
+        buttons: [
+          { id: keys['new-question'], label: 'Make it a new question' },
+          { id: keys['retract-reply'], label: 'Retract my answer' },
+        ],
+      },
     ],
   };
 }

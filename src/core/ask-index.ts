@@ -2,7 +2,7 @@ import type { Store } from '../ports/store.js';
 import { indexes, keys, sets } from './keys.js';
 import type { Ask, AskState } from './model.js';
 
-const STATES: readonly AskState[] = ['open', 'closed', 'expired'];
+const STATES: readonly AskState[] = ['open', 'closed', 'expired', 'retracted'];
 /** The one-off fill of the asks indexes for asks made before they existed. */
 const BACKFILL = 'asks-v1';
 const BATCH = 500;

@@ -6,6 +6,8 @@ import { connect, disconnect } from './grounds.js';
 import { withdrawConsents } from './intros.js';
 import { sendMyData } from './my-data.js';
 import { routingCommand } from './routing-commands.js';
+import { retractLatestReply } from './reply-strike.js';
+import { blockCommand } from './local-moderation.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -20,6 +22,8 @@ export const HELP = [
   '• /feelers topics <list>: topics you know about; feelers may DM you questions on them (at most 5 a week).',
   '• /feelers contact <how to reach you>: shared only when you agree to an introduction. `/feelers contact` alone shows it; `/feelers contact clear` removes it.',
   '• /feelers optout | optin: stop or allow direct messages you did not ask for.',
+  '• /feelers retract: take back your latest answer; it leaves the digests still to come and is struck from those already sent (deleting your message does the same).',
+  '• /feelers block <community> | unblock <number> | blocks: keep a community (or, from a removed copy, a person) out of your channels and questions. Admins.',
   '• /feelers forget-me: delete your profile, contact and follows; your past replies become anonymous.',
   '• /feelers learned: what feelers learned from your help (it asks people who helped before first); `/feelers learned reset` forgets it.',
   '• /feelers prods on | off: resume or pause questions by topic (feelers pauses them itself after a few go unanswered).',
@@ -52,6 +56,18 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
     case 'prods':
     case 'escalation':
       return routingCommand(ctx, e, sub.toLowerCase(), args);
+    case 'retract':
+      return retractLatestReply(ctx, e.actor);
+    case 'block':
+    case 'unblock':
+    case 'blocks':
+      return blockCommand(
+        ctx,
+        e.actor,
+        ctx.names.community(e.actor.network, e.actor.community, e.communityName),
+        sub.toLowerCase() as 'block',
+        args,
+      );
     case 'help':
     case '':
       return HELP;

@@ -295,7 +295,9 @@ export class Deliverer {
     const opts = { idempotencyKey: d.id, maybeSent };
     if (t.kind === 'post') return adapter.post(t.place, card, opts);
     if (t.kind === 'dm') return adapter.directMessage(t.person, card, opts);
-    await adapter.update(t.ref, card);
+    // A network that cannot delete shows the card (it says the message was taken back) instead.
+    if (t.kind === 'delete' && adapter.delete) await adapter.delete(t.ref);
+    else await adapter.update(t.ref, card);
     return t.ref;
   }
 

@@ -4,6 +4,7 @@ import type { DeliveryError } from '../ports/errors.js';
 import type { Delivery } from './model.js';
 import type { MessageRef } from '../ports/places.js';
 import { afterSentThread, recordSentThread } from './replies.js';
+import { afterSentRetracted } from './retract.js';
 import type { Repo } from './repo.js';
 import { reasonText, textCard } from './text.js';
 
@@ -15,12 +16,26 @@ import { reasonText, textCard } from './text.js';
 export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
     beforeSend: async (d: Delivery) => {
-      if (d.purpose.kind !== 'copy') return 'send';
-      const ask = await ctx().repo.ask(d.purpose.askId);
-      return ask?.state === 'open' ? 'send' : 'cancel';
+      const p = d.purpose;
+      // One read for a copy (as ever) and for a follower's digest DM; none for anything else, so
+      // an ask card still leaves before its copies. An ask card or thread digest of an ask
+      // retracted meanwhile is harmless in the asker's own channel, and is replaced or struck
+      // right after (afterSentRetracted; the retraction also cancels what it finds waiting).
+      if (p.kind === 'digest') return d.target.kind === 'dm' && (await isRetracted(ctx(), p.askId)) ? 'cancel' : 'send';
+      if (p.kind !== 'copy') return 'send';
+      const ask = await ctx().repo.ask(p.askId);
+      if (ask?.state === 'open') return 'send';
+      // A copy of a retracted ask that may be out already (an earlier send never heard back) is
+      // sent again: the network finds it by its key, and the look after takes it down.
+      return ask?.state === 'retracted' && d.sendingSince !== undefined ? 'send' : 'cancel';
     },
     recordSent: async (d: Delivery, ref: MessageRef, repo: Repo) => {
       await recordSentThread(repo, d, ref);
+      // Where a digest is, so a reply retracted later can be struck from it (reply-strike.ts).
+      // (A follower's DM keeps its place in the delivery record: see DigestRecords.sent.)
+      if (d.target.kind === 'post' && (d.purpose.kind === 'digest' || (d.purpose.kind === 'notify' && d.purpose.askId !== undefined))) {
+        await repo.digestsShown.sent(d.id, ref);
+      }
       // The console shows when each ground last received a copy.
       if (d.purpose.kind === 'copy' && d.target.kind === 'post') {
         await repo.copySentTo(d.target.place, ctx().now());
@@ -28,7 +43,10 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
         await repo.routing.copySent(d.purpose.copyId, ctx().now());
       }
     },
-    afterSent: (d: Delivery, ref: MessageRef) => afterSentThread(ctx(), d, ref),
+    afterSent: async (d: Delivery, ref: MessageRef) => {
+      await afterSentThread(ctx(), d, ref);
+      await afterSentRetracted(ctx(), d);
+    },
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
 }
@@ -68,4 +86,9 @@ async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> 
       ctx.outbox.kick();
     }
   }
+}
+
+/** Nothing more of a retracted ask goes to its followers. */
+async function isRetracted(ctx: Ctx, askId: string): Promise<boolean> {
+  return (await ctx.repo.ask(askId))?.state === 'retracted';
 }

@@ -17,6 +17,8 @@ function itemBlocks(item: DigestItem, withButtons: boolean): Block[] {
   const blocks: Block[] = [];
   if (item.kind === 'reply') {
     const r = item.reply;
+    // Struck from a digest already sent: neither the words nor who wrote them stay.
+    if (r.retracted || r.deleted) return [{ type: 'text', text: 'A reply here was taken back by its writer.' }];
     blocks.push({ type: 'quote', text: r.text, by: byline(r.author, r.anonymous, r.via) });
   } else {
     blocks.push({ type: 'text', text: `${byline(item.offer.helper, false)} offers to help and is happy to be introduced.` });

@@ -3,7 +3,7 @@ import { personKey, samePerson, threadOf, type MessageRef, type PersonRef } from
 import type { Ctx } from './context.js';
 import { followerDigestCard, summaryCard, threadDigestCard, type DigestItem, type Tally } from './digest-cards.js';
 import { stableId } from './ids.js';
-import { parseDigestItem } from './keys.js';
+import { digestItem, parseDigestItem } from './keys.js';
 import type { Ask, Offer, Reply } from './model.js';
 import { TickLock } from './tick-lock.js';
 
@@ -91,12 +91,17 @@ export async function sendDigest(ctx: Ctx, ask: Ask, card: MessageRef | undefine
       const items = await itemsFor(ctx, ask, elsewhere, true);
       const thread = final ? summaryCard(ask, final, items, false) : threadDigestCard(ask, items, inThread);
       await ctx.outbox.post(threadOf(card), thread, purpose, id);
+      const shown = { askId: ask.id, members: shownMembers(elsewhere), inThread, final };
+      await ctx.repo.digestsShown.shown({ ...shown, deliveryId: id, audience: final ? 'summary-thread' : 'thread' });
       await ctx.repo.asks.digestPosted(ask.id, id, ctx.now());
     }
     const all = await itemsFor(ctx, ask, fresh, false);
     for (const f of await followersOf(ctx, ask)) {
       const dm = final ? summaryCard(ask, final, all, true) : followerDigestCard(ask, all);
-      await ctx.outbox.dm(f, dm, purpose, final ? stableId('summary', ask.id, personKey(f)) : stableId('follow', id, personKey(f)));
+      const dmId = final ? stableId('summary', ask.id, personKey(f)) : stableId('follow', id, personKey(f));
+      await ctx.outbox.dm(f, dm, purpose, dmId);
+      const audience = final ? 'summary-follower' : 'follower';
+      await ctx.repo.digestsShown.shown({ deliveryId: dmId, askId: ask.id, audience, members: shownMembers(fresh), inThread: 0, final });
     }
     if (!final && posted) ctx.metrics.digestPosted();
   }
@@ -104,13 +109,18 @@ export async function sendDigest(ctx: Ctx, ask: Ask, card: MessageRef | undefine
   return posted;
 }
 
-/** Items with the asker's buttons: Request intro per reply, Accept/Decline per offer. */
-async function itemsFor(ctx: Ctx, ask: Ask, fresh: Fresh, withButtons: boolean): Promise<DigestItem[]> {
+/** The members a digest shows, in the order it shows them (replies, then offers). */
+function shownMembers(fresh: Fresh): string[] {
+  return [...fresh.replies.map((r) => digestItem('reply', r.id)), ...fresh.offers.map((o) => digestItem('offer', o.id))];
+}
+
+/** Items with the asker's buttons: Request intro per reply, Accept/Decline per offer (none on a struck reply). */
+export async function itemsFor(ctx: Ctx, ask: Ask, fresh: Fresh, withButtons: boolean): Promise<DigestItem[]> {
   const only = personKey(ask.asker);
   const items: DigestItem[] = [];
   for (const reply of fresh.replies) {
     const buttons: Button[] = [];
-    if (withButtons && !reply.anonymous && !samePerson(reply.author, ask.asker)) {
+    if (withButtons && !reply.anonymous && !reply.retracted && !reply.deleted && !samePerson(reply.author, ask.asker)) {
       buttons.push({ id: await ctx.buttons.bind({ op: 'request-intro', askId: ask.id, replyId: reply.id, only }), label: 'Request intro' });
     }
     items.push({ kind: 'reply', reply, buttons });

@@ -26,6 +26,8 @@ import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
+import { afterReplyDeleted } from './reply-strike.js';
+import { noteAdmin } from './local-moderation.js';
 import type { Sealer } from './sealer.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import type { EventSpool } from '../ports/spool.js';
@@ -188,6 +190,7 @@ export class Engine implements EngineApi {
       }
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
+      await noteAdmin(this.ctx, event);
       await this.dispatch(event);
       await repo.claims.markDone(event.id);
     } catch (err) {
@@ -233,8 +236,11 @@ export class Engine implements EngineApi {
       }
       case 'edited':
         return editReply(this.ctx, event);
-      case 'deleted':
-        return deleteReply(this.ctx, event);
+      case 'deleted': {
+        const withdrawn = await deleteReply(this.ctx, event);
+        if (withdrawn) await afterReplyDeleted(this.ctx, withdrawn, event);
+        return;
+      }
     }
   }
 

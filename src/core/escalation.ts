@@ -1,3 +1,4 @@
+import { notBlocking } from './local-moderation.js';
 import { channelOf, personKey, placeKey } from '../ports/places.js';
 import type { Ctx } from './context.js';
 import { stableId } from './ids.js';
@@ -109,9 +110,20 @@ export async function communityWait(ctx: Ctx, network: string, community: string
 async function openGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const copied = new Set((await ctx.repo.copiesOf(ask.id)).flatMap((c) => (c.place ? [placeKey(channelOf(c.place))] : [])));
   copied.add(placeKey(channelOf(ask.origin)));
-  return (await ctx.repo.allGrounds())
+  const candidates = (await ctx.repo.allGrounds())
     .filter((g) => g.unreachableSince === undefined && !copied.has(placeKey(channelOf(g.place))))
     .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
+  // Widening never reaches a community that blocked the asker (or their community), as fan-out doesn't.
+  const open = new Set(
+    (
+      await notBlocking(
+        ctx,
+        ask.asker,
+        candidates.map((g) => g.place),
+      )
+    ).map((p) => placeKey(p)),
+  );
+  return candidates.filter((g) => open.has(placeKey(g.place)));
 }
 
 /** Topics near the ask's own, among those asked with them and those of `grounds` (see the head comment). */

@@ -3,6 +3,7 @@ import { channelOf, placeKey, samePerson } from '../ports/places.js';
 import type { Ctx } from './context.js';
 import { mayPrompt } from './profiles.js';
 import { orderGrounds, rankExperts } from './routing.js';
+import { notBlocking } from './local-moderation.js';
 
 /** A ground receives an ask when it has no topics, or shares one with the ask. */
 export function groundWants(g: Ground, ask: Ask): boolean {
@@ -17,8 +18,21 @@ export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const chosen = grounds
     .filter((g) => placeKey(channelOf(g.place)) !== origin && groundWants(g, ask))
     .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
+  // A community that blocked the asker (or their community) gets no copy in any channel.
+  const open = new Set(
+    (
+      await notBlocking(
+        ctx,
+        ask.asker,
+        chosen.map((g) => g.place),
+      )
+    ).map((p) => placeKey(p)),
+  );
   // Who is included is decided above; learning only says who goes first.
-  return orderGrounds(ctx, chosen);
+  return orderGrounds(
+    ctx,
+    chosen.filter((g) => open.has(placeKey(g.place))),
+  );
 }
 
 /**
@@ -36,6 +50,8 @@ export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
     const p = await ctx.repo.profile(who);
     if (p && !samePerson(p, ask.asker) && mayPrompt(p, now, limits.unsolicitedPerWeek)) profiles.push(p);
   }
+  const reachable = await notBlocking(ctx, ask.asker, profiles);
+  profiles.splice(0, profiles.length, ...reachable);
   const score = (p: Profile) => p.topics.filter((t) => ask.topics.includes(t)).length;
   profiles.sort((a, b) => score(b) - score(a) || (a.lastContactedAt ?? 0) - (b.lastContactedAt ?? 0));
   // Fairness (pauses, the week's cap) and learned help order them; equals keep this order.

@@ -85,6 +85,8 @@ export async function createAsk(
   const keys = {
     follow: await batch.ctx.buttons.bind({ op: 'follow', askId: ask.id }),
     close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
+    // Not the asker's alone: an admin of their community may retract too (retract.ts decides).
+    retract: await batch.ctx.buttons.bind({ op: 'retract', askId: ask.id }),
   };
   const reach = {
     channels: grounds.length,
@@ -144,8 +146,15 @@ export async function addCopy(
 ): Promise<Copy> {
   const copyId = copyIdOf(ask.id, kind, target.place ?? target.person);
   const deliveryId = stableId('copy-delivery', copyId);
-  const ops = await ctx.buttons.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow'] as const);
-  const keys: CopyKeys = { help: ops.help, refer: ops.refer, answer: ops.answer, follow: ops.follow };
+  const ops = await ctx.buttons.bindAll({ askId: ask.id, copyId }, ['help', 'refer', 'answer', 'follow', 'report', 'remove-copy'] as const);
+  const keys: CopyKeys = {
+    help: ops.help,
+    refer: ops.refer,
+    answer: ops.answer,
+    follow: ops.follow,
+    report: ops.report,
+    remove: ops['remove-copy'],
+  };
   const copy: Copy = {
     id: copyId,
     askId: ask.id,

@@ -39,6 +39,14 @@ export const keys = {
   introPair: (askId: string, person: PersonRef) => `intro-pair:${askId}:${personKey(person)}`,
   offerPair: (askId: string, person: PersonRef) => `offer-pair:${askId}:${personKey(person)}`,
   releases: (owner: PersonRef) => `releases:${personKey(owner)}`,
+  /** What one digest (thread, follower DM or final summary) showed, and where, so a retracted reply can be struck from it. */
+  digestShown: (deliveryId: string) => `digest-shown:${deliveryId}`,
+  /** Whom one community blocked (people, communities): fan-out, prods and replies honour it (block-lists.ts). */
+  blocks: (network: string, community: string) => `blocks:${communityKey(network, community)}`,
+  /** People seen acting as admins of one community (the platform said so on their events): whom a Report goes to. */
+  communityAdmins: (network: string, community: string) => `community-admins:${communityKey(network, community)}`,
+  /** One moderation action (retract, remove, block, report...): who, what, when (moderation-log.ts). */
+  moderation: (id: string) => `moderation:${id}`,
   orphans: (thread: Place) => `orphans:${placeKey(thread)}`,
   /**
    * `day` is the UTC date, YYYY-MM-DD. Counters have no index to clear them by, so the person
@@ -103,6 +111,8 @@ export const sets = {
   finishedDays: 'finished-days',
   followers: (askId: string) => `followers:${askId}`,
   intros: (askId: string) => `intros:${askId}`,
+  /** The digests (delivery ids) a reply was shown in: where a retraction strikes it (digest-records.ts). */
+  shownIn: (replyId: string) => `shown-in:${replyId}`,
   /** Channel keys of every ground. */
   grounds: 'grounds',
   experts: (topic: string) => `experts:${topic}`,
@@ -146,6 +156,8 @@ export const indexes = {
   groundsByPace: 'grounds-by-pace',
   /** Topics asked together with one topic, scored by how often: what makes topics "near" for escalation. */
   topicPairs: (topic: string) => `topic-pairs:${topic}`,
+  /** Every moderation action, by when it was done: the console's Moderation page, newest first. */
+  moderation: 'moderation-log',
 } as const;
 
 /** One community, as a key part: `network:community`, each part URI-encoded (so `|` and `:` cannot forge another). */

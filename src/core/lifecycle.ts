@@ -54,7 +54,10 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
   await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current), by });
   if (card) {
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
-    await ctx.outbox.edit(card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
+    // As on the open card, not the asker's alone: an admin of their community may retract too (retract.ts).
+    const retract = await ctx.buttons.bind({ op: 'retract', askId: ask.id });
+    const closed = closedAskCard(current, closing, retract);
+    await ctx.outbox.edit(card, closed, { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
   }
   for (const copy of await ctx.repo.copiesOf(ask.id)) await markCopyClosed(ctx, current, copy);
   // Which prods and grounds went unanswered (fairness pauses, ground pace): routing-learning.ts.
@@ -66,7 +69,8 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
 
 /** Edits a sent copy to say the ask is over (buttons removed). */
 export async function markCopyClosed(ctx: Ctx, ask: Ask, copy: Copy): Promise<void> {
-  if (!copy.ref || ask.state === 'open') return;
+  // A retracted ask's copies are taken down instead (retract.ts).
+  if (!copy.ref || ask.state === 'open' || ask.state === 'retracted') return;
   await ctx.outbox.edit(copy.ref, closedCopyCard(ask, ask.state), { kind: 'notify', askId: ask.id }, stableId('close-copy', copy.id));
 }
 

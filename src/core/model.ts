@@ -7,7 +7,8 @@ export interface Author extends PersonRef {
   readonly communityName: string;
 }
 
-export type AskState = 'open' | 'closed' | 'expired';
+/** 'retracted': taken back everywhere (retract.ts); nothing of it is sent or relayed again. */
+export type AskState = 'open' | 'closed' | 'expired' | 'retracted';
 
 export interface Ask {
   readonly id: string;
@@ -21,6 +22,8 @@ export interface Ask {
   state: AskState;
   warnedAt?: number | undefined;
   closedAt?: number | undefined;
+  /** Who retracted it, once retracted (retract.ts). */
+  retractedBy?: 'asker' | 'admin' | 'operator' | undefined;
 }
 
 /** A channel connected to feelers. */
@@ -187,7 +190,9 @@ export interface Delivery {
   readonly target:
     | { readonly kind: 'post'; readonly place: Place }
     | { readonly kind: 'dm'; readonly person: PersonRef }
-    | { readonly kind: 'update'; readonly ref: MessageRef };
+    | { readonly kind: 'update'; readonly ref: MessageRef }
+    /** Take a message down (a retracted ask's copy); where the network cannot delete, its card replaces it. */
+    | { readonly kind: 'delete'; readonly ref: MessageRef };
   /** What to do once sent. */
   readonly purpose: DeliveryPurpose;
   state: DeliveryState;
@@ -210,7 +215,9 @@ export type DeliveryPurpose =
   | { readonly kind: 'ask-card'; readonly askId: string }
   | { readonly kind: 'copy'; readonly askId: string; readonly copyId: string }
   | { readonly kind: 'digest'; readonly askId: string }
-  | { readonly kind: 'notify'; readonly askId?: string | undefined; readonly introId?: string | undefined };
+  | { readonly kind: 'notify'; readonly askId?: string | undefined; readonly introId?: string | undefined }
+  /** What a retraction sends: copies taken down, the ask card replaced. Never cancelled by it. */
+  | { readonly kind: 'takedown'; readonly askId: string; readonly copyId?: string | undefined };
 
 /** What a button does, kept in the store under its opaque key. */
 export interface ActionBinding {
@@ -251,7 +258,15 @@ export type ActionOp =
   // Learned routing (routing-actions.ts).
   | 'prods-on'
   | 'reset-learning'
-  | 'stop-widening';
+  | 'stop-widening'
+  // Taking back and local moderation (retract.ts, local-moderation.ts).
+  | 'retract'
+  | 'retract-everywhere'
+  | 'retract-reply'
+  | 'report'
+  | 'remove-copy'
+  | 'block-person'
+  | 'block-community';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

@@ -1,6 +1,9 @@
 import type { AskState, CopyKind, DeliveryState, IntroState } from './model.js';
 import type { PersonRef, Place } from '../ports/places.js';
 import type { HealthReport } from './health.js';
+import type { ModerationEntry } from './moderation-log.js';
+
+export type { ModerationAction, ModerationActor, ModerationEntry } from './moderation-log.js';
 
 /**
  * What the console (and anything else that operates feelers) sees of the engine: read models
@@ -25,6 +28,13 @@ export interface OperatorApi {
 
   /** Close an open ask as its asker's Close button would (the final summary goes out). */
   closeAsk(askId: string, by: OperatorRef): Promise<'closed' | 'not_open' | 'not_found'>;
+  /**
+   * Take an ask back everywhere, as its asker's Retract everywhere would (retract.ts): every copy
+   * deleted or replaced, nothing more sent for it. Recorded in the moderation record.
+   */
+  retractAsk(askId: string, by: OperatorRef): Promise<'retracted' | 'already' | 'not_found'>;
+  /** The moderation record, newest first (retractions, removals, blocks, reports). */
+  moderation(page: number, perPage: number): Promise<ModerationPage>;
   /** Disconnect a ground as `/feelers disconnect` would. */
   disconnectGround(place: Place, by: OperatorRef): Promise<'disconnected' | 'not_found'>;
   /**
@@ -33,6 +43,14 @@ export interface OperatorApi {
    * have none). 'not_found': resuming someone feelers holds no profile for (nothing was paused).
    */
   pauseProds(person: PersonRef, paused: boolean, by: OperatorRef): Promise<'paused' | 'resumed' | 'not_found'>;
+}
+
+/** One page of the moderation record; `total` counts every entry. */
+export interface ModerationPage {
+  readonly entries: readonly ModerationEntry[];
+  readonly total: number;
+  readonly page: number;
+  readonly perPage: number;
 }
 
 /** Who did an operator action, for the log (never a secret). */
@@ -153,9 +171,11 @@ export interface CopyLife extends CopyLink {
   readonly network: string;
   /**
    * 'unreachable': the network said the channel or person can't be reached (never retried);
-   * 'failed': every retry failed; 'unknown': not sent and its outbox record has expired.
+   * 'failed': every retry failed; 'unknown': not sent and its outbox record has expired;
+   * 'withdrawn': sent, then deleted (or replaced) because the ask was retracted or an admin
+   * of its channel's community removed it.
    */
-  readonly shown: 'queued' | 'sent' | 'failed' | 'unreachable' | 'cancelled' | 'unknown';
+  readonly shown: 'queued' | 'sent' | 'failed' | 'unreachable' | 'cancelled' | 'unknown' | 'withdrawn';
   readonly lastError?: string | undefined;
   /** For referrals: the chain, oldest first ("Sam, via Karyn"). */
   readonly via: readonly string[];

@@ -4,6 +4,7 @@ import type { Ask, Copy, Delivery, Intro, Reply } from './model.js';
 import type { AskLife, CopyLife, IntroLife, ReplyLife } from './operator-api.js';
 import { summaryOf } from './operator-asks.js';
 import { linkOf, type OperatorCtx } from './operator-context.js';
+import { removalRecordId } from './local-moderation.js';
 import { FORGOTTEN_NAME, FORGOTTEN_USER } from './person-index.js';
 import { reasonText } from './text.js';
 
@@ -47,7 +48,12 @@ async function copiesOf(oc: OperatorCtx, ask: Ask, copies: readonly Copy[]): Pro
   const names = new Map((await repo.allGrounds()).map((g) => [placeKey(g.place), g.channelName]));
   const lives = await Promise.all(
     copies.map(async (c): Promise<CopyLife> => {
-      const [d, where] = await Promise.all([repo.deliveries.delivery(c.deliveryId), whereOf(oc, c, names)]);
+      const [d, where, removed] = await Promise.all([
+        repo.deliveries.delivery(c.deliveryId),
+        whereOf(oc, c, names),
+        c.ref && ask.state !== 'retracted' ? repo.moderation.has(removalRecordId(c.id)) : Promise.resolve(false),
+      ]);
+      const down = c.ref !== undefined && (ask.state === 'retracted' || removed);
       return {
         id: c.id,
         kind: c.kind,
@@ -55,7 +61,7 @@ async function copiesOf(oc: OperatorCtx, ask: Ask, copies: readonly Copy[]): Pro
         where,
         network: c.place?.network ?? c.person?.network ?? ask.origin.network,
         state: d?.state ?? (c.ref ? 'sent' : undefined),
-        shown: shownOf(c, d),
+        shown: down ? 'withdrawn' : shownOf(c, d),
         // A DM to a person (prod, referral) is theirs alone: no link.
         link: c.kind === 'ground' ? linkOf(oc, c.ref) : undefined,
         lastError: d?.lastError === undefined ? undefined : reasonText(d.lastError),

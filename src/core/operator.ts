@@ -5,12 +5,13 @@ import type { HealthReport } from './engine-api.js';
 import { communityKey } from './keys.js';
 import { finish } from './lifecycle.js';
 import type { RateLimitTally } from './metrics.js';
-import type { AskLife, AskPage, AskQuery, CommunityGraph, OperatorApi, OperatorRef, Overview } from './operator-api.js';
+import type { AskLife, AskPage, AskQuery, CommunityGraph, ModerationPage, OperatorApi, OperatorRef, Overview } from './operator-api.js';
 import { listAsks } from './operator-asks.js';
 import type { OperatorCtx } from './operator-context.js';
 import { communityGraph } from './operator-graph.js';
 import { askLife } from './operator-life.js';
 import { overview } from './operator-overview.js';
+import { retractAsk } from './retract.js';
 
 /**
  * The operator API (operator-api.ts) over the engine: the reads live in operator-overview.ts,
@@ -53,7 +54,23 @@ export class Operator implements OperatorApi {
     // The asker's Close: final summary to the thread and the followers, every copy edited.
     if (!(await finish(ctx, ask, 'closed', 'operator'))) return 'not_open';
     ctx.log.info({ operator: by.operator, ask: askId }, 'operator closed an ask');
+    await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, 'close-ask', {
+      askId,
+      target: `a question from ${ask.asker.communityName}`,
+    });
     return 'closed';
+  }
+
+  retractAsk(askId: string, by: OperatorRef): Promise<'retracted' | 'already' | 'not_found'> {
+    this.oc.ctx.log.info({ operator: by.operator, ask: askId }, 'operator retracts an ask');
+    return retractAsk(this.oc.ctx, askId, { role: 'operator', operator: by.operator });
+  }
+
+  async moderation(page: number, perPage: number): Promise<ModerationPage> {
+    const log = this.oc.ctx.repo.moderation;
+    const at = Math.max(1, Math.floor(page));
+    const size = Math.min(200, Math.max(1, Math.floor(perPage)));
+    return { entries: await log.newest((at - 1) * size, size), total: await log.count(), page: at, perPage: size };
   }
 
   async disconnectGround(place: Place, by: OperatorRef): Promise<'disconnected' | 'not_found'> {
@@ -64,6 +81,8 @@ export class Operator implements OperatorApi {
     await ctx.repo.deleteGround(channel);
     await ctx.repo.markGroundRemovedByChat(channel, true);
     ctx.log.info({ operator: by.operator, ground: channel }, 'operator disconnected a ground');
+    const where = `a channel of ${await this.communityName(channel.network, channel.community)}`;
+    await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, 'disconnect-ground', { target: where });
     return 'disconnected';
   }
 
@@ -85,6 +104,9 @@ export class Operator implements OperatorApi {
     profile.optedOut = paused;
     await ctx.repo.saveProfile(profile);
     ctx.log.info({ operator: by.operator, paused }, 'operator changed whether a person gets prods');
+    // Names their community, not them: the record outlives their forget-me.
+    const target = `someone in ${profile.communityName}`;
+    await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, paused ? 'pause-prods' : 'resume-prods', { target });
     return paused ? 'paused' : 'resumed';
   }
 

@@ -55,6 +55,11 @@ export class Outbox {
     return this.enqueue({ kind: 'update', ref }, card, purpose, id);
   }
 
+  /** Take a message down (`card` replaces it where the network cannot delete). */
+  remove(ref: MessageRef, card: Card, purpose: DeliveryPurpose, id?: string): Promise<string> {
+    return this.enqueue({ kind: 'delete', ref }, card, purpose, id);
+  }
+
   /** Start sending what is due, in the background. */
   kick(): void {
     if (this.held) this.held.kick = true;

@@ -11,6 +11,7 @@ import { markCopyClosed } from './lifecycle.js';
 import { learnFromReply } from './routing-learning.js';
 import type { Ask, CopyInfo, Delivery, OpenPrompt, Reply, ReplySource } from './model.js';
 import { cleanText } from './text.js';
+import { isBlocked } from './local-moderation.js';
 
 /** Longest reply kept; longer ones are cut with a note, so one paste can't flood a digest. */
 const MAX_REPLY = 4_000;
@@ -38,6 +39,8 @@ export interface ReplyInput {
 export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply | undefined> {
   let text = cleanText(input.text);
   if (!text) return undefined;
+  // The asker's community blocked this person (or theirs): their words do not reach its questions.
+  if (await isBlocked(ctx, input.ask.asker, input.actor)) return undefined;
   text = clip(text);
   const id = input.message ? replyIdOf(input.message) : stableId('reply', input.eventId);
   // A reply kept already stands as it is now: the same message read again (a catch-up, a
@@ -149,8 +152,11 @@ export async function replyByDm(ctx: Ctx, e: MessageEvent, open: { prompt: OpenP
     message: { network: e.place.network, channel: e.place.channel, id: e.messageId },
   });
   if (!reply) return;
-  const key = await ctx.buttons.bind({ op: 'new-question', askId: open.ask.id, replyId: reply.id, only: personKey(e.actor) });
-  await ctx.outbox.dm(e.actor, joinedCard(open.ask, key), { kind: 'notify', askId: open.ask.id }, stableId('joined', reply.id));
+  const keys = await ctx.buttons.bindAll({ askId: open.ask.id, replyId: reply.id, only: personKey(e.actor) }, [
+    'new-question',
+    'retract-reply',
+  ] as const);
+  await ctx.outbox.dm(e.actor, joinedCard(open.ask, keys), { kind: 'notify', askId: open.ask.id }, stableId('joined', reply.id));
   ctx.outbox.kick();
 }
 
@@ -176,17 +182,21 @@ export async function editReply(ctx: Ctx, e: EditedEvent): Promise<void> {
   const reply = await ctx.repo.reply(replyIdOf({ network: e.place.network, channel: e.place.channel, id: e.messageId }));
   if (!reply || !samePerson(reply.author, e.actor)) return;
   const text = cleanText(e.text);
-  if (!text) return deleteReply(ctx, { ...e, kind: 'deleted' });
+  if (!text) {
+    await deleteReply(ctx, { ...e, kind: 'deleted' });
+    return;
+  }
   reply.text = clip(text);
   await ctx.repo.saveReply(reply);
 }
 
-/** A deleted message is withdrawn: not in any later digest or summary. */
-export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<void> {
+/** A deleted message is withdrawn: not in any later digest or summary. Returns the reply it withdrew. */
+export async function deleteReply(ctx: Ctx, e: DeletedEvent): Promise<Reply | undefined> {
   const reply = await ctx.repo.reply(replyIdOf({ network: e.place.network, channel: e.place.channel, id: e.messageId }));
-  if (!reply || reply.deleted) return;
+  if (!reply || reply.deleted) return undefined;
   reply.deleted = true;
   await ctx.repo.withdrawReply(reply);
+  return reply;
 }
 
 /**

@@ -8,6 +8,9 @@ import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
+import { ModerationLog } from './moderation-log.js';
+import { DigestRecords } from './digest-records.js';
+import { BlockLists } from './block-lists.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
 import { RoutingMemory } from './routing-memory.js';
@@ -57,6 +60,12 @@ export class Repo {
   readonly help: HelpGraph;
   /** Who helped on which topic, how fast grounds answer, how far asks widened (routing-memory.ts). */
   readonly routing: RoutingMemory;
+  /** Every moderation action, who did it and when, for operators (moderation-log.ts). */
+  readonly moderation: ModerationLog;
+  /** What each sent digest showed, so a retracted reply can be struck from it (digest-records.ts). */
+  readonly digestsShown: DigestRecords;
+  /** Each community's blocks and the admins seen acting for it (block-lists.ts). */
+  readonly blocks: BlockLists;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -70,6 +79,9 @@ export class Repo {
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
     this.routing = new RoutingMemory(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
+    this.moderation = new ModerationLog(store, this.people);
+    this.digestsShown = new DigestRecords(store);
+    this.blocks = new BlockLists(store, this.people);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }
@@ -428,6 +440,10 @@ export class Repo {
   async bindThread(thread: Place, b: ThreadBinding): Promise<void> {
     if (b.copy?.via?.length) await this.people.note(b.copy.via, keys.thread(thread));
     await this.store.set(keys.thread(thread), b);
+  }
+  /** A copy removed from its channel: messages in its thread no longer belong to the ask. */
+  async unbindThread(thread: Place): Promise<void> {
+    await this.store.delete(keys.thread(thread));
   }
   /** Keeps a message of a thread nobody knows yet; false when the thread already holds `max`. */
   async keepOrphan(thread: Place, o: Orphan, max: number): Promise<boolean> {

@@ -85,6 +85,12 @@ export interface ChatAdapter {
   post(to: Place, card: Card, opts: SendOptions): Promise<MessageRef>;
   /** Replace a message the bot posted. */
   update(ref: MessageRef, card: Card): Promise<void>;
+  /**
+   * Optional: delete a message the bot posted (a retracted ask's copies). Resolves once the
+   * message is gone, also when it was gone already, so a retry after a lost answer is harmless.
+   * A network that cannot delete leaves it out; the engine then replaces the message's card.
+   */
+  delete?(ref: MessageRef): Promise<void>;
   /** Send a card to one person privately. Same idempotency rule as `post`. */
   directMessage(to: PersonRef, card: Card, opts: SendOptions): Promise<MessageRef>;
   /** A private line to one person where they are: Slack ephemeral, Discord ephemeral reply or DM. */

@@ -26,7 +26,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('digests (%s store)', (kind) => {
     await s.world.dm(s.sam, 'Look at how Buurtzorg teams teach each other.');
     await s.settle();
     expect(s.lastDm(s.sam).text).toContain("added your message as an answer to Jane's question");
-    expect(buttonLabels(s.lastDm(s.sam))).toEqual(['Make it a new question']);
+    expect(buttonLabels(s.lastDm(s.sam))).toEqual(['Make it a new question', 'Retract my answer']);
 
     // Someone answers in the ask card's own thread: counted, not quoted back there.
     await s.world.say(s.tzAdmin, s.thread(card), 'We tried this at TZ in 2023.');
@@ -67,7 +67,7 @@ describe.each<StoreKind>(['memory', 'sqlite'])('digests (%s store)', (kind) => {
     // Only Jane may close.
     await s.world.press(s.tzAdmin, card.id, 'Close');
     expect(s.lastNotice(s.tzAdmin)).toContain('for someone else');
-    expect(buttonLabels(s.world.message(card.id)!)).toEqual(['Follow', 'Close']);
+    expect(buttonLabels(s.world.message(card.id)!)).toEqual(['Follow', 'Close', 'Retract']);
     await s.world.say(s.harold, s.thread(copy), 'One more: Mondragon.');
     await s.world.press(s.jane, card.id, 'Close');
     await s.settle();
@@ -79,7 +79,8 @@ describe.each<StoreKind>(['memory', 'sqlite'])('digests (%s store)', (kind) => {
     const copyNow = s.world.message(copy.id)!;
     expect(copyNow.text).toContain('Jane closed this question');
     expect(buttonLabels(copyNow)).toEqual([]);
-    expect(buttonLabels(s.world.message(card.id)!)).toEqual([]);
+    // The closed card keeps only Retract: the copies still show the question (test/core/retract.test.ts).
+    expect(buttonLabels(s.world.message(card.id)!)).toEqual(['Retract']);
     // A late reply is not collected, and its writer is told.
     await s.world.say(s.harold, s.thread(copy), 'Too late?');
     expect(s.lastNotice(s.harold)).toContain('This question is closed');

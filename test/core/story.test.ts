@@ -20,10 +20,10 @@ describe.each<StoreKind>(['memory', 'sqlite'])('the life of an ask (%s store)', 
     const { card, copy } = await askedAndCopied();
     expect(card.text).toContain('Jane asks:');
     expect(card.text).toContain('collaborative learning');
-    expect(buttonLabels(card)).toEqual(['Follow', 'Close']);
+    expect(buttonLabels(card)).toEqual(['Follow', 'Close', 'Retract']);
     expect(copy.text).toContain('Jane in TrainingZone asks:');
     expect(copy.text).toContain('collaborative learning');
-    expect(buttonLabels(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
+    expect(buttonLabels(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow', 'Report', 'Remove']);
     expect(s.world.messagesIn(s.askAround).filter((m) => m.byBot)).toHaveLength(1);
   });
 });

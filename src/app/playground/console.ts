@@ -52,6 +52,8 @@ function currentOperator(playground: Playground): OperatorApi {
     askLife: async (askId) => (await op()).askLife(askId),
     communityGraph: async (days) => (await op()).communityGraph(days),
     closeAsk: async (askId, by) => (await op()).closeAsk(askId, by),
+    retractAsk: async (askId, by) => (await op()).retractAsk(askId, by),
+    moderation: async (page, perPage) => (await op()).moderation(page, perPage),
     disconnectGround: async (place, by) => (await op()).disconnectGround(place, by),
     pauseProds: async (person, paused, by) => (await op()).pauseProds(person, paused, by),
   };

@@ -47,7 +47,7 @@ describe('discord commands with the engine behind', () => {
     await story.handledId(ok.id, '/ask');
     const card = await story.fake.until(() => story.botMessages(ASK_AROUND)[0], 'the ask card');
     expect(shownText(card)).toContain('Harold asks:');
-    expect(labels(card)).toEqual(['Follow', 'Close']);
+    expect(labels(card)).toEqual(['Follow', 'Close', 'Retract']);
     expect(story.fake.world.channels.get(card.id)?.parent_id).toBe(ASK_AROUND);
 
     const empty = await answerOf(story, story.fake.slashCommand(story.who('harold'), 'ask', { options: { question: '   ' } }));
@@ -73,6 +73,10 @@ describe('discord commands with the engine behind', () => {
       'learned',
       'prods',
       'escalation',
+      'retract',
+      'block',
+      'unblock',
+      'blocks',
       'help',
     ]);
   });
@@ -128,7 +132,7 @@ describe('discord commands with the engine behind', () => {
     const close = story.fake.pressButton(story.who('karyn'), card.id, customIdOf(card, 'Close'));
     expect(await answerOf(story, close)).toContain('for someone else');
     expect(story.fake.requestsTo('PATCH', /\/messages\/\d+$/)).toHaveLength(patchesBefore);
-    expect(labels(story.fake.world.findMessage(ASK_AROUND, card.id)!)).toEqual(['Follow', 'Close']);
+    expect(labels(story.fake.world.findMessage(ASK_AROUND, card.id)!)).toEqual(['Follow', 'Close', 'Retract']);
 
     // A copy on memory; on Discord, the bot and another bot write in the ask card's thread.
     const hook = story.fake.postMessage(story.who('hookbot', card.id), 'Automated: 3 new members joined');

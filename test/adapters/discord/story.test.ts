@@ -41,7 +41,7 @@ describe('discord story: the engine with the real Discord adapter and the memory
     // The copy: embeds + buttons, and a thread started on it in ask-around.
     expect(shownText(copy)).toContain('Jane in TrainingZone asks:');
     expect(shownText(copy)).toContain('collaborative learning');
-    expect(labels(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
+    expect(labels(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow', 'Report', 'Remove']);
     expect(copy.embeds.length).toBeGreaterThan(0);
     const thread = await story.fake.until(() => story.fake.world.channels.get(copy.id), 'the thread');
     expect(thread.parent_id).toBe(ASK_AROUND);

@@ -159,7 +159,7 @@ describe('slack commands, signed, with the engine behind', () => {
     const [askId] = await s.openAsks();
     expect((await s.engine.ctx.repo.ask(askId!))?.state).toBe('open');
     expect(s.fake.callsTo('chat.update')).toEqual([]);
-    expect(buttonsIn(s.fake.message(CANY, cardTs)?.blocks).map((b) => b.label)).toEqual(['Follow', 'Close']);
+    expect(buttonsIn(s.fake.message(CANY, cardTs)?.blocks).map((b) => b.label)).toEqual(['Follow', 'Close', 'Retract']);
 
     await press('UJANE');
     await s.settle();

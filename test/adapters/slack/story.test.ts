@@ -36,7 +36,7 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     expect(cardCalls).toHaveLength(1);
     const card = cardCalls[0]!;
     expect(shownText(card.args)).toContain('collaborative learning');
-    expect(buttonsIn(card.args.blocks).map((b) => b.label)).toEqual(['Follow', 'Close']);
+    expect(buttonsIn(card.args.blocks).map((b) => b.label)).toEqual(['Follow', 'Close', 'Retract']);
     const cardTs = s.botMessages(CANY)[0]!.ts;
 
     // The copy reached the memory network, attributed to the Slack workspace.
@@ -96,7 +96,14 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
     expect(copies).toHaveLength(1);
     const copy = copies[0]!;
     expect(shownText(copy.args)).toContain('Karyn in L&amp;D Guild asks:');
-    expect(buttonsIn(copy.args.blocks).map((b) => b.label)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
+    expect(buttonsIn(copy.args.blocks).map((b) => b.label)).toEqual([
+      'I can help',
+      'I know someone',
+      'Answer',
+      'Follow',
+      'Report',
+      'Remove',
+    ]);
     const copyTs = s.botMessages(CANY)[0]!.ts;
     const [askId] = await s.openAsks();
 

@@ -60,11 +60,11 @@ describe('the playground in a browser', () => {
     // The ask card in Jane's channel, with the asker's buttons.
     const card = post('TrainingZone', 'any-answers', QUESTION);
     await card.waitFor();
-    expect(await cardButtons(card)).toEqual(['Follow', 'Close']);
+    expect(await cardButtons(card)).toEqual(['Follow', 'Close', 'Retract']);
     // The copies land in the other communities, with the buttons people use there.
     const copy = post('L&D Guild', 'ask-around', QUESTION);
     await copy.waitFor();
-    expect(await cardButtons(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow']);
+    expect(await cardButtons(copy)).toEqual(['I can help', 'I know someone', 'Answer', 'Follow', 'Report', 'Remove']);
     await post('Coaching Forum', 'questions', QUESTION).waitFor();
     await screenshot(page, 'playground');
 

@@ -279,6 +279,8 @@ export class FakeSlack {
         return this.postMessage(a, team);
       case 'chat.update':
         return this.update(a, team);
+      case 'chat.delete':
+        return this.remove(a, team);
       case 'chat.postEphemeral': {
         if (typeof a.channel !== 'string' || typeof a.user !== 'string') return { ok: false, error: 'invalid_arguments' };
         const thread = typeof a.thread_ts === 'string' ? a.thread_ts : undefined;
@@ -341,6 +343,15 @@ export class FakeSlack {
     if (typeof a.text === 'string') m.text = a.text;
     if (a.blocks !== undefined) m.blocks = a.blocks;
     return { ok: true, channel: m.channel, ts: m.ts, text: m.text };
+  }
+
+  /** chat.delete: a bot token deletes only the bot's own messages (cant_delete_message otherwise). */
+  private remove(a: Args, team: FakeTeam): Answer {
+    const m = this.messages.find((x) => x.channel === a.channel && x.ts === a.ts);
+    if (!m) return { ok: false, error: 'message_not_found' };
+    if (m.user !== team.botUserId) return { ok: false, error: 'cant_delete_message' };
+    this.messages.splice(this.messages.indexOf(m), 1);
+    return { ok: true, channel: m.channel, ts: m.ts };
   }
 
   /** Slack returns metadata only when asked with include_all_metadata. */
