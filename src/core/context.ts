@@ -1,6 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Buttons } from './buttons.js';
+import type { Membership } from './membership.js';
 import type { EngineMetrics } from './metrics.js';
 import type { Names } from './names.js';
 import type { Networks } from './networks.js';
@@ -21,6 +22,8 @@ export interface Ctx {
   readonly names: Names;
   /** Private, best-effort lines to one person where they are; never queued. */
   readonly notices: Notices;
+  /** Which communities belong to the network (membership.ts). */
+  readonly membership: Membership;
   /** What the networks themselves keep about people (forget-me). */
   readonly networks: Networks;
   readonly clock: Clock;

@@ -9,12 +9,14 @@ import { reasonText, textCard } from './text.js';
 
 /**
  * What the engine does around each outbox send: a last look before (a copy of an ask closed
- * meanwhile is dropped), the bookkeeping after (where the card or copy is, so replies find
+ * meanwhile is dropped, and anything for a community no longer in the network), the bookkeeping after (where the card or copy is, so replies find
  * their ask: the replies stage binds it), and what a refusal means (a channel gone, a person who takes no DMs).
  */
 export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
     beforeSend: async (d: Delivery) => {
+      // A community taken off the network receives nothing more, queued or not (membership.ts).
+      if ((await ctx().membership.standing(...communityOf(d))) !== 'member') return 'cancel';
       if (d.purpose.kind !== 'copy') return 'send';
       const ask = await ctx().repo.ask(d.purpose.askId);
       return ask?.state === 'open' ? 'send' : 'cancel';
@@ -27,6 +29,12 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
     afterSent: (d: Delivery, ref: MessageRef) => afterSentThread(ctx(), d, ref),
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
+}
+
+function communityOf(d: Delivery): [string, string] {
+  const t = d.target;
+  const where = t.kind === 'post' ? t.place : t.kind === 'dm' ? t.person : t.ref;
+  return [where.network, where.community];
 }
 
 async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> {

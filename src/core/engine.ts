@@ -15,6 +15,8 @@ import type { ChatEvent, CommandEvent, EventOutcome } from '../ports/events.js';
 import { seedGrounds } from './grounds.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
+import { admitEvent } from './joining.js';
+import { Membership } from './membership.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, TallyingMetrics, type EngineMetrics } from './metrics.js';
 import { Names } from './names.js';
@@ -92,6 +94,7 @@ export class Engine implements EngineApi {
       names: new Names(settings.communityNames),
       notices: new Notices(this.adapters, log),
       networks: new Networks(this.adapters, log),
+      membership: new Membership(repo, this.adapters, settings),
       clock,
       log,
       metrics,
@@ -191,7 +194,8 @@ export class Engine implements EngineApi {
       }
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
-      await this.dispatch(event, how.reread === true);
+      // A community outside the network neither asks, answers nor presses (membership.ts).
+      if (await admitEvent(this.ctx, event)) await this.dispatch(event, how.reread === true);
       await repo.claims.markDone(event.id);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {

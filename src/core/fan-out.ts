@@ -13,9 +13,13 @@ export function groundWants(g: Ground, ask: Ask): boolean {
 export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const origin = placeKey(channelOf(ask.origin));
   const grounds = await ctx.repo.allGrounds();
-  return grounds
-    .filter((g) => placeKey(channelOf(g.place)) !== origin && groundWants(g, ask))
-    .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
+  const belongs = ctx.membership.memo();
+  const chosen: Ground[] = [];
+  for (const g of grounds) {
+    // Only communities of the network receive (membership.ts).
+    if (placeKey(channelOf(g.place)) !== origin && groundWants(g, ask) && (await belongs(g.place))) chosen.push(g);
+  }
+  return chosen.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
 }
 
 /**
@@ -28,8 +32,9 @@ export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
   if (ask.topics.length === 0 || limits.prodsPerAsk <= 0) return [];
   const now = ctx.now();
   const profiles: Profile[] = [];
+  const belongs = ctx.membership.memo();
   for (const who of await ctx.repo.expertsOn(ask.topics)) {
-    if (samePerson(who, ask.asker)) continue;
+    if (samePerson(who, ask.asker) || !(await belongs(who))) continue;
     const p = await ctx.repo.profile(who);
     if (p && !samePerson(p, ask.asker) && mayPrompt(p, now, limits.unsolicitedPerWeek)) profiles.push(p);
   }

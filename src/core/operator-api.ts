@@ -33,6 +33,32 @@ export interface OperatorApi {
    * have none). 'not_found': resuming someone feelers holds no profile for (nothing was paused).
    */
   pauseProds(person: PersonRef, paused: boolean, by: OperatorRef): Promise<'paused' | 'resumed' | 'not_found'>;
+  /** Communities met that are not on the configured list: pending first (membership.ts). */
+  memberships(): Promise<readonly CommunityStanding[]>;
+  /**
+   * Approve a community (it belongs from now on; channels whose connect waited are connected)
+   * or refuse it (it stops sending and receiving at once, even where its network would admit it).
+   */
+  decideCommunity(
+    network: string,
+    community: string,
+    decision: 'approved' | 'refused',
+    by: OperatorRef,
+  ): Promise<'approved' | 'refused' | 'not_found'>;
+}
+
+/** A community outside the configured list, and where it stands. */
+export interface CommunityStanding {
+  readonly network: string;
+  readonly community: string;
+  readonly name: string;
+  readonly state: 'pending' | 'approved' | 'refused';
+  /** When feelers first met it, and when an operator decided (and who). */
+  readonly since: number;
+  readonly decidedAt?: number | undefined;
+  readonly decidedBy?: string | undefined;
+  /** Channels whose `/feelers connect` waits for approval. */
+  readonly waitingChannels: number;
 }
 
 /** Who did an operator action, for the log (never a secret). */

@@ -5,7 +5,8 @@ import type { HealthReport } from './engine-api.js';
 import { communityKey } from './keys.js';
 import { finish } from './lifecycle.js';
 import type { RateLimitTally } from './metrics.js';
-import type { AskLife, AskPage, AskQuery, CommunityGraph, OperatorApi, OperatorRef, Overview } from './operator-api.js';
+import { decideCommunity } from './joining.js';
+import type { AskLife, AskPage, AskQuery, CommunityGraph, CommunityStanding, OperatorApi, OperatorRef, Overview } from './operator-api.js';
 import { listAsks } from './operator-asks.js';
 import type { OperatorCtx } from './operator-context.js';
 import { communityGraph } from './operator-graph.js';
@@ -86,6 +87,19 @@ export class Operator implements OperatorApi {
     await ctx.repo.saveProfile(profile);
     ctx.log.info({ operator: by.operator, paused }, 'operator changed whether a person gets prods');
     return paused ? 'paused' : 'resumed';
+  }
+
+  async memberships(): Promise<readonly CommunityStanding[]> {
+    return (await this.oc.ctx.repo.communities.all()).map(({ waiting, ...r }) => ({ ...r, waitingChannels: waiting.length }));
+  }
+
+  decideCommunity(
+    network: string,
+    community: string,
+    decision: 'approved' | 'refused',
+    by: OperatorRef,
+  ): Promise<'approved' | 'refused' | 'not_found'> {
+    return decideCommunity(this.oc.ctx, network, community, decision, by.operator);
   }
 
   /** A community's display name: the configured one, else the last one seen (the graph's, a ground's), else its id. */

@@ -6,6 +6,7 @@ import { AskIndex } from './ask-index.js';
 import { BatchingStore } from './batching-store.js';
 import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
+import { CommunityRecords } from './community-records.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
@@ -54,6 +55,8 @@ export class Repo {
   readonly asks: AskIndex;
   /** Replies and intros between communities, by day, for the console's graph (help-graph.ts). */
   readonly help: HelpGraph;
+  /** Communities met that wait for, or had, an operator's word (community-records.ts). */
+  readonly communities: CommunityRecords;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -66,6 +69,7 @@ export class Repo {
     this.deliveries = new DeliveryRecords(store, this.people);
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
+    this.communities = new CommunityRecords(store);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }

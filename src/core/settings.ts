@@ -37,6 +37,12 @@ export interface EngineSettings {
   communityNames: Record<string, string>;
   /** Grounds seeded at start (from YAML). What users change in chat wins afterwards. */
   grounds: SeedGround[];
+  /**
+   * Who belongs to the network (membership.ts): `allow` lists community ids by network
+   * (YAML `communities.allow`); `approvals` says an operator can approve a pending community
+   * (the console is on), which changes only what its admins are told while they wait.
+   */
+  membership: { allow: Record<string, string[]>; approvals: boolean };
 }
 
 export interface SeedGround {
@@ -55,6 +61,7 @@ export const defaultSettings: EngineSettings = {
   claimMs: 30_000,
   communityNames: {},
   grounds: [],
+  membership: { allow: {}, approvals: false },
 };
 
 export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettings {

@@ -54,5 +54,7 @@ function currentOperator(playground: Playground): OperatorApi {
     closeAsk: async (askId, by) => (await op()).closeAsk(askId, by),
     disconnectGround: async (place, by) => (await op()).disconnectGround(place, by),
     pauseProds: async (person, paused, by) => (await op()).pauseProds(person, paused, by),
+    memberships: async () => (await op()).memberships(),
+    decideCommunity: async (network, community, decision, by) => (await op()).decideCommunity(network, community, decision, by),
   };
 }
