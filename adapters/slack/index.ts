@@ -4,6 +4,7 @@ import {
   FeelersError,
   systemClock,
   type AdapterHealth,
+  type Admission,
   type Card,
   type ChatAdapter,
   type Clock,
@@ -115,6 +116,8 @@ export class SlackAdapter implements ChatAdapter {
   private app: App | undefined;
   private sink: EventSink | undefined;
   private status: AdapterHealth = { connected: false };
+  /** The workspace of the single bot token (auth.test's team_id); none with OAuth. */
+  private ownTeam: string | undefined;
 
   constructor(config: SlackAdapterConfig) {
     this.config = config;
@@ -160,6 +163,13 @@ export class SlackAdapter implements ChatAdapter {
       log,
     });
   }
+
+  /**
+   * A single bot token was installed by the workspace's own admins for feelers' operator: that
+   * workspace belongs without ceremony. Through OAuth anyone with the install link can add the
+   * app, so no workspace does until listed or approved (docs/governance.md).
+   */
+  readonly admission = (): Admission => ({ every: false, communities: this.ownTeam ? [this.ownTeam] : [] });
 
   readonly start = async (next: EventSink): Promise<void> => {
     this.sink = next;
@@ -369,6 +379,7 @@ export class SlackAdapter implements ChatAdapter {
       const auth = await s.client.auth.test();
       if (!auth.user_id) throw new Error('auth.test returned no user_id');
       s.self = { userId: auth.user_id, botId: auth.bot_id };
+      this.ownTeam = auth.team_id;
     } catch (err) {
       this.fail(err, 'auth.test');
       throw new FeelersError('slack_auth_failed', `Slack rejected the bot token (auth.test): ${String(err)}`, {

@@ -21,7 +21,10 @@ export async function admitEvent(ctx: Ctx, event: ChatEvent): Promise<boolean> {
   const standing = await ctx.membership.standing(network, community);
   if (standing === 'member') return true;
   const record = standing === 'pending' ? await notePending(ctx, event) : undefined;
-  if (event.kind === 'command' || event.kind === 'action') {
+  // Only someone who spoke to feelers is answered; a channel's ordinary talk is let be.
+  const spokeToFeelers =
+    event.kind === 'command' || event.kind === 'action' || (event.kind === 'message' && (event.mentionsBot || event.direct));
+  if (spokeToFeelers) {
     await ctx.notices.send(event.actor, event.place, refusalText(ctx, standing, record?.name));
   }
   ctx.log.info({ network, community, kind: event.kind, standing }, 'event from a community outside the network ignored');

@@ -36,6 +36,8 @@ export interface FakeDiscordOptions {
    * text. Default: as the last IDENTIFY asked (granted when none did yet).
    */
   messageContentGranted?: boolean;
+  /** The application's `bot_public` flag (GET /applications/@me). Default: private. */
+  botPublic?: boolean;
 }
 
 export interface Who {
@@ -53,6 +55,7 @@ export class FakeDiscord {
   private constructor(opts: FakeDiscordOptions) {
     this.gateway = new FakeGateway(this.world);
     this.echoOwn = opts.echoOwnMessages ?? true;
+    this.world.botPublic = opts.botPublic ?? false;
     this.rest = new FakeRest(this.world, {
       gatewayUrl: () => this.gateway.url,
       dispatch: (t, d) => {
