@@ -82,6 +82,7 @@ export class OperatorConsole {
     http.mount('POST', '/console/ask/close', gate.actionRoute(actions.closeAsk));
     http.mount('POST', '/console/grounds/disconnect', gate.actionRoute(actions.disconnectGround));
     http.mount('POST', '/console/people/prods', gate.actionRoute(actions.prods));
+    http.mount('POST', '/console/communities/decide', gate.actionRoute(actions.decideCommunity));
   }
 
   /**

@@ -6,6 +6,7 @@ import { communitiesPage } from './communities-page.js';
 import type { ConsoleDeps } from './deps.js';
 import { plain, type Visit } from './gate.js';
 import { fingerprint, type LiveFeeds } from './live.js';
+import { membershipSection } from './membership-section.js';
 import { overviewFragment, overviewPage } from './overview-page.js';
 import { isBad, readAsksFilter, readDays } from './read-query.js';
 
@@ -18,7 +19,8 @@ export class Views {
 
   overview = async (v: Visit): Promise<void> => {
     const o = await this.d.operator.overview();
-    sendHtml(v.res, 200, overviewPage(o, v.view, fingerprint(o)));
+    const membership = membershipSection(await this.d.operator.memberships(), v.view);
+    sendHtml(v.res, 200, overviewPage(o, v.view, fingerprint(o), membership));
   };
 
   overviewFragment = async (v: Visit): Promise<void> => {
