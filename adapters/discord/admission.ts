@@ -1,5 +1,5 @@
-import type { Client } from 'discord.js';
-import type { Admission, Logger } from '../../src/ports/index.js';
+import type { Client, Guild } from 'discord.js';
+import type { Admission, JoinedEvent, Logger } from '../../src/ports/index.js';
 
 /**
  * Which servers belong to the network without an operator's word (docs/governance.md). With
@@ -19,4 +19,26 @@ export async function readAdmission(client: Client, guildIds: readonly string[] 
     log.warn({ err }, 'discord: could not read whether the bot is public; servers join only when listed or approved');
   }
   return { every: false, communities: [] };
+}
+
+/**
+ * The bot was added to a server: the core decides whether it belongs and tells who added it.
+ * Discord does not say who that was, so the server's owner is told (by DM).
+ */
+export function joinedEvent(g: Guild, names: Readonly<Record<string, string>> | undefined): JoinedEvent {
+  return {
+    kind: 'joined',
+    id: `discord:${g.id}:joined:${g.joinedTimestamp}`,
+    actor: {
+      network: 'discord',
+      community: g.id,
+      user: g.ownerId,
+      name: g.ownerId,
+      isBot: false,
+      isSelf: false,
+      rights: { admin: true, manageChannel: true },
+    },
+    place: { network: 'discord', community: g.id, channel: '' },
+    communityName: names?.[g.id] ?? g.name,
+  };
 }

@@ -34,7 +34,7 @@ import {
   type Place,
   type SendOptions,
 } from '../../src/ports/index.js';
-import { readAdmission } from './admission.js';
+import { joinedEvent, readAdmission } from './admission.js';
 import { registerCommands } from './commands.js';
 import {
   DISCORD_JS_GLOBAL_PER_SEC,
@@ -316,6 +316,10 @@ export class DiscordAdapter implements ChatAdapter {
     );
     client.on(Events.MessageDelete, (m) =>
       this.guard('messageDelete', async () => this.deliver(parseDelete(m, await this.parseCtxFor(m.guildId, m.author?.id)), sink)),
+    );
+    // Only a server joined after READY: those at start arrive in READY's own GUILD_CREATEs.
+    client.on(Events.GuildCreate, (g) =>
+      this.guard('guildCreate', async () => void (await sink(joinedEvent(g, this.config.communityNames)))),
     );
     client.on(Events.InteractionCreate, (i) => this.guard('interactionCreate', () => this.desk.handle(i, (e) => this.deliver(e, sink))));
     client.on(Events.ShardDisconnect, () => (this.status = { ...this.status, connected: false }));

@@ -242,6 +242,9 @@ export class Engine implements EngineApi {
         return editReply(this.ctx, event);
       case 'deleted':
         return deleteReply(this.ctx, event);
+      case 'joined':
+        // A community of the network needs nothing more; one outside it was told by the gate.
+        return;
     }
   }
 

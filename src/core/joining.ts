@@ -24,9 +24,8 @@ export async function admitEvent(ctx: Ctx, event: ChatEvent): Promise<boolean> {
   // Only someone who spoke to feelers is answered; a channel's ordinary talk is let be.
   const spokeToFeelers =
     event.kind === 'command' || event.kind === 'action' || (event.kind === 'message' && (event.mentionsBot || event.direct));
-  if (spokeToFeelers) {
-    await ctx.notices.send(event.actor, event.place, refusalText(ctx, standing, record?.name));
-  }
+  if (event.kind === 'joined') await ctx.notices.send(event.actor, event.place, joinedText(ctx, standing, record?.name));
+  else if (spokeToFeelers) await ctx.notices.send(event.actor, event.place, refusalText(ctx, standing, record?.name));
   ctx.log.info({ network, community, kind: event.kind, standing }, 'event from a community outside the network ignored');
   return false;
 }
@@ -40,6 +39,17 @@ function refusalText(ctx: Ctx, standing: Standing, name: string | undefined): st
     ? "The network's operators have been asked to approve it; once they do, feelers starts working here (a channel you connected now is connected then)."
     : "Please ask the network's operators to add it to the network's list of communities.";
   return `Thanks for setting up feelers! ${where} not part of this feelers network yet, so nothing was posted or shared. ${next}`;
+}
+
+function joinedText(ctx: Ctx, standing: Standing, name: string | undefined): string {
+  const where = name ?? 'your community';
+  if (standing === 'refused') {
+    return `Thanks for adding feelers to ${where}. It is not part of this feelers network, so feelers will not post or share anything there. If you think it should be, please contact the people who run it.`;
+  }
+  const next = ctx.settings.membership.approvals
+    ? "The network's operators have been asked to approve it; once they do, /feelers connect in a channel starts it there (a channel connected meanwhile is connected then)."
+    : "Please ask the network's operators to add it to the network's list of communities; until then feelers will not post or share anything there.";
+  return `Thanks for adding feelers to ${where}! It is not part of this feelers network yet. ${next}`;
 }
 
 async function notePending(ctx: Ctx, event: ChatEvent): Promise<CommunityRecord> {

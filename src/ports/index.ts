@@ -23,6 +23,7 @@ export type {
   EditedEvent,
   EventOutcome,
   EventSink,
+  JoinedEvent,
   MessageEvent,
 } from './events.js';
 export { silentLogger, type Logger } from './logger.js';

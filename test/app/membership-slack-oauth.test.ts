@@ -75,7 +75,16 @@ function slash(team: string, user: string, channel: string, command: '/ask' | '/
 
 const mentions = (channel: string, piece: string) => fake.messagesIn(channel).some((m) => String(m.text ?? '').includes(piece));
 
+const sentTexts = () => [...fake.callsTo('chat.postMessage'), ...fake.callsTo('chat.postEphemeral')].map((c) => String(c.args.text ?? ''));
+
 describe('Slack through OAuth: membership', () => {
+  it('tells the installer of an unlisted workspace, politely, that it waits for approval; a listed one is not told so', async () => {
+    await until(() => sentTexts().some((t) => t.includes('Thanks for adding feelers to Globex!')), 'the note to the installer');
+    expect(sentTexts().find((t) => t.includes('Globex'))).toContain('operators have been asked to approve it');
+    expect(sentTexts().some((t) => t.includes('Acme') || t.includes('Initech'))).toBe(false);
+    expect((await app!.engine.operator.memberships()).map((m) => [m.community, m.state])).toEqual([['T2', 'pending']]);
+  });
+
   it('an unlisted workspace installed through OAuth waits: its connect is refused, it receives nothing until approved', async () => {
     await slash('T1', 'UJANE', 'C1', '/feelers', 'connect');
     await slash('T3', 'UIDA', 'C3', '/feelers', 'connect');

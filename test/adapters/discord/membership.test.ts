@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InteractionRecord } from '../../fakes/discord/fake-discord.js';
-import { ASK_AROUND, DiscordStory, GUILD, shownText } from '../../support/discord.js';
+import { ASK_AROUND, DiscordStory, DUSERS, GUILD, shownText } from '../../support/discord.js';
 
 let s: DiscordStory | undefined;
 afterEach(async () => {
@@ -78,5 +78,27 @@ describe('discord membership', () => {
     expect(story.botMessages(ASK_AROUND).some((m) => shownText(m).includes('Which LMS do you use?'))).toBe(true);
     expect(story.botMessages(OTHER_CHANNEL)).toEqual([]);
     expect(story.botPosts(story.anyAnswers).some((m) => m.text.includes('xAPI'))).toBe(false);
+  });
+
+  it('a public bot added to a new server while running: the owner is told by DM that it waits, and the operator sees it', async () => {
+    s = await DiscordStory.start({ globalCommands: true, fake: { botPublic: true }, settings: CONSOLE_ON });
+    const story = s;
+    const NEW = '990000000000000011';
+    story.fake.joinGuild({
+      id: NEW,
+      name: 'Newcomers',
+      ownerId: DUSERS.gita.id,
+      channels: [{ id: '990000000000000012', name: 'general' }],
+      members: [{ user: DUSERS.gita }],
+    });
+    await story.handledWhere((e) => e.kind === 'joined' && e.place.community === NEW, 'the join');
+    const dm = await story.fake.until(() => story.fake.world.messagesIn(story.dm('gita')).at(-1), 'the DM to the owner');
+    expect(dm.content.replace(/\u200b/g, '')).toContain(
+      'Thanks for adding feelers to Newcomers! It is not part of this feelers network yet.',
+    );
+    expect((await story.engine.operator.memberships()).find((m) => m.community === NEW)).toMatchObject({
+      name: 'Newcomers',
+      state: 'pending',
+    });
   });
 });

@@ -106,6 +106,13 @@ export class FakeDiscord {
     });
   }
 
+  /** Someone adds the bot to a new server while it runs (addGuild's spec): the gateway says so. */
+  joinGuild(spec: Parameters<FakeDiscord['addGuild']>[0]): FakeGuild {
+    const g = this.addGuild(spec);
+    this.gateway.guildAdded(g);
+    return g;
+  }
+
   inject(rule: Injection): void {
     this.rest.injector.add(rule);
   }
