@@ -42,6 +42,11 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
   { name: 'optin', description: 'Allow direct messages on your topics again' },
   { name: 'forget-me', description: 'Delete your profile, contact, topics and follows' },
   { name: 'my-data', description: 'Get everything feelers holds about you, by DM, with a JSON file' },
+  {
+    name: 'share',
+    description: 'What this server shares, and with whom (admins change it)',
+    arg: { name: 'setting', description: 'e.g. "send only Acme, Globex", "receive all", "names hidden"', required: false },
+  },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

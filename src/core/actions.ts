@@ -117,7 +117,8 @@ async function refer(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask, commu
     return `You've referred ${REFERRALS_PER_DAY} people today, the most feelers takes from one person in a day, so ${name} was not sent it. You could tell them about the question yourself.`;
   }
   const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
-  const referrer: Author = ctx.names.author(e.actor, communityName);
+  // Credited in the asker's digest: shown as the referrer's community's policy says.
+  const referrer: Author = await ctx.sharing.travelling(ctx.names.author(e.actor, communityName), ask.asker);
   const via = [referrer, ...(copy?.via ?? [])];
   await notePrompted(ctx, profile);
   await addCopy(ctx, ask, 'referral', { person: picked, communityName, via });

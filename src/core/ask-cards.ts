@@ -1,6 +1,7 @@
 import type { Block, Button, Card } from '../ports/cards.js';
 import type { Ask, Author, CopyKind } from './model.js';
 import { excerpt, plural } from './text.js';
+import { shownName } from './sharing.js';
 
 /** Where the copies of an ask went, for the ask card. */
 export interface Reach {
@@ -78,7 +79,7 @@ export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
       form: {
         title: 'Answer the question',
         kind: 'text',
-        label: `Your answer for ${asker.name}`,
+        label: `Your answer for ${shownName(asker)}`,
         placeholder: 'What do you know about this?',
         submitLabel: 'Send answer',
         maxLength: 3000,
@@ -90,10 +91,10 @@ export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
 
 /** A copy: in a ground's channel, or by DM to an expert (prod) or a referred person. */
 export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly Author[] = []): Card {
-  const who = `${ask.asker.name} in ${ask.asker.communityName}`;
+  const who = `${shownName(ask.asker)} in ${ask.asker.communityName}`;
   const blocks: Block[] = [];
   if (kind === 'referral' && via[0]) {
-    blocks.push({ type: 'text', text: `${via[0].name} (${via[0].communityName}) thought you might know.` });
+    blocks.push({ type: 'text', text: `${shownName(via[0])} (${via[0].communityName}) thought you might know.` });
   } else if (kind === 'prod') {
     blocks.push({ type: 'text', text: `You said you know about ${ask.topics.map((t) => `#${t}`).join(' ')}, so feelers thought of you.` });
   }
@@ -112,13 +113,13 @@ export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly
   return {
     summary: `${who} asks: ${excerpt(ask.text)}`,
     blocks,
-    thread: kind === 'ground' ? { title: `${ask.asker.name}: ${excerpt(ask.text, 80)}` } : undefined,
+    thread: kind === 'ground' ? { title: `${shownName(ask.asker)}: ${excerpt(ask.text, 80)}` } : undefined,
   };
 }
 
 export function closedCopyCard(ask: Ask, how: 'closed' | 'expired'): Card {
-  const who = `${ask.asker.name} in ${ask.asker.communityName}`;
-  const why = how === 'closed' ? `${ask.asker.name} closed this question.` : 'This question has expired.';
+  const who = `${shownName(ask.asker)} in ${ask.asker.communityName}`;
+  const why = how === 'closed' ? `${shownName(ask.asker)} closed this question.` : 'This question has expired.';
   return {
     summary: `${who} asked: ${excerpt(ask.text)} (${how})`,
     blocks: [
@@ -149,11 +150,11 @@ export function expiryWarningCard(ask: Ask, days: number, keys: { extend: string
 
 export function joinedCard(ask: Ask, newQuestionKey: string): Card {
   return {
-    summary: `Your message was added as an answer to ${ask.asker.name}'s question.`,
+    summary: `Your message was added as an answer to ${shownName(ask.asker)}'s question.`,
     blocks: [
       {
         type: 'text',
-        text: `Thanks! I added your message as an answer to ${ask.asker.name}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
+        text: `Thanks! I added your message as an answer to ${shownName(ask.asker)}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
       },
       { type: 'text', text: 'Meant it as a question of your own instead?' },
       { type: 'buttons', buttons: [{ id: newQuestionKey, label: 'Make it a new question' }] },

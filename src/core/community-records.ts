@@ -1,5 +1,6 @@
 import type { Store } from '../ports/store.js';
 import { communityKey, keys, sets } from './keys.js';
+import type { SharingPolicy } from './sharing-policy.js';
 
 /** A community feelers has met that neither the configuration nor its network admits on its own. */
 export interface CommunityRecord {
@@ -23,7 +24,7 @@ export interface CommunityRecord {
 /** Channels remembered per pending community: an admin may try a few, not flood the record. */
 const MAX_WAITING = 20;
 
-/** The `community:` records and their list (keys.ts): a part of the repository. */
+/** The `community:` records and their list, and each community's `sharing:` policy (keys.ts): a part of the repository. */
 export class CommunityRecords {
   constructor(private readonly store: Store) {}
 
@@ -35,6 +36,14 @@ export class CommunityRecords {
     r.waiting = r.waiting.slice(-MAX_WAITING);
     await this.store.set(keys.community(r.network, r.community), r);
     await this.store.setAdd(sets.communities, communityKey(r.network, r.community));
+  }
+
+  sharing(network: string, community: string): Promise<SharingPolicy | undefined> {
+    return this.store.get<SharingPolicy>(keys.sharing(network, community));
+  }
+
+  saveSharing(p: SharingPolicy): Promise<void> {
+    return this.store.set(keys.sharing(p.network, p.community), p);
   }
 
   /** Every record, pending first, then by name. */

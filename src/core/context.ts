@@ -8,6 +8,7 @@ import type { Networks } from './networks.js';
 import type { Notices } from './notices.js';
 import type { Outbox } from './outbox.js';
 import type { Repo } from './repo.js';
+import type { Sharing } from './sharing.js';
 import type { EngineSettings } from './settings.js';
 
 /** What every stage of the engine is handed, each part named by its role. One per engine. */
@@ -24,6 +25,8 @@ export interface Ctx {
   readonly notices: Notices;
   /** Which communities belong to the network (membership.ts). */
   readonly membership: Membership;
+  /** Each community's sharing policy (sharing.ts). */
+  readonly sharing: Sharing;
   /** What the networks themselves keep about people (forget-me). */
   readonly networks: Networks;
   readonly clock: Clock;

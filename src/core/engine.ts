@@ -17,6 +17,7 @@ import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { admitEvent } from './joining.js';
 import { Membership } from './membership.js';
+import { Sharing } from './sharing.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, TallyingMetrics, type EngineMetrics } from './metrics.js';
 import { Names } from './names.js';
@@ -95,6 +96,7 @@ export class Engine implements EngineApi {
       notices: new Notices(this.adapters, log),
       networks: new Networks(this.adapters, log),
       membership: new Membership(repo, this.adapters, settings),
+      sharing: new Sharing(repo),
       clock,
       log,
       metrics,

@@ -14,10 +14,12 @@ export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const origin = placeKey(channelOf(ask.origin));
   const grounds = await ctx.repo.allGrounds();
   const belongs = ctx.membership.memo();
+  const shares = ctx.sharing.from(ask.origin);
   const chosen: Ground[] = [];
   for (const g of grounds) {
-    // Only communities of the network receive (membership.ts).
-    if (placeKey(channelOf(g.place)) !== origin && groundWants(g, ask) && (await belongs(g.place))) chosen.push(g);
+    // Only communities of the network receive (membership.ts), and only where both sides' sharing policies agree (sharing.ts).
+    if (placeKey(channelOf(g.place)) === origin || !groundWants(g, ask)) continue;
+    if ((await belongs(g.place)) && (await shares(g.place))) chosen.push(g);
   }
   return chosen.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
 }
@@ -33,8 +35,9 @@ export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
   const now = ctx.now();
   const profiles: Profile[] = [];
   const belongs = ctx.membership.memo();
+  const shares = ctx.sharing.from(ask.origin);
   for (const who of await ctx.repo.expertsOn(ask.topics)) {
-    if (samePerson(who, ask.asker) || !(await belongs(who))) continue;
+    if (samePerson(who, ask.asker) || !(await belongs(who)) || !(await shares(who))) continue;
     const p = await ctx.repo.profile(who);
     if (p && !samePerson(p, ask.asker) && mayPrompt(p, now, limits.unsolicitedPerWeek)) profiles.push(p);
   }

@@ -68,7 +68,8 @@ export async function createAsk(
     id: askIdOf(eventId),
     text,
     topics: hashtags(text),
-    asker: ctx.names.author(actor, communityName),
+    // Copies travel: the asker shows as their community's policy says (sharing.ts).
+    asker: await ctx.sharing.travelling(ctx.names.author(actor, communityName)),
     origin,
     createdAt: now,
     expiresAt: now + ctx.settings.expiry.days * DAY_MS,
@@ -151,7 +152,12 @@ export async function addCopy(
     deliveryId,
   };
   await ctx.repo.addCopy(copy);
-  const card = copyCard(ask, kind, keys, target.via);
+  // A referrer's own community reads their name even when it hides names from others (sharing.ts).
+  const reader = target.place ?? target.person;
+  const via = target.via?.map((v) =>
+    reader && v.network === reader.network && v.community === reader.community ? { ...v, hidden: false } : v,
+  );
+  const card = copyCard(ask, kind, keys, via);
   const purpose = { kind: 'copy', askId: ask.id, copyId } as const;
   if (copy.place) await ctx.outbox.post(copy.place, card, purpose, deliveryId);
   else if (copy.person) {

@@ -5,6 +5,8 @@ import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 export interface Author extends PersonRef {
   readonly name: string;
   readonly communityName: string;
+  /** Their community keeps members' names to itself (sharing.ts): other communities read "Someone in <community>". */
+  readonly hidden?: boolean | undefined;
 }
 
 export type AskState = 'open' | 'closed' | 'expired';
