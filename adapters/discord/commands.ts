@@ -47,6 +47,11 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
     description: 'What this server shares, and with whom (admins change it)',
     arg: { name: 'setting', description: 'e.g. "send only Acme, Globex", "receive all", "names hidden"', required: false },
   },
+  {
+    name: 'preview',
+    description: 'See who a question reaches before it goes out',
+    arg: { name: 'setting', description: '"on", "off", or (admins) "community on" / "community off"', required: true },
+  },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

@@ -8,6 +8,7 @@ import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
 import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
+import { onPreview } from './preview-actions.js';
 import { collectReply, retractReply } from './replies.js';
 
 /** People one person may refer ("I know someone") in a UTC day. */
@@ -93,6 +94,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return askFromDm(ctx, e, b);
     case 'drop-dm':
       return dropDm(ctx, e, b);
+    case 'preview-send':
+    case 'preview-edit':
+    case 'preview-cancel':
+      return onPreview(ctx, e, b.op === 'preview-send' ? 'send' : b.op === 'preview-edit' ? 'edit' : 'cancel', b.pendingId ?? '');
   }
 }
 

@@ -8,7 +8,12 @@ export interface Reach {
   readonly channels: number;
   readonly communities: number;
   readonly people: number;
+  /** The communities' names, so the card says where the copies went (at most a few are named). */
+  readonly names?: readonly string[] | undefined;
 }
+
+/** Community names written out on an ask card before "and N more". */
+const NAMED_COMMUNITIES = 5;
 
 export function topicsLine(ask: Ask): string {
   return ask.topics.length ? `Topics: ${ask.topics.map((t) => `#${t}`).join(' ')}` : '';
@@ -19,9 +24,16 @@ function reachLine(r: Reach): string {
     return 'No other channel is connected yet, so this stays here for now. An admin can connect channels with `/feelers connect`.';
   }
   const parts: string[] = [];
-  if (r.channels) parts.push(`${plural(r.channels, 'channel')} in ${plural(r.communities, 'community', 'communities')}`);
-  if (r.people) parts.push(`${plural(r.people, 'person', 'people')} who know the topic`);
+  if (r.channels) parts.push(`${plural(r.channels, 'channel')} in ${plural(r.communities, 'community', 'communities')}${namesOf(r)}`);
+  if (r.people) parts.push(`${plural(r.people, 'person', 'people')} who ${r.people === 1 ? 'knows' : 'know'} the topic`);
   return `Feelers are out: a copy went to ${parts.join(' and ')}. Replies will be gathered in this thread as digests.`;
+}
+
+function namesOf(r: Reach): string {
+  const names = r.names ?? [];
+  if (names.length === 0) return '';
+  const more = names.length - NAMED_COMMUNITIES;
+  return ` (${names.slice(0, NAMED_COMMUNITIES).join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
 }
 
 export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string }): Card {

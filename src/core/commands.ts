@@ -5,6 +5,7 @@ import { ASK_EXAMPLE } from './intake.js';
 import { connect, disconnect } from './grounds.js';
 import { withdrawConsents } from './intros.js';
 import { sendMyData } from './my-data.js';
+import { previewSetting, PREVIEW_HELP } from './preview-command.js';
 import { share, SHARE_HELP } from './share-command.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
@@ -22,6 +23,7 @@ export const HELP = [
   '• /feelers optout | optin: stop or allow direct messages you did not ask for.',
   '• /feelers forget-me: delete your profile, contact and follows; your past replies become anonymous.',
   SHARE_HELP,
+  PREVIEW_HELP,
   '• /feelers my-data: get everything feelers holds about you (profile, topics, contact, asks, replies, follows, introductions, who got your contact), by DM, with a JSON file.',
 ].join('\n');
 
@@ -48,6 +50,8 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
       return sendMyData(ctx, e, args);
     case 'share':
       return share(ctx, e, args);
+    case 'preview':
+      return previewSetting(ctx, e, args);
     case 'help':
     case '':
       return HELP;

@@ -7,7 +7,8 @@ import type { Actor } from '../ports/events.js';
 import { chooseExperts, chooseGrounds } from './fan-out.js';
 import { notePrompted } from './profiles.js';
 import { stableId } from './ids.js';
-import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
+import type { Ask, Author, Copy, CopyKind, Ground, Profile } from './model.js';
+import { offerPreview, wantsPreview } from './preview.js';
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/places.js';
 import { cleanText, hashtags, plural } from './text.js';
 
@@ -63,7 +64,6 @@ export async function createAsk(
     );
   }
   const now = ctx.now();
-  let batch = batched(ctx);
   const ask: Ask = {
     id: askIdOf(eventId),
     text,
@@ -75,18 +75,40 @@ export async function createAsk(
     expiresAt: now + ctx.settings.expiry.days * DAY_MS,
     state: 'open',
   };
-  await batch.ctx.repo.openAsk(ask);
-
   const grounds = await chooseGrounds(ctx, ask);
   const experts = await chooseExperts(ctx, ask);
+  // With the audience preview on, the targets are kept and shown; Send sends exactly those (preview.ts).
+  if (await wantsPreview(ctx, actor)) {
+    await offerPreview(ctx, ask, grounds, experts);
+    return ask;
+  }
+  await fanOut(ctx, ask, grounds, experts);
+  return ask;
+}
+
+/**
+ * The ask card and one copy per target, written to the outbox in batches (see createAsk). The
+ * targets are given: chosen now, or chosen when a preview was shown and re-checked at Send.
+ */
+export async function fanOut(
+  ctx: Ctx,
+  ask: Ask,
+  grounds: readonly Pick<Ground, 'place' | 'communityName'>[],
+  experts: readonly Profile[],
+): Promise<void> {
+  const { origin } = ask;
+  let batch = batched(ctx);
+  await batch.ctx.repo.openAsk(ask);
   const keys = {
     follow: await batch.ctx.buttons.bind({ op: 'follow', askId: ask.id }),
-    close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
+    close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(ask.asker) }),
   };
+  const names = [...new Set(grounds.map((g) => g.communityName))];
   const reach = {
     channels: grounds.length,
     communities: new Set(grounds.map((g) => `${g.place.network}:${g.place.community}`)).size,
     people: experts.length,
+    names,
   };
   // The ask card goes first: its thread is where digests go.
   await batch.ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, askCardDeliveryId(ask.id));
@@ -106,7 +128,6 @@ export async function createAsk(
   ctx.metrics.askCreated();
   ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
-  return ask;
 }
 
 /** The outbox delivery that posts an ask's card: one per ask. */

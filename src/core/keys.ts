@@ -30,6 +30,8 @@ export const keys = {
   community: (network: string, community: string) => `community:${communityKey(network, community)}`,
   /** A community's sharing policy, as its admins set it (`/feelers share`, sharing.ts). */
   sharing: (network: string, community: string) => `sharing:${communityKey(network, community)}`,
+  /** An ask whose audience preview waits for its asker's Send, Edit or Cancel, with the targets shown (preview.ts). */
+  pendingAsk: (askId: string) => `pending-ask:${askId}`,
   /** Set once a one-off fill of an index that came after the data (e.g. `asks-v1`) has run. */
   backfilled: (what: string) => `backfilled:${what}`,
   profile: (person: PersonRef) => `person:${personKey(person)}`,

@@ -164,6 +164,8 @@ export interface Profile extends PersonRef {
   profileUrl?: string | undefined;
   /** No unsolicited DMs at all (prods and referrals). */
   optedOut: boolean;
+  /** `/feelers preview on|off`: see the audience before an ask goes out (unset: the community's choice). */
+  preview?: boolean | undefined;
   /** Times of unsolicited DMs (prods, referrals) in the last week, oldest first. */
   unsolicited: number[];
   lastContactedAt?: number | undefined;
@@ -230,6 +232,8 @@ export interface ActionBinding {
   readonly place?: Place | undefined;
   /** For 'ask-dm': the DM's event id, which makes the ask's id (so every press asks once). */
   readonly eventId?: string | undefined;
+  /** For 'preview-*': the pending ask the preview shows (preview.ts). */
+  readonly pendingId?: string | undefined;
   /** Set by `Ctx.bindAll`: one record for several buttons; button `<key>.<i>` does `ops[i]`. */
   readonly ops?: readonly ActionOp[] | undefined;
 }
@@ -249,7 +253,10 @@ export type ActionOp =
   | 'decline'
   | 'new-question'
   | 'ask-dm'
-  | 'drop-dm';
+  | 'drop-dm'
+  | 'preview-send'
+  | 'preview-edit'
+  | 'preview-cancel';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

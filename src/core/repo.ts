@@ -7,6 +7,7 @@ import { BatchingStore } from './batching-store.js';
 import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
 import { CommunityRecords } from './community-records.js';
+import { PendingAsks } from './pending-asks.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
@@ -57,6 +58,8 @@ export class Repo {
   readonly help: HelpGraph;
   /** Communities met that wait for, or had, an operator's word (community-records.ts). */
   readonly communities: CommunityRecords;
+  /** Asks waiting behind their audience preview (pending-asks.ts). */
+  readonly pending: PendingAsks;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -70,6 +73,7 @@ export class Repo {
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
     this.communities = new CommunityRecords(store);
+    this.pending = new PendingAsks(store);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }

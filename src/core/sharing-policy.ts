@@ -16,6 +16,8 @@ export interface SharingPolicy {
   receiveFrom: 'all' | string[];
   /** 'hidden': its members show to other communities as "Someone in <community>". */
   names: 'shown' | 'hidden';
+  /** Members see the audience of an ask before it goes out, unless they turned it off themselves (preview.ts). */
+  preview?: boolean | undefined;
   updatedAt?: number | undefined;
 }
 
