@@ -71,5 +71,6 @@ export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettin
     limits: { ...defaultSettings.limits, ...over.limits },
     expiry: { ...defaultSettings.expiry, ...over.expiry },
     connect: { ...defaultSettings.connect, ...over.connect },
+    membership: { ...defaultSettings.membership, ...over.membership },
   };
 }
