@@ -45,6 +45,26 @@ export interface OperatorApi {
     decision: 'approved' | 'refused',
     by: OperatorRef,
   ): Promise<'approved' | 'refused' | 'not_found'>;
+  /** Each known community's sharing policy, in words (sharing.ts). */
+  sharing(): Promise<readonly CommunitySharing[]>;
+  /**
+   * Change a community's sharing policy with the words of `/feelers share` ("send only Acme",
+   * "receive all", "names hidden"), as its admins would; not understood: nothing changes.
+   */
+  changeSharing(
+    network: string,
+    community: string,
+    setting: string,
+    by: OperatorRef,
+  ): Promise<{ readonly ok: true; readonly summary: string } | { readonly ok: false; readonly message: string }>;
+}
+
+/** One community's sharing policy, as a sentence. */
+export interface CommunitySharing {
+  readonly network: string;
+  readonly community: string;
+  readonly name: string;
+  readonly summary: string;
 }
 
 /** A community outside the configured list, and where it stands. */

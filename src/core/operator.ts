@@ -6,7 +6,19 @@ import { communityKey } from './keys.js';
 import { finish } from './lifecycle.js';
 import type { RateLimitTally } from './metrics.js';
 import { decideCommunity } from './joining.js';
-import type { AskLife, AskPage, AskQuery, CommunityGraph, CommunityStanding, OperatorApi, OperatorRef, Overview } from './operator-api.js';
+import type {
+  AskLife,
+  AskPage,
+  AskQuery,
+  CommunityGraph,
+  CommunitySharing,
+  CommunityStanding,
+  OperatorApi,
+  OperatorRef,
+  Overview,
+} from './operator-api.js';
+import { UserError } from '../ports/errors.js';
+import { changeSharing, knownCommunities, sharingSummary } from './share-command.js';
 import { listAsks } from './operator-asks.js';
 import type { OperatorCtx } from './operator-context.js';
 import { communityGraph } from './operator-graph.js';
@@ -100,6 +112,31 @@ export class Operator implements OperatorApi {
     by: OperatorRef,
   ): Promise<'approved' | 'refused' | 'not_found'> {
     return decideCommunity(this.oc.ctx, network, community, decision, by.operator);
+  }
+
+  async sharing(): Promise<readonly CommunitySharing[]> {
+    const { ctx } = this.oc;
+    const out: CommunitySharing[] = [];
+    for (const k of await knownCommunities(ctx)) {
+      out.push({ network: k.network, community: k.community, name: k.name, summary: await sharingSummary(ctx, k.network, k.community) });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async changeSharing(
+    network: string,
+    community: string,
+    setting: string,
+    by: OperatorRef,
+  ): Promise<{ readonly ok: true; readonly summary: string } | { readonly ok: false; readonly message: string }> {
+    try {
+      const summary = await changeSharing(this.oc.ctx, network, community, setting);
+      this.oc.ctx.log.info({ operator: by.operator, network, community }, 'operator changed a sharing policy');
+      return { ok: true, summary };
+    } catch (err) {
+      if (err instanceof UserError) return { ok: false, message: err.userMessage ?? err.message };
+      throw err;
+    }
   }
 
   /** A community's display name: the configured one, else the last one seen (the graph's, a ground's), else its id. */

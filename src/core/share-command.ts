@@ -17,7 +17,7 @@ export const SHARE_HELP = [
   '• /feelers share names shown | hidden: whether our members’ names go with their asks, replies and referrals, or they show as "Someone in <community>". Admins.',
 ].join('\n');
 
-interface Known {
+export interface Known {
   readonly key: string;
   readonly name: string;
   readonly network: string;
@@ -26,13 +26,27 @@ interface Known {
 
 export async function share(ctx: Ctx, e: CommandEvent, args: string): Promise<string> {
   const { network, community } = e.actor;
-  const policy = await ctx.sharing.policy(network, community);
-  const known = await knownCommunities(ctx);
-  const [what = '', mode = '', ...rest] = cleanText(args).split(/\s+/);
-  if (what === '') return describe(policy, known);
+  if (cleanText(args) === '') return describe(await ctx.sharing.policy(network, community), await knownCommunities(ctx));
   if (!e.actor.rights.admin) {
     throw new UserError('not_allowed', 'Only admins of this community can change what it shares. /feelers share shows what it shares now.');
   }
+  return `Saved. ${await changeSharing(ctx, network, community, args)}`;
+}
+
+/** What this community shares now, in words (the console shows the same sentence). */
+export async function sharingSummary(ctx: Ctx, network: string, community: string): Promise<string> {
+  return describe(await ctx.sharing.policy(network, community), await knownCommunities(ctx));
+}
+
+/**
+ * Applies one setting, in the words of `/feelers share` ("send only Acme, Globex", "receive all",
+ * "names hidden"), and returns the policy as a sentence. Throws a UserError on words it does
+ * not understand or a community it does not know; nothing changes then.
+ */
+export async function changeSharing(ctx: Ctx, network: string, community: string, setting: string): Promise<string> {
+  const policy = await ctx.sharing.policy(network, community);
+  const known = await knownCommunities(ctx);
+  const [what = '', mode = '', ...rest] = cleanText(setting).split(/\s+/);
   const self = communityKey(network, community);
   switch (`${what.toLowerCase()} ${mode.toLowerCase()}`) {
     case 'send all':
@@ -52,7 +66,7 @@ export async function share(ctx: Ctx, e: CommandEvent, args: string): Promise<st
       policy.names = mode.toLowerCase() === 'shown' ? 'shown' : 'hidden';
       break;
     default:
-      throw new UserError('share_usage', `I didn't understand "/feelers share ${cleanText(args).slice(0, 60)}".\n${SHARE_HELP}`);
+      throw new UserError('share_usage', `I didn't understand "/feelers share ${cleanText(setting).slice(0, 60)}".\n${SHARE_HELP}`);
   }
   policy.updatedAt = ctx.now();
   await ctx.repo.communities.saveSharing(policy);
@@ -60,7 +74,7 @@ export async function share(ctx: Ctx, e: CommandEvent, args: string): Promise<st
     { network, community, sendTo: policy.sendTo, receiveFrom: policy.receiveFrom, names: policy.names },
     'sharing policy changed',
   );
-  return `Saved. ${describe(policy, known)}`;
+  return describe(policy, known);
 }
 
 /** Communities by name or id, comma-separated; every one must be known. */
@@ -99,7 +113,7 @@ function describe(p: SharingPolicy, known: readonly Known[]): string {
 }
 
 /** Every community feelers knows by name: those with grounds, and those met outside the list. */
-async function knownCommunities(ctx: Ctx): Promise<Known[]> {
+export async function knownCommunities(ctx: Ctx): Promise<Known[]> {
   const out = new Map<string, Known>();
   for (const g of await ctx.repo.allGrounds()) {
     const key = communityKey(g.place.network, g.place.community);

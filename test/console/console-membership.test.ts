@@ -69,6 +69,41 @@ describe('membership over HTTP', () => {
   });
 });
 
+describe('sharing over HTTP', () => {
+  let a: ConsoleApp | undefined;
+  afterEach(async () => {
+    await a?.stop();
+    a = undefined;
+  });
+
+  it("shows each community's policy and changes one with the words of /feelers share; bad words change nothing", async () => {
+    a = await ConsoleApp.start();
+    await a.connectAll();
+    await a.settle();
+    const cookie = await a.signIn();
+    const overview = await (await a.get('/console', cookie)).text();
+    expect(overview).toContain('Sharing');
+    expect(overview).toContain('Our members&#39; asks go to every community.');
+    const csrf = ConsoleApp.csrfOf(overview);
+    const notice = async (res: Response) =>
+      (await a!.get('/console', `${cookie}; ${(res.headers.get('set-cookie') ?? '').split(';')[0] ?? ''}`)).text();
+
+    const saved = await a.post('/console/communities/sharing', { csrf, where: 'south:G2', setting: 'receive only L&D Guild' }, cookie);
+    expect(saved.status).toBe(303);
+    expect(await notice(saved)).toContain(
+      'Saved for G2 (south). Our members&#39; asks go to every community. We receive asks from only L&amp;D Guild.',
+    );
+    await a.ask('Who runs peer mentoring well?');
+    expect(a.lastBot(a.cast.askAround).text).toContain('Who runs peer mentoring well?');
+    expect(a.world.messagesIn(a.cast.makersHelp).some((m) => m.text.includes('peer mentoring'))).toBe(false);
+
+    const bad = await a.post('/console/communities/sharing', { csrf, where: 'south:G2', setting: 'receive only Atlantis' }, cookie);
+    expect(await notice(bad)).toContain('I don&#39;t know a community called &quot;Atlantis&quot;');
+    expect((await a.post('/console/communities/sharing', { csrf, where: 'south', setting: 'names hidden' }, cookie)).status).toBe(400);
+    expect((await a.app.engine.operator.sharing()).find((r) => r.community === 'G2')?.summary).toContain('only L&D Guild');
+  });
+});
+
 describe('membership in chromium', () => {
   let browser: Browser;
   let a: ConsoleApp;
