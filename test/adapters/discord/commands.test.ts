@@ -61,7 +61,19 @@ describe('discord commands with the engine behind', () => {
     s = await DiscordStory.start();
     const feelersDef = s.fake.world.commands.get(GUILD)?.find((c) => c['name'] === 'feelers');
     const subs = (feelersDef?.['options'] as { name: string }[]).map((o) => o.name);
-    expect(subs).toEqual(['connect', 'disconnect', 'topics', 'contact', 'optout', 'optin', 'forget-me', 'my-data', 'share', 'preview', 'help']);
+    expect(subs).toEqual([
+      'connect',
+      'disconnect',
+      'topics',
+      'contact',
+      'optout',
+      'optin',
+      'forget-me',
+      'my-data',
+      'share',
+      'preview',
+      'help',
+    ]);
   });
 
   it('/feelers connect needs Manage Channels or Manage Server; every other subcommand answers', async () => {
