@@ -116,8 +116,6 @@ export class SlackAdapter implements ChatAdapter {
   private app: App | undefined;
   private sink: EventSink | undefined;
   private status: AdapterHealth = { connected: false };
-  /** The workspace of the single bot token (auth.test's team_id); none with OAuth. */
-  private ownTeam: string | undefined;
 
   constructor(config: SlackAdapterConfig) {
     this.config = config;
@@ -167,11 +165,13 @@ export class SlackAdapter implements ChatAdapter {
   }
 
   /**
-   * A single bot token was installed by the workspace's own admins for feelers' operator: that
-   * workspace belongs without ceremony. Through OAuth anyone with the install link can add the
-   * app, so no workspace does until listed or approved (docs/governance.md).
+   * A single bot token belongs to an app its owner installed: an app that is not distributed
+   * can be installed only in its own workspace (or, org-wide, by an Enterprise Grid org's
+   * admins in the org's workspaces), so every workspace it hears from was added by the people
+   * running feelers, and belongs without ceremony. Through OAuth anyone with the install link
+   * can add the app, so no workspace does until listed or approved (docs/governance.md).
    */
-  readonly admission = (): Admission => ({ every: false, communities: this.ownTeam ? [this.ownTeam] : [] });
+  readonly admission = (): Admission => (this.single ? { every: true } : { every: false, communities: [] });
 
   readonly start = async (next: EventSink): Promise<void> => {
     this.sink = next;
@@ -403,7 +403,6 @@ export class SlackAdapter implements ChatAdapter {
       const auth = await s.client.auth.test();
       if (!auth.user_id) throw new Error('auth.test returned no user_id');
       s.self = { userId: auth.user_id, botId: auth.bot_id };
-      this.ownTeam = auth.team_id;
     } catch (err) {
       this.fail(err, 'auth.test');
       throw new FeelersError('slack_auth_failed', `Slack rejected the bot token (auth.test): ${String(err)}`, {
