@@ -69,6 +69,16 @@ export const FEELERS_SUBCOMMANDS: readonly SubcommandDef[] = [
     arg: { name: 'number', description: 'Its number in /feelers blocks', required: true },
   },
   { name: 'blocks', description: 'Whom this server blocks (admins)' },
+  {
+    name: 'share',
+    description: 'What this server shares, and with whom (admins change it)',
+    arg: { name: 'setting', description: 'e.g. "send only Acme, Globex", "receive all", "names hidden"', required: false },
+  },
+  {
+    name: 'preview',
+    description: 'See who a question reaches before it goes out',
+    arg: { name: 'setting', description: '"on", "off", or (admins) "community on" / "community off"', required: true },
+  },
   { name: 'help', description: 'What feelers does and how to use it' },
 ];
 

@@ -22,6 +22,7 @@ import {
   buttonsOf,
   systemClock,
   type AdapterHealth,
+  type Admission,
   type Card,
   type ChatAdapter,
   type ChatEvent,
@@ -33,6 +34,7 @@ import {
   type Place,
   type SendOptions,
 } from '../../src/ports/index.js';
+import { joinedEvent, readAdmission } from './admission.js';
 import { registerCommands } from './commands.js';
 import {
   DISCORD_JS_GLOBAL_PER_SEC,
@@ -85,6 +87,7 @@ export class DiscordAdapter implements ChatAdapter {
   private readonly dmChannels = new Set<string>();
   /** Channels known not to be DMs, so a standby (no gateway cache) asks Discord once per channel. */
   private readonly guildChannels = new Set<string>();
+  private admits: Admission = { every: false, communities: [] };
   private status: { connected: boolean; since?: number | undefined; lastError?: string | undefined } = { connected: false };
   private readonly ctx: ParseContext;
   private readonly desk: InteractionDesk;
@@ -118,6 +121,7 @@ export class DiscordAdapter implements ChatAdapter {
     }
     this.wire(sink);
     await this.login();
+    this.admits = await readAdmission(this.client, this.config.guildIds, this.log);
     const appId = this.client.application?.id ?? this.botId();
     await registerCommands(this.client.rest, appId, this.config.guildIds);
     this.status = { connected: true, since: Date.now() };
@@ -126,6 +130,9 @@ export class DiscordAdapter implements ChatAdapter {
     // feelers uses and no more (see invite.ts for why each is there).
     this.log.info({ inviteUrl: inviteUrl(appId) }, 'discord: invite the bot to a server with this link');
   };
+
+  /** Read at start (admission.ts); until then, none. */
+  readonly admission = (): Admission => this.admits;
 
   readonly stop = async (): Promise<void> => {
     this.status = { ...this.status, connected: false };
@@ -311,6 +318,10 @@ export class DiscordAdapter implements ChatAdapter {
     );
     client.on(Events.MessageDelete, (m) =>
       this.guard('messageDelete', async () => this.deliver(parseDelete(m, await this.parseCtxFor(m.guildId, m.author?.id)), sink)),
+    );
+    // Only a server joined after READY: those at start arrive in READY's own GUILD_CREATEs.
+    client.on(Events.GuildCreate, (g) =>
+      this.guard('guildCreate', async () => void (await sink(joinedEvent(g, this.config.communityNames)))),
     );
     client.on(Events.InteractionCreate, (i) => this.guard('interactionCreate', () => this.desk.handle(i, (e) => this.deliver(e, sink))));
     client.on(Events.ShardDisconnect, () => (this.status = { ...this.status, connected: false }));

@@ -1,6 +1,7 @@
 import {
   DeliveryError,
   cardToText,
+  type Admission,
   personKey,
   type AdapterHealth,
   type Card,
@@ -29,6 +30,11 @@ export interface MemoryAdapterOptions {
   readonly botName?: string | undefined;
   /** Declared limits for the deliverer; the world enforces its own with `enforceLimits`. */
   readonly limits?: DeliveryLimits | undefined;
+  /**
+   * The communities it admits without an operator, as a real network would say (Slack via
+   * OAuth, a public Discord bot: none). Default: every one, as the world's are all set up by feelers' operator.
+   */
+  readonly admission?: Admission | undefined;
 }
 
 /** The platform's answer as the deliverer needs it: retry later, give up, or retry with backoff. */
@@ -81,6 +87,7 @@ export class MemoryAdapter implements ChatAdapter {
   readonly limits: DeliveryLimits | undefined;
   private readonly world: MemoryWorld;
   private readonly botName: string;
+  private readonly admits: Admission;
   private disconnect: (() => void) | undefined;
   private since: number | undefined;
   private lastError: string | undefined;
@@ -90,7 +97,10 @@ export class MemoryAdapter implements ChatAdapter {
     this.network = opts.network;
     this.limits = opts.limits;
     this.botName = opts.botName ?? opts.world.botUser(opts.network).name;
+    this.admits = opts.admission ?? { every: true };
   }
+
+  readonly admission = (): Admission => this.admits;
 
   readonly start = async (sink: EventSink): Promise<void> => {
     if (this.disconnect) throw new Error(`memory adapter ${this.network} is already started`);

@@ -4,6 +4,7 @@ import {
   FeelersError,
   systemClock,
   type AdapterHealth,
+  type Admission,
   type Card,
   type ChatAdapter,
   type Clock,
@@ -142,7 +143,9 @@ export class SlackAdapter implements ChatAdapter {
     if (config.oauth && config.botToken) {
       log.warn({}, 'SLACK_BOT_TOKEN is ignored with OAuth: each workspace uses the token its install gave');
     }
-    const installations = config.oauth ? new StoreInstallations(config.oauth.state, log) : undefined;
+    const installations = config.oauth
+      ? new StoreInstallations(config.oauth.state, log, (team, installer, name) => this.installed(team, installer, name))
+      : undefined;
     this.installations = installations;
     this.single = installations
       ? undefined
@@ -160,6 +163,15 @@ export class SlackAdapter implements ChatAdapter {
       log,
     });
   }
+
+  /**
+   * A single bot token belongs to an app its owner installed: an app that is not distributed
+   * can be installed only in its own workspace (or, org-wide, by an Enterprise Grid org's
+   * admins in the org's workspaces), so every workspace it hears from was added by the people
+   * running feelers, and belongs without ceremony. Through OAuth anyone with the install link
+   * can add the app, so no workspace does until listed or approved (docs/governance.md).
+   */
+  readonly admission = (): Admission => (this.single ? { every: true } : { every: false, communities: [] });
 
   readonly start = async (next: EventSink): Promise<void> => {
     this.sink = next;
@@ -363,6 +375,28 @@ export class SlackAdapter implements ChatAdapter {
       // One bad event must not stop the others; the core answers users, this only logs.
       this.log.error({ err, eventId: inbound.id, type: inbound.type }, 'slack event failed');
       return undefined;
+    }
+  }
+
+  /**
+   * An install through OAuth completed: the core hears of it as a `joined` event, so the
+   * installer learns at once whether the workspace belongs or waits for approval. Its failure
+   * must not fail the install the person just approved on Slack.
+   */
+  private async installed(team: string, installer: string, teamName: string | undefined): Promise<void> {
+    const sink = this.sink;
+    if (!sink) return;
+    const actor = { network: 'slack', community: team, user: installer, name: installer, isBot: false, isSelf: false };
+    try {
+      await sink({
+        kind: 'joined',
+        id: `slack:${team}:installed:${this.clock.now()}`,
+        actor: { ...actor, rights: { admin: false, manageChannel: false } },
+        place: { network: 'slack', community: team, channel: '' },
+        communityName: this.config.communityNames?.[team] ?? teamName,
+      });
+    } catch (err) {
+      this.log.warn({ err, team }, 'slack: the install could not be announced');
     }
   }
 

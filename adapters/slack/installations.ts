@@ -19,6 +19,8 @@ export class StoreInstallations implements InstallationStore {
   constructor(
     private readonly state: AdapterState,
     private readonly log: Logger,
+    /** Told of each workspace install once it is stored (the core decides whether the workspace belongs). */
+    private readonly onInstalled: (team: string, installer: string, teamName: string | undefined) => Promise<void> = async () => {},
   ) {}
 
   async storeInstallation<V extends 'v1' | 'v2'>(installation: Installation<V, boolean>): Promise<void> {
@@ -26,6 +28,9 @@ export class StoreInstallations implements InstallationStore {
     if (!id) throw new Error('slack installation without a team or enterprise id');
     await this.state.set(INSTALL, id, installation);
     this.log.info({ installation: id, org: installation.isEnterpriseInstall === true }, 'slack app installed');
+    const team = installation.team?.id;
+    // An org-wide install names no one workspace: each of its workspaces is met at its first event.
+    if (team && !installation.isEnterpriseInstall) await this.onInstalled(team, installation.user.id, installation.team?.name);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<AnyInstallation> {

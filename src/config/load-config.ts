@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+import type { z } from 'zod';
 import { FeelersError } from '../ports/errors.js';
 import type { SecretKey } from '../core/sealer.js';
 import { defaultSettings, type EngineSettings, type SeedGround } from '../core/settings.js';
@@ -94,7 +95,10 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
       expirySweep: yaml.schedule?.expirySweep ?? defaults.schedule.expirySweep,
       outboxRetry: yaml.schedule?.outboxRetry ?? defaults.schedule.outboxRetry,
     },
-    engine: { ...engineSettingsFrom(yaml, file?.label ?? ''), retentionDays: vars.FEELERS_RETENTION_DAYS ?? defaultSettings.retentionDays },
+    engine: withApprovals(
+      { ...engineSettingsFrom(yaml, file?.label ?? ''), retentionDays: vars.FEELERS_RETENTION_DAYS ?? defaultSettings.retentionDays },
+      vars.FEELERS_CONSOLE_TOKEN !== undefined,
+    ),
     connectionLeaseMs: (yaml.connection?.leaseSeconds ?? defaults.connectionLeaseSeconds) * 1000,
     secretKeys: vars.FEELERS_SECRET_KEY ?? [],
     console: vars.FEELERS_CONSOLE_TOKEN === undefined ? undefined : { token: vars.FEELERS_CONSOLE_TOKEN },
@@ -145,7 +149,7 @@ function parseYamlFile(label: string, path: string): YamlInput {
   const raw: unknown = doc.toJS() ?? {};
   const parsed = yamlSchema.safeParse(raw);
   if (!parsed.success) {
-    throw invalid(formatIssues(parsed.error.issues, { label, hints: yamlHints, input: raw }));
+    throw invalid(formatIssues(asWritten(parsed.error.issues, raw), { label, hints: yamlHints, input: raw }));
   }
   return parsed.data;
 }
@@ -161,8 +165,9 @@ function engineSettingsFrom(yaml: YamlInput, label: string): Omit<EngineSettings
     ]);
   }
 
+  const communities = yaml.communities ?? {};
   const communityNames: Record<string, string> = {};
-  for (const c of yaml.communities ?? []) communityNames[`${c.network}:${c.id}`] = c.name;
+  for (const c of communities.names ?? []) communityNames[`${c.network}:${c.id}`] = c.name;
 
   const grounds: SeedGround[] = (yaml.grounds ?? []).map((g) => ({
     network: g.network,
@@ -187,7 +192,25 @@ function engineSettingsFrom(yaml: YamlInput, label: string): Omit<EngineSettings
         (yaml.escalation?.communities ?? []).map((c) => [`${c.network}:${c.id}`, c.afterHours === 'off' ? null : c.afterHours]),
       ),
     },
+    // Whether an operator can approve is known once the environment is read (the console's token).
+    membership: { allow: communities.allow ?? {}, approvals: false },
   };
+}
+
+/** With the console on, an operator can approve a pending community there. */
+function withApprovals(engine: EngineSettings, approvals: boolean): EngineSettings {
+  return { ...engine, membership: { ...engine.membership, approvals } };
+}
+
+/**
+ * `communities` written as a list (display names only, as before the allowlist) is read as
+ * `communities.names`; its issues are named by the path the person wrote.
+ */
+function asWritten(issues: readonly z.core.$ZodIssue[], raw: unknown): z.core.$ZodIssue[] {
+  const listForm = typeof raw === 'object' && raw !== null && Array.isArray((raw as { communities?: unknown }).communities);
+  return issues.map((i) =>
+    listForm && i.path[0] === 'communities' && i.path[1] === 'names' ? { ...i, path: ['communities', ...i.path.slice(2)] } : i,
+  );
 }
 
 function checkDuplicateGrounds(grounds: readonly SeedGround[], label: string): void {

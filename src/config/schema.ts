@@ -115,8 +115,17 @@ const id = z.string().trim().min(1);
 const network = z.string().regex(/^[a-z][a-z0-9-]*$/);
 const count = (min: number) => z.int().min(min);
 
+const communityNames = z.array(z.strictObject({ network, id, name: z.string().trim().min(1) }));
+
 export const yamlSchema = z.strictObject({
-  communities: z.array(z.strictObject({ network, id, name: z.string().trim().min(1) })).optional(),
+  // A list (display names, as before membership existed), or a mapping with the names and the
+  // allowlist: community ids by network that belong to the network (docs/governance.md).
+  communities: z
+    .preprocess(
+      (v) => (Array.isArray(v) ? { names: v } : v),
+      z.strictObject({ names: communityNames.optional(), allow: z.record(network, z.array(id)).optional() }),
+    )
+    .optional(),
   grounds: z
     .array(
       z.strictObject({
@@ -176,6 +185,19 @@ export const yamlHints: Readonly<Record<string, Hint>> = {
   'communities[].network': { expected: 'a network name in lower case', example: 'network: slack' },
   'communities[].id': idHint('id', 'T0123ABCD'),
   'communities[].name': { expected: 'a display name', example: 'name: Acme Engineering' },
+  'communities.names': { expected: 'a list of { network, id, name }', example: 'names: [{ network: slack, id: "T0123ABCD", name: Acme }]' },
+  'communities.names[]': { expected: 'a mapping with network, id and name', example: '- { network: slack, id: "T0123ABCD", name: Acme }' },
+  'communities.names[].network': { expected: 'a network name in lower case', example: 'network: slack' },
+  'communities.names[].id': idHint('id', 'T0123ABCD'),
+  'communities.names[].name': { expected: 'a display name', example: 'name: Acme Engineering' },
+  'communities.allow.slack': { expected: 'a list of Slack team ids', example: 'slack: ["T0123ABCD"]' },
+  'communities.allow.slack[]': idHint('slack', 'T0123ABCD'),
+  'communities.allow.discord': { expected: 'a list of Discord server ids', example: 'discord: ["123456789012345678"]' },
+  'communities.allow.discord[]': idHint('discord', '123456789012345678'),
+  'communities.allow': {
+    expected: 'community ids by network (Slack team ids, Discord server ids)',
+    example: 'allow:\n    slack: ["T0123ABCD"]\n    discord: ["123456789012345678"]',
+  },
   grounds: {
     expected: 'a list of { network, community, channel, topics }',
     example: 'grounds: [{ network: slack, community: "T0123ABCD", channel: "C0123ABCD", topics: [rust] }]',

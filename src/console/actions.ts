@@ -98,6 +98,39 @@ export class Actions {
     redirect(v.res, '/console');
   };
 
+  decideCommunity = async (v: Visit, form: URLSearchParams): Promise<void> => {
+    const network = field(form, 'network', MAX_ID);
+    const community = field(form, 'community', MAX_ID);
+    const decision = form.get('decision');
+    if (!network || !community || (decision !== 'approved' && decision !== 'refused')) {
+      return this.missing(v, 'Which community, and whether to approve or refuse it, was not said.', '/console');
+    }
+    const shown = `${field(form, 'label', MAX_ID) ?? community} (${network})`;
+    const outcome = await this.d.operator.decideCommunity(network, community, decision, v.by);
+    this.d.log.info({ operator: v.by.operator, action: 'decide_community', network, community, outcome }, 'console: decide on a community');
+    const notice =
+      outcome === 'not_found'
+        ? `feelers has not met ${shown}; nothing changed.`
+        : outcome === 'approved'
+          ? `${shown} is approved: it belongs to the network now, and the channels it connected while waiting are connected.`
+          : `${shown} is refused: it sends and receives nothing from now on.`;
+    this.gate.notify(v, notice);
+    redirect(v.res, '/console');
+  };
+
+  changeSharing = async (v: Visit, form: URLSearchParams): Promise<void> => {
+    const where = field(form, 'where', 2 * MAX_ID + 1) ?? '';
+    const colon = where.indexOf(':');
+    const network = colon > 0 ? where.slice(0, colon) : '';
+    const community = colon > 0 ? where.slice(colon + 1) : '';
+    const setting = field(form, 'setting', 300);
+    if (!network || !community || !setting) return this.missing(v, 'Pick a community and write the setting, then press Apply.', '/console');
+    const outcome = await this.d.operator.changeSharing(network, community, setting, v.by);
+    this.d.log.info({ operator: v.by.operator, action: 'change_sharing', network, community, ok: outcome.ok }, 'console: change sharing');
+    this.gate.notify(v, outcome.ok ? `Saved for ${community} (${network}). ${outcome.summary}` : outcome.message);
+    redirect(v.res, '/console');
+  };
+
   private missing(v: Visit, message: string, back: string): void {
     sendMessage(v.res, 400, { title: 'Nothing done', message: `${message} Nothing was done.`, view: v.view, back });
   }

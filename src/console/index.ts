@@ -84,6 +84,8 @@ export class OperatorConsole {
     http.mount('POST', '/console/ask/retract', gate.actionRoute(actions.retractAsk));
     http.mount('POST', '/console/grounds/disconnect', gate.actionRoute(actions.disconnectGround));
     http.mount('POST', '/console/people/prods', gate.actionRoute(actions.prods));
+    http.mount('POST', '/console/communities/decide', gate.actionRoute(actions.decideCommunity));
+    http.mount('POST', '/console/communities/sharing', gate.actionRoute(actions.changeSharing));
   }
 
   /**

@@ -17,6 +17,9 @@ const ACTIONS: Readonly<Record<ModerationAction, string>> = {
   'disconnect-ground': 'Disconnected a channel',
   'pause-prods': 'Paused prods to someone',
   'resume-prods': 'Resumed prods to someone',
+  'approve-community': 'Let a community into the network',
+  'refuse-community': 'Kept a community out of the network',
+  'change-sharing': "Changed a community's sharing",
 };
 
 /** The moderation record, newest first: who did what, when, to which question. One page read. */

@@ -5,7 +5,7 @@ import { formatTime } from '../web/layout.js';
 import { consolePage, csrfField, type ConsoleView } from './chrome.js';
 
 /** The overview: figures, networks and grounds refresh live; the prods form stays put (someone may be typing in it). */
-export function overviewPage(o: Overview, view: ConsoleView, since: string): SafeHtml {
+export function overviewPage(o: Overview, view: ConsoleView, since: string, membership: SafeHtml = html``): SafeHtml {
   return consolePage({
     title: 'Overview',
     section: 'overview',
@@ -17,7 +17,7 @@ export function overviewPage(o: Overview, view: ConsoleView, since: string): Saf
       >
         ${overviewFragment(o, view)}
       </div>
-      ${prodsForm(o, view)}`,
+      ${membership} ${prodsForm(o, view)}`,
   });
 }
 

@@ -6,6 +6,9 @@ import { communitiesPage } from './communities-page.js';
 import type { ConsoleDeps } from './deps.js';
 import { plain, type Visit } from './gate.js';
 import { fingerprint, type LiveFeeds } from './live.js';
+import { html } from '../web/html.js';
+import { membershipSection } from './membership-section.js';
+import { sharingSection } from './sharing-section.js';
 import { overviewFragment, overviewPage } from './overview-page.js';
 import { MODERATION_PER_PAGE, moderationPage } from './moderation-page.js';
 import { isBad, readAsksFilter, readDays, readPage } from './read-query.js';
@@ -19,7 +22,9 @@ export class Views {
 
   overview = async (v: Visit): Promise<void> => {
     const o = await this.d.operator.overview();
-    sendHtml(v.res, 200, overviewPage(o, v.view, fingerprint(o)));
+    const governance = html`${membershipSection(await this.d.operator.memberships(), v.view)}
+    ${sharingSection(await this.d.operator.sharing(), v.view)}`;
+    sendHtml(v.res, 200, overviewPage(o, v.view, fingerprint(o), governance));
   };
 
   overviewFragment = async (v: Visit): Promise<void> => {

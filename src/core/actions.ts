@@ -8,6 +8,7 @@ import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
 import type { ActionBinding, ActionOp, Ask, Author } from './model.js';
 import { mayPrompt, notePrompted, profileFor } from './profiles.js';
 import { personKey, samePerson } from '../ports/places.js';
+import { onPreview } from './preview-actions.js';
 import { collectReply, retractReply } from './replies.js';
 import { routingAction } from './routing-commands.js';
 import { confirmRetract, offerRetract } from './retract.js';
@@ -135,6 +136,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return (await takeBackReply(ctx, b.replyId ?? '', e.actor))
         ? 'Taken back: your answer is out of the digests still to come and struck from those already sent.'
         : 'That answer was already taken back.';
+    case 'preview-send':
+    case 'preview-edit':
+    case 'preview-cancel':
+      return onPreview(ctx, e, b.op === 'preview-send' ? 'send' : b.op === 'preview-edit' ? 'edit' : 'cancel', b.pendingId ?? '');
   }
 }
 
@@ -159,7 +164,8 @@ async function refer(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask, commu
     return `You've referred ${REFERRALS_PER_DAY} people today, the most feelers takes from one person in a day, so ${name} was not sent it. You could tell them about the question yourself.`;
   }
   const copy = b.copyId ? await ctx.repo.copy(b.copyId) : undefined;
-  const referrer: Author = ctx.names.author(e.actor, communityName);
+  // Credited in the asker's digest: shown as the referrer's community's policy says.
+  const referrer: Author = await ctx.sharing.travelling(ctx.names.author(e.actor, communityName), ask.asker);
   const via = [referrer, ...(copy?.via ?? [])];
   await notePrompted(ctx, profile);
   await addCopy(ctx, ask, 'referral', { person: picked, communityName, via });

@@ -1,13 +1,19 @@
 import type { Block, Button, Card } from '../ports/cards.js';
 import type { Ask, Author, CopyKind } from './model.js';
 import { excerpt, plural } from './text.js';
+import { shownName } from './names.js';
 
 /** Where the copies of an ask went, for the ask card. */
 export interface Reach {
   readonly channels: number;
   readonly communities: number;
   readonly people: number;
+  /** The communities' names, so the card says where the copies went (at most a few are named). */
+  readonly names?: readonly string[] | undefined;
 }
+
+/** Community names written out on an ask card before "and N more". */
+const NAMED_COMMUNITIES = 5;
 
 export function topicsLine(ask: Ask): string {
   return ask.topics.length ? `Topics: ${ask.topics.map((t) => `#${t}`).join(' ')}` : '';
@@ -18,9 +24,16 @@ function reachLine(r: Reach): string {
     return 'No other channel is connected yet, so this stays here for now. An admin can connect channels with `/feelers connect`.';
   }
   const parts: string[] = [];
-  if (r.channels) parts.push(`${plural(r.channels, 'channel')} in ${plural(r.communities, 'community', 'communities')}`);
-  if (r.people) parts.push(`${plural(r.people, 'person', 'people')} who know the topic`);
+  if (r.channels) parts.push(`${plural(r.channels, 'channel')} in ${plural(r.communities, 'community', 'communities')}${namesOf(r)}`);
+  if (r.people) parts.push(`${plural(r.people, 'person', 'people')} who ${r.people === 1 ? 'knows' : 'know'} the topic`);
   return `Feelers are out: a copy went to ${parts.join(' and ')}. Replies will be gathered in this thread as digests.`;
+}
+
+function namesOf(r: Reach): string {
+  const names = r.names ?? [];
+  if (names.length === 0) return '';
+  const more = names.length - NAMED_COMMUNITIES;
+  return ` (${names.slice(0, NAMED_COMMUNITIES).join(', ')}${more > 0 ? ` and ${more} more` : ''})`;
 }
 
 export function askCard(ask: Ask, reach: Reach, keys: { follow: string; close: string; retract: string }): Card {
@@ -82,7 +95,7 @@ export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
       form: {
         title: 'Answer the question',
         kind: 'text',
-        label: `Your answer for ${asker.name}`,
+        label: `Your answer for ${shownName(asker)}`,
         placeholder: 'What do you know about this?',
         submitLabel: 'Send answer',
         maxLength: 3000,
@@ -94,10 +107,10 @@ export function copyButtons(keys: CopyKeys, asker: Author): Button[] {
 
 /** A copy: in a ground's channel, or by DM to an expert (prod) or a referred person. */
 export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly Author[] = [], why?: string): Card {
-  const who = `${ask.asker.name} in ${ask.asker.communityName}`;
+  const who = `${shownName(ask.asker)} in ${ask.asker.communityName}`;
   const blocks: Block[] = [];
   if (kind === 'referral' && via[0]) {
-    blocks.push({ type: 'text', text: `${via[0].name} (${via[0].communityName}) thought you might know.` });
+    blocks.push({ type: 'text', text: `${shownName(via[0])} (${via[0].communityName}) thought you might know.` });
   } else if (why) {
     // Why this copy came: learned help (a prod) or a widening (a ground), docs/routing.md.
     blocks.push({ type: 'text', text: why });
@@ -123,13 +136,13 @@ export function copyCard(ask: Ask, kind: CopyKind, keys: CopyKeys, via: readonly
   return {
     summary: `${who} asks: ${excerpt(ask.text)}`,
     blocks,
-    thread: kind === 'ground' ? { title: `${ask.asker.name}: ${excerpt(ask.text, 80)}` } : undefined,
+    thread: kind === 'ground' ? { title: `${shownName(ask.asker)}: ${excerpt(ask.text, 80)}` } : undefined,
   };
 }
 
 export function closedCopyCard(ask: Ask, how: 'closed' | 'expired'): Card {
-  const who = `${ask.asker.name} in ${ask.asker.communityName}`;
-  const why = how === 'closed' ? `${ask.asker.name} closed this question.` : 'This question has expired.';
+  const who = `${shownName(ask.asker)} in ${ask.asker.communityName}`;
+  const why = how === 'closed' ? `${shownName(ask.asker)} closed this question.` : 'This question has expired.';
   return {
     summary: `${who} asked: ${excerpt(ask.text)} (${how})`,
     blocks: [
@@ -160,11 +173,11 @@ export function expiryWarningCard(ask: Ask, days: number, keys: { extend: string
 
 export function joinedCard(ask: Ask, keys: { 'new-question': string; 'retract-reply': string }): Card {
   return {
-    summary: `Your message was added as an answer to ${ask.asker.name}'s question.`,
+    summary: `Your message was added as an answer to ${shownName(ask.asker)}'s question.`,
     blocks: [
       {
         type: 'text',
-        text: `Thanks! I added your message as an answer to ${ask.asker.name}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
+        text: `Thanks! I added your message as an answer to ${shownName(ask.asker)}'s question (${ask.asker.communityName}): "${excerpt(ask.text, 120)}". It goes to them with the next digest.`,
       },
       { type: 'text', text: 'Meant it as a question of your own instead? Or want it back?' },
       {

@@ -8,6 +8,8 @@ import { sendMyData } from './my-data.js';
 import { routingCommand } from './routing-commands.js';
 import { retractLatestReply } from './reply-strike.js';
 import { blockCommand } from './local-moderation.js';
+import { previewSetting, PREVIEW_HELP } from './preview-command.js';
+import { share, SHARE_HELP } from './share-command.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -28,6 +30,8 @@ export const HELP = [
   '• /feelers learned: what feelers learned from your help (it asks people who helped before first); `/feelers learned reset` forgets it.',
   '• /feelers prods on | off: resume or pause questions by topic (feelers pauses them itself after a few go unanswered).',
   "• /feelers escalation <hours> | off: admins: widen this community's unanswered questions after that many hours (default 24), or never.",
+  SHARE_HELP,
+  PREVIEW_HELP,
   '• /feelers my-data: get everything feelers holds about you (profile, topics, contact, asks, replies, follows, introductions, who got your contact), by DM, with a JSON file.',
 ].join('\n');
 
@@ -68,6 +72,10 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
         sub.toLowerCase() as 'block',
         args,
       );
+    case 'share':
+      return share(ctx, e, args);
+    case 'preview':
+      return previewSetting(ctx, e, args);
     case 'help':
     case '':
       return HELP;

@@ -1,12 +1,14 @@
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Buttons } from './buttons.js';
+import type { Membership } from './membership.js';
 import type { EngineMetrics } from './metrics.js';
 import type { Names } from './names.js';
 import type { Networks } from './networks.js';
 import type { Notices } from './notices.js';
 import type { Outbox } from './outbox.js';
 import type { Repo } from './repo.js';
+import type { Sharing } from './sharing.js';
 import type { EngineSettings } from './settings.js';
 
 /** What every stage of the engine is handed, each part named by its role. One per engine. */
@@ -21,6 +23,10 @@ export interface Ctx {
   readonly names: Names;
   /** Private, best-effort lines to one person where they are; never queued. */
   readonly notices: Notices;
+  /** Which communities belong to the network (membership.ts). */
+  readonly membership: Membership;
+  /** Each community's sharing policy (sharing.ts). */
+  readonly sharing: Sharing;
   /** What the networks themselves keep about people (forget-me). */
   readonly networks: Networks;
   readonly clock: Clock;

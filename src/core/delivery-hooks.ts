@@ -10,13 +10,16 @@ import { reasonText, textCard } from './text.js';
 
 /**
  * What the engine does around each outbox send: a last look before (a copy of an ask closed
- * meanwhile is dropped), the bookkeeping after (where the card or copy is, so replies find
+ * meanwhile is dropped, and anything for a community no longer in the network), the bookkeeping after (where the card or copy is, so replies find
  * their ask: the replies stage binds it), and what a refusal means (a channel gone, a person who takes no DMs).
  */
 export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
   return {
     beforeSend: async (d: Delivery) => {
       const p = d.purpose;
+      // A community taken off the network receives nothing more, queued or not (membership.ts);
+      // a takedown of a retracted ask's copy still goes, so nothing retracted stays up there.
+      if (p.kind !== 'takedown' && (await ctx().membership.standing(...communityOf(d))) !== 'member') return 'cancel';
       // One read for a copy (as ever) and for a follower's digest DM; none for anything else, so
       // an ask card still leaves before its copies. An ask card or thread digest of an ask
       // retracted meanwhile is harmless in the asker's own channel, and is replaced or struck
@@ -49,6 +52,12 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
     },
     onGone: (d: Delivery, err: DeliveryError) => onGone(ctx(), d, err),
   };
+}
+
+function communityOf(d: Delivery): [string, string] {
+  const t = d.target;
+  const where = t.kind === 'post' ? t.place : t.kind === 'dm' ? t.person : t.ref;
+  return [where.network, where.community];
 }
 
 async function onGone(ctx: Ctx, d: Delivery, err: DeliveryError): Promise<void> {

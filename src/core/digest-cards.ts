@@ -1,5 +1,6 @@
 import type { Block, Button, Card } from '../ports/cards.js';
 import type { Ask, Author, Offer, Reply } from './model.js';
+import { shownName } from './names.js';
 import { excerpt, plural } from './text.js';
 
 /** An undigested item: a reply, or an offer to help. */
@@ -7,10 +8,10 @@ export type DigestItem =
   | { readonly kind: 'reply'; readonly reply: Reply; readonly buttons: readonly Button[] }
   | { readonly kind: 'offer'; readonly offer: Offer; readonly buttons: readonly Button[] };
 
-/** "Sam (L&D Guild), via Karyn" — or anonymous when the writer used forget-me. */
+/** "Sam (L&D Guild), via Karyn" — or anonymous when the writer used forget-me or their community hides names (sharing.ts). */
 export function byline(author: Author, anonymous: boolean | undefined, via: readonly Author[] = []): string {
-  const who = anonymous ? `Someone in ${author.communityName}` : `${author.name} (${author.communityName})`;
-  return [who, ...via.map((v) => `via ${v.name}`)].join(', ');
+  const who = anonymous || author.hidden ? `Someone in ${author.communityName}` : `${author.name} (${author.communityName})`;
+  return [who, ...via.map((v) => `via ${shownName(v)}`)].join(', ');
 }
 
 function itemBlocks(item: DigestItem, withButtons: boolean): Block[] {

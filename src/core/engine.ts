@@ -15,6 +15,9 @@ import type { ChatEvent, CommandEvent, EventOutcome } from '../ports/events.js';
 import { seedGrounds } from './grounds.js';
 import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
+import { admitEvent } from './joining.js';
+import { Membership } from './membership.js';
+import { Sharing } from './sharing.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, TallyingMetrics, type EngineMetrics } from './metrics.js';
 import { Names } from './names.js';
@@ -94,6 +97,8 @@ export class Engine implements EngineApi {
       names: new Names(settings.communityNames),
       notices: new Notices(this.adapters, log),
       networks: new Networks(this.adapters, log),
+      membership: new Membership(repo, this.adapters, settings),
+      sharing: new Sharing(repo),
       clock,
       log,
       metrics,
@@ -191,7 +196,8 @@ export class Engine implements EngineApi {
       // feelers' own posts and other bots' posts are never asks, replies or commands.
       if (event.actor.isSelf || event.actor.isBot) return outcome;
       await noteAdmin(this.ctx, event);
-      await this.dispatch(event);
+      // A community outside the network neither asks, answers nor presses (membership.ts).
+      if (await admitEvent(this.ctx, event)) await this.dispatch(event);
       await repo.claims.markDone(event.id);
     } catch (err) {
       if (err instanceof FeelersError && err.code === 'store_unavailable' && this.deps.spool) {
@@ -241,6 +247,9 @@ export class Engine implements EngineApi {
         if (withdrawn) await afterReplyDeleted(this.ctx, withdrawn, event);
         return;
       }
+      case 'joined':
+        // A community of the network needs nothing more; one outside it was told by the gate.
+        return;
     }
   }
 

@@ -110,9 +110,15 @@ export async function communityWait(ctx: Ctx, network: string, community: string
 async function openGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const copied = new Set((await ctx.repo.copiesOf(ask.id)).flatMap((c) => (c.place ? [placeKey(channelOf(c.place))] : [])));
   copied.add(placeKey(channelOf(ask.origin)));
-  const candidates = (await ctx.repo.allGrounds())
-    .filter((g) => g.unreachableSince === undefined && !copied.has(placeKey(channelOf(g.place))))
-    .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
+  const belongs = ctx.membership.memo();
+  const shares = ctx.sharing.from(ask.origin);
+  const candidates: Ground[] = [];
+  for (const g of await ctx.repo.allGrounds()) {
+    if (g.unreachableSince !== undefined || copied.has(placeKey(channelOf(g.place)))) continue;
+    // Widening obeys what fan-out does: members of the network only, both sides' sharing policies.
+    if ((await belongs(g.place)) && (await shares(g.place))) candidates.push(g);
+  }
+  candidates.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
   // Widening never reaches a community that blocked the asker (or their community), as fan-out doesn't.
   const open = new Set(
     (

@@ -15,9 +15,15 @@ export function groundWants(g: Ground, ask: Ask): boolean {
 export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const origin = placeKey(channelOf(ask.origin));
   const grounds = await ctx.repo.allGrounds();
-  const chosen = grounds
-    .filter((g) => placeKey(channelOf(g.place)) !== origin && groundWants(g, ask))
-    .sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
+  const belongs = ctx.membership.memo();
+  const shares = ctx.sharing.from(ask.origin);
+  const chosen: Ground[] = [];
+  for (const g of grounds) {
+    // Only communities of the network receive (membership.ts), and only where both sides' sharing policies agree (sharing.ts).
+    if (placeKey(channelOf(g.place)) === origin || !groundWants(g, ask)) continue;
+    if ((await belongs(g.place)) && (await shares(g.place))) chosen.push(g);
+  }
+  chosen.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
   // A community that blocked the asker (or their community) gets no copy in any channel.
   const open = new Set(
     (
@@ -45,8 +51,10 @@ export async function chooseExperts(ctx: Ctx, ask: Ask): Promise<Profile[]> {
   if (ask.topics.length === 0 || limits.prodsPerAsk <= 0) return [];
   const now = ctx.now();
   const profiles: Profile[] = [];
+  const belongs = ctx.membership.memo();
+  const shares = ctx.sharing.from(ask.origin);
   for (const who of await ctx.repo.expertsOn(ask.topics)) {
-    if (samePerson(who, ask.asker)) continue;
+    if (samePerson(who, ask.asker) || !(await belongs(who)) || !(await shares(who))) continue;
     const p = await ctx.repo.profile(who);
     if (p && !samePerson(p, ask.asker) && mayPrompt(p, now, limits.unsolicitedPerWeek)) profiles.push(p);
   }

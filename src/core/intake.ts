@@ -9,7 +9,8 @@ import { notePrompted } from './profiles.js';
 import { prodReason } from './routing.js';
 import { noteProd } from './routing-learning.js';
 import { stableId } from './ids.js';
-import type { Ask, Author, Copy, CopyKind, Profile } from './model.js';
+import type { Ask, Author, Copy, CopyKind, Ground, Profile } from './model.js';
+import { offerPreview, wantsPreview } from './preview.js';
 import { personKey, placeKey, type PersonRef, type Place } from '../ports/places.js';
 import { cleanText, hashtags, plural } from './text.js';
 
@@ -65,33 +66,55 @@ export async function createAsk(
     );
   }
   const now = ctx.now();
-  let batch = batched(ctx);
   const ask: Ask = {
     id: askIdOf(eventId),
     text,
     topics: hashtags(text),
-    asker: ctx.names.author(actor, communityName),
+    // Copies travel: the asker shows as their community's policy says (sharing.ts).
+    asker: await ctx.sharing.travelling(ctx.names.author(actor, communityName)),
     origin,
     createdAt: now,
     expiresAt: now + ctx.settings.expiry.days * DAY_MS,
     state: 'open',
   };
-  await batch.ctx.repo.openAsk(ask);
-
-  // Topics asked together make each other "near" for escalation (escalation.ts).
-  await ctx.repo.routing.notePairs(ask.topics);
   const grounds = await chooseGrounds(ctx, ask);
   const experts = await chooseExperts(ctx, ask);
+  // With the audience preview on, the targets are kept and shown; Send sends exactly those (preview.ts).
+  if (await wantsPreview(ctx, actor)) {
+    await offerPreview(ctx, ask, grounds, experts);
+    return ask;
+  }
+  await fanOut(ctx, ask, grounds, experts);
+  return ask;
+}
+
+/**
+ * The ask card and one copy per target, written to the outbox in batches (see createAsk). The
+ * targets are given: chosen now, or chosen when a preview was shown and re-checked at Send.
+ */
+export async function fanOut(
+  ctx: Ctx,
+  ask: Ask,
+  grounds: readonly Pick<Ground, 'place' | 'communityName'>[],
+  experts: readonly Profile[],
+): Promise<void> {
+  const { origin } = ask;
+  let batch = batched(ctx);
+  await batch.ctx.repo.openAsk(ask);
+  // Topics asked together make each other "near" for escalation (escalation.ts).
+  await ctx.repo.routing.notePairs(ask.topics);
   const keys = {
     follow: await batch.ctx.buttons.bind({ op: 'follow', askId: ask.id }),
-    close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(actor) }),
+    close: await batch.ctx.buttons.bind({ op: 'close', askId: ask.id, only: personKey(ask.asker) }),
     // Not the asker's alone: an admin of their community may retract too (retract.ts decides).
     retract: await batch.ctx.buttons.bind({ op: 'retract', askId: ask.id }),
   };
+  const names = [...new Set(grounds.map((g) => g.communityName))];
   const reach = {
     channels: grounds.length,
     communities: new Set(grounds.map((g) => `${g.place.network}:${g.place.community}`)).size,
     people: experts.length,
+    names,
   };
   // The ask card goes first: its thread is where digests go.
   await batch.ctx.outbox.post(origin, askCard(ask, reach, keys), { kind: 'ask-card', askId: ask.id }, askCardDeliveryId(ask.id));
@@ -111,7 +134,6 @@ export async function createAsk(
   ctx.metrics.askCreated();
   ctx.outbox.kick();
   ctx.log.info({ ask: ask.id, grounds: grounds.length, experts: experts.length }, 'ask fanned out');
-  return ask;
 }
 
 /** The outbox delivery that posts an ask's card: one per ask. */
@@ -166,7 +188,12 @@ export async function addCopy(
     deliveryId,
   };
   await ctx.repo.addCopy(copy);
-  const card = copyCard(ask, kind, keys, target.via, target.why);
+  // A referrer's own community reads their name even when it hides names from others (sharing.ts).
+  const reader = target.place ?? target.person;
+  const via = target.via?.map((v) =>
+    reader && v.network === reader.network && v.community === reader.community ? { ...v, hidden: false } : v,
+  );
+  const card = copyCard(ask, kind, keys, via, target.why);
   const purpose = { kind: 'copy', askId: ask.id, copyId } as const;
   if (copy.place) await ctx.outbox.post(copy.place, card, purpose, deliveryId);
   else if (copy.person) {

@@ -26,6 +26,12 @@ export const keys = {
   groundLastCopy: (channelKey: string) => `ground-last-copy:${channelKey}`,
   /** A community's display name as last seen, for the console's graph (communities only, no people). */
   communityName: (network: string, community: string) => `community-name:${communityKey(network, community)}`,
+  /** A community's standing in the network (pending, approved, refused) and the channels waiting on it (membership.ts). */
+  community: (network: string, community: string) => `community:${communityKey(network, community)}`,
+  /** A community's sharing policy, as its admins set it (`/feelers share`, sharing.ts). */
+  sharing: (network: string, community: string) => `sharing:${communityKey(network, community)}`,
+  /** An ask whose audience preview waits for its asker's Send, Edit or Cancel, with the targets shown (preview.ts). */
+  pendingAsk: (askId: string) => `pending-ask:${askId}`,
   /** Set once a one-off fill of an index that came after the data (e.g. `asks-v1`) has run. */
   backfilled: (what: string) => `backfilled:${what}`,
   profile: (person: PersonRef) => `person:${personKey(person)}`,
@@ -115,6 +121,8 @@ export const sets = {
   shownIn: (replyId: string) => `shown-in:${replyId}`,
   /** Channel keys of every ground. */
   grounds: 'grounds',
+  /** Community keys (`communityKey`) of every community with a `community:` record: the console's list. */
+  communities: 'communities',
   experts: (topic: string) => `experts:${topic}`,
   /** Asks one person made: what `/feelers my-data` lists as theirs. */
   asksBy: (person: PersonRef) => `asks-by:${personKey(person)}`,

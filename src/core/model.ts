@@ -5,6 +5,8 @@ import type { MessageRef, PersonRef, Place } from '../ports/places.js';
 export interface Author extends PersonRef {
   readonly name: string;
   readonly communityName: string;
+  /** Their community keeps members' names to itself (sharing.ts): other communities read "Someone in <community>". */
+  readonly hidden?: boolean | undefined;
 }
 
 /** 'retracted': taken back everywhere (retract.ts); nothing of it is sent or relayed again. */
@@ -165,6 +167,8 @@ export interface Profile extends PersonRef {
   profileUrl?: string | undefined;
   /** No unsolicited DMs at all (prods and referrals). */
   optedOut: boolean;
+  /** `/feelers preview on|off`: see the audience before an ask goes out (unset: the community's choice). */
+  preview?: boolean | undefined;
   /** Times of unsolicited DMs (prods, referrals) in the last week, oldest first. */
   unsolicited: number[];
   lastContactedAt?: number | undefined;
@@ -235,6 +239,8 @@ export interface ActionBinding {
   readonly place?: Place | undefined;
   /** For 'ask-dm': the DM's event id, which makes the ask's id (so every press asks once). */
   readonly eventId?: string | undefined;
+  /** For 'preview-*': the pending ask the preview shows (preview.ts). */
+  readonly pendingId?: string | undefined;
   /** Set by `Ctx.bindAll`: one record for several buttons; button `<key>.<i>` does `ops[i]`. */
   readonly ops?: readonly ActionOp[] | undefined;
 }
@@ -266,7 +272,11 @@ export type ActionOp =
   | 'report'
   | 'remove-copy'
   | 'block-person'
-  | 'block-community';
+  | 'block-community'
+  // The audience preview (preview-actions.ts).
+  | 'preview-send'
+  | 'preview-edit'
+  | 'preview-cancel';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

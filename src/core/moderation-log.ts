@@ -15,7 +15,10 @@ export type ModerationAction =
   | 'close-ask'
   | 'disconnect-ground'
   | 'pause-prods'
-  | 'resume-prods';
+  | 'resume-prods'
+  | 'approve-community'
+  | 'refuse-community'
+  | 'change-sharing';
 
 /** Who acted: a person in their role (the asker, an admin, a reply's writer) or an operator of the console. */
 export type ModerationActor =

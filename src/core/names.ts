@@ -20,3 +20,8 @@ export class Names {
     };
   }
 }
+
+/** The name shown to other communities: "Someone" when the writer's community hides names. */
+export function shownName(a: Author): string {
+  return a.hidden ? 'Someone' : a.name;
+}

@@ -43,6 +43,52 @@ export interface OperatorApi {
    * have none). 'not_found': resuming someone feelers holds no profile for (nothing was paused).
    */
   pauseProds(person: PersonRef, paused: boolean, by: OperatorRef): Promise<'paused' | 'resumed' | 'not_found'>;
+  /** Communities met that are not on the configured list: pending first (membership.ts). */
+  memberships(): Promise<readonly CommunityStanding[]>;
+  /**
+   * Approve a community (it belongs from now on; channels whose connect waited are connected)
+   * or refuse it (it stops sending and receiving at once, even where its network would admit it).
+   */
+  decideCommunity(
+    network: string,
+    community: string,
+    decision: 'approved' | 'refused',
+    by: OperatorRef,
+  ): Promise<'approved' | 'refused' | 'not_found'>;
+  /** Each known community's sharing policy, in words (sharing.ts). */
+  sharing(): Promise<readonly CommunitySharing[]>;
+  /**
+   * Change a community's sharing policy with the words of `/feelers share` ("send only Acme",
+   * "receive all", "names hidden"), as its admins would; not understood: nothing changes.
+   */
+  changeSharing(
+    network: string,
+    community: string,
+    setting: string,
+    by: OperatorRef,
+  ): Promise<{ readonly ok: true; readonly summary: string } | { readonly ok: false; readonly message: string }>;
+}
+
+/** One community's sharing policy, as a sentence. */
+export interface CommunitySharing {
+  readonly network: string;
+  readonly community: string;
+  readonly name: string;
+  readonly summary: string;
+}
+
+/** A community outside the configured list, and where it stands. */
+export interface CommunityStanding {
+  readonly network: string;
+  readonly community: string;
+  readonly name: string;
+  readonly state: 'pending' | 'approved' | 'refused';
+  /** When feelers first met it, and when an operator decided (and who). */
+  readonly since: number;
+  readonly decidedAt?: number | undefined;
+  readonly decidedBy?: string | undefined;
+  /** Channels whose `/feelers connect` waits for approval. */
+  readonly waitingChannels: number;
 }
 
 /** One page of the moderation record; `total` counts every entry. */

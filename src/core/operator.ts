@@ -5,7 +5,21 @@ import type { HealthReport } from './engine-api.js';
 import { communityKey } from './keys.js';
 import { finish } from './lifecycle.js';
 import type { RateLimitTally } from './metrics.js';
-import type { AskLife, AskPage, AskQuery, CommunityGraph, ModerationPage, OperatorApi, OperatorRef, Overview } from './operator-api.js';
+import { decideCommunity } from './joining.js';
+import type {
+  AskLife,
+  AskPage,
+  AskQuery,
+  CommunityGraph,
+  CommunitySharing,
+  CommunityStanding,
+  ModerationPage,
+  OperatorApi,
+  OperatorRef,
+  Overview,
+} from './operator-api.js';
+import { UserError } from '../ports/errors.js';
+import { changeSharing, knownCommunities, sharingSummary } from './share-command.js';
 import { listAsks } from './operator-asks.js';
 import type { OperatorCtx } from './operator-context.js';
 import { communityGraph } from './operator-graph.js';
@@ -108,6 +122,55 @@ export class Operator implements OperatorApi {
     const target = `someone in ${profile.communityName}`;
     await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, paused ? 'pause-prods' : 'resume-prods', { target });
     return paused ? 'paused' : 'resumed';
+  }
+
+  async memberships(): Promise<readonly CommunityStanding[]> {
+    return (await this.oc.ctx.repo.communities.all()).map(({ waiting, ...r }) => ({ ...r, waitingChannels: waiting.length }));
+  }
+
+  async decideCommunity(
+    network: string,
+    community: string,
+    decision: 'approved' | 'refused',
+    by: OperatorRef,
+  ): Promise<'approved' | 'refused' | 'not_found'> {
+    const { ctx } = this.oc;
+    const done = await decideCommunity(ctx, network, community, decision, by.operator);
+    if (done !== 'not_found') {
+      const target = ctx.names.community(network, community, (await ctx.repo.communities.get(network, community))?.name);
+      await ctx.repo.moderation.operatorAction(ctx.now(), by.operator, decision === 'approved' ? 'approve-community' : 'refuse-community', {
+        target,
+      });
+    }
+    return done;
+  }
+
+  async sharing(): Promise<readonly CommunitySharing[]> {
+    const { ctx } = this.oc;
+    const out: CommunitySharing[] = [];
+    for (const k of await knownCommunities(ctx)) {
+      out.push({ network: k.network, community: k.community, name: k.name, summary: await sharingSummary(ctx, k.network, k.community) });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async changeSharing(
+    network: string,
+    community: string,
+    setting: string,
+    by: OperatorRef,
+  ): Promise<{ readonly ok: true; readonly summary: string } | { readonly ok: false; readonly message: string }> {
+    try {
+      const summary = await changeSharing(this.oc.ctx, network, community, setting);
+      this.oc.ctx.log.info({ operator: by.operator, network, community }, 'operator changed a sharing policy');
+      await this.oc.ctx.repo.moderation.operatorAction(this.oc.ctx.now(), by.operator, 'change-sharing', {
+        target: `${this.oc.ctx.names.community(network, community)}: ${summary}`,
+      });
+      return { ok: true, summary };
+    } catch (err) {
+      if (err instanceof UserError) return { ok: false, message: err.userMessage ?? err.message };
+      throw err;
+    }
   }
 
   /** A community's display name: the configured one, else the last one seen (the graph's, a ground's), else its id. */

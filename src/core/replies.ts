@@ -53,7 +53,8 @@ export async function collectReply(ctx: Ctx, input: ReplyInput): Promise<Reply |
     id,
     askId: input.ask.id,
     copyId: input.copy?.id,
-    author: ctx.names.author(input.actor, input.communityName ?? input.copy?.communityName),
+    // Digests go to the asker's community: the writer shows as their own community's policy says.
+    author: await ctx.sharing.travelling(ctx.names.author(input.actor, input.communityName ?? input.copy?.communityName), input.ask.asker),
     text,
     source: input.source,
     via: input.copy?.kind === 'referral' ? input.copy.via : undefined,

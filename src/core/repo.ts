@@ -6,6 +6,8 @@ import { AskIndex } from './ask-index.js';
 import { BatchingStore } from './batching-store.js';
 import { AskPurge } from './ask-purge.js';
 import { Claims } from './claims.js';
+import { CommunityRecords } from './community-records.js';
+import { PendingAsks } from './pending-asks.js';
 import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
 import { ModerationLog } from './moderation-log.js';
@@ -66,6 +68,10 @@ export class Repo {
   readonly digestsShown: DigestRecords;
   /** Each community's blocks and the admins seen acting for it (block-lists.ts). */
   readonly blocks: BlockLists;
+  /** Communities met that wait for, or had, an operator's word (community-records.ts). */
+  readonly communities: CommunityRecords;
+  /** Asks waiting behind their audience preview (pending-asks.ts). */
+  readonly pending: PendingAsks;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -82,6 +88,8 @@ export class Repo {
     this.moderation = new ModerationLog(store, this.people);
     this.digestsShown = new DigestRecords(store);
     this.blocks = new BlockLists(store, this.people);
+    this.communities = new CommunityRecords(store);
+    this.pending = new PendingAsks(store);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.sealer = opts.sealer ?? plainSealer;
   }

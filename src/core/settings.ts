@@ -45,6 +45,12 @@ export interface EngineSettings {
     /** A community's own wait from the YAML, keyed `network:community` (null: never); its admins' setting in chat wins. */
     communities: Record<string, number | null>;
   };
+  /**
+   * Who belongs to the network (membership.ts): `allow` lists community ids by network
+   * (YAML `communities.allow`); `approvals` says an operator can approve a pending community
+   * (the console is on), which changes only what its admins are told while they wait.
+   */
+  membership: { allow: Record<string, string[]>; approvals: boolean };
 }
 
 export interface RoutingSettings {
@@ -77,6 +83,7 @@ export const defaultSettings: EngineSettings = {
   grounds: [],
   routing: { learned: true, firstPerWeek: 3, pauseAfterUnanswered: 3 },
   escalation: { afterHours: 24, communities: {} },
+  membership: { allow: {}, approvals: false },
 };
 
 export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettings {
@@ -88,5 +95,6 @@ export function engineSettings(over: Partial<EngineSettings> = {}): EngineSettin
     connect: { ...defaultSettings.connect, ...over.connect },
     routing: { ...defaultSettings.routing, ...over.routing },
     escalation: { ...defaultSettings.escalation, ...over.escalation },
+    membership: { ...defaultSettings.membership, ...over.membership },
   };
 }

@@ -55,6 +55,15 @@ export interface SendOptions {
 }
 
 /**
+ * The communities where nobody but the people running feelers could have added it, so they
+ * belong to the network without an operator's word (docs/governance.md): `every` (a private
+ * Discord bot only its owner can add; a network whose communities are all named in feelers' own
+ * configuration), or only the listed ids (single-token Slack: its own workspace; Discord with
+ * DISCORD_GUILD_IDS). A Slack app installed through OAuth or a public Discord bot lists none.
+ */
+export type Admission = { readonly every: true } | { readonly every: false; readonly communities: readonly string[] };
+
+/**
  * The one port every network implements. Transport and mapping only: raw payload in,
  * `ChatEvent` out; `Card` in, platform message out. No referral logic.
  *
@@ -71,6 +80,13 @@ export interface ChatAdapter {
    * turns under a lease; sending works from every instance.
    */
   readonly singleConnection?: boolean | undefined;
+
+  /**
+   * Optional: which communities this adapter admits without an operator (see `Admission`), as
+   * the platform told it at `start` (Discord's `bot_public`, Slack's own team). Absent: every
+   * community, as for a network whose communities all come from feelers' configuration.
+   */
+  admission?(): Admission;
 
   /** Connect and start handing events to `sink`. Resolves once events can flow. */
   start(sink: EventSink): Promise<void>;

@@ -4,7 +4,7 @@ import type { Place, PersonRef } from './places.js';
  * What an adapter hands the core: a closed union, mapped from the raw platform payload at
  * the edge. Nothing past the adapter reads a platform field; `raw` is kept for logs only.
  */
-export type ChatEvent = CommandEvent | MessageEvent | ActionEvent | EditedEvent | DeletedEvent;
+export type ChatEvent = CommandEvent | MessageEvent | ActionEvent | EditedEvent | DeletedEvent | JoinedEvent;
 
 export interface Actor extends PersonRef {
   /** Display name as the community shows it. */
@@ -101,6 +101,16 @@ export interface EditedEvent extends EventBase {
 export interface DeletedEvent extends EventBase {
   readonly kind: 'deleted';
   readonly messageId: string;
+}
+
+/**
+ * feelers was added to a community: a Slack app installed through OAuth, a Discord bot added to
+ * a server. `actor` is who added it (Slack's installer; Discord does not say, so the server's
+ * owner); `place` names the community, with no channel. The core decides whether the community
+ * belongs to the network and tells them (docs/governance.md).
+ */
+export interface JoinedEvent extends EventBase {
+  readonly kind: 'joined';
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,9 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'feelers-at-rest-'));
   fake = await FakeSlack.start({ oauth: CLIENT, users: [{ id: 'UJANE', name: 'jane', team: 'T1' }] });
   fake.addChannel('C1', 'T1');
+  // Installed through OAuth, a workspace belongs only when listed (docs/governance.md).
+  mkdirSync(join(dir, 'config'));
+  writeFileSync(join(dir, 'config', 'feelers.yaml'), 'communities:\n  allow:\n    slack: ["T1"]\n');
   logs = '';
 });
 afterEach(async () => {

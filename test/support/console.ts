@@ -11,6 +11,7 @@ import { createMemoryAdapter, MemoryWorld } from '../../adapters/memory/index.js
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
 import { startFeelers, type FeelersHandle } from '../../src/app/main.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
+import type { Admission } from '../../src/ports/chat-adapter.js';
 
 export const CONSOLE_TOKEN = 'console-test-token-7f3c9a1e5b2d4c6e8a0b';
 
@@ -53,7 +54,11 @@ export class ConsoleApp {
     };
   }
 
-  static async start(names: ConstructorParameters<typeof ConsoleApp>[0] = {}): Promise<ConsoleApp> {
+  /** `admission`: what each memory network admits without an operator (membership); default every community. */
+  static async start(
+    names: ConstructorParameters<typeof ConsoleApp>[0] = {},
+    opts: { admission?: Record<string, Admission> } = {},
+  ): Promise<ConsoleApp> {
     const c = new ConsoleApp(names);
     c.dir = mkdtempSync(join(tmpdir(), 'feelers-console-'));
     // Jane asks dozens of times in the pagination test: past the default of 5 a day.
@@ -65,7 +70,9 @@ export class ConsoleApp {
         cwd: c.dir,
         host: '127.0.0.1',
         logDestination: { write: (s: string) => void (c.logs += s) },
-        adapters: ['north', 'south'].map((network) => createMemoryAdapter({ world: c.world, network })),
+        adapters: ['north', 'south'].map((network) =>
+          createMemoryAdapter({ world: c.world, network, admission: opts.admission?.[network] }),
+        ),
       },
     );
     return c;

@@ -13,7 +13,7 @@ import { Engine } from '../../src/core/engine.js';
 import { sets } from '../../src/core/keys.js';
 import type { Sealer } from '../../src/core/sealer.js';
 import { defaultSettings, engineSettings, type EngineSettings, type SeedGround } from '../../src/core/settings.js';
-import type { ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
+import type { Admission, ChatAdapter, DeliveryLimits } from '../../src/ports/chat-adapter.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { Actor, CommandEvent, MessageEvent } from '../../src/ports/events.js';
@@ -49,6 +49,8 @@ export class EngineBed<C extends Clock | undefined = undefined> {
   store!: Store;
   /** What seals contacts at rest (FEELERS_SECRET_KEY); set before `start` or a `restart` to change keys. */
   sealer: Sealer | undefined;
+  /** What each memory network admits without an operator (membership); set before `start`. Default: every community. */
+  admission: Record<string, Admission> = {};
   private dir: string | undefined;
 
   constructor(
@@ -94,7 +96,7 @@ export class EngineBed<C extends Clock | undefined = undefined> {
 
   /** The adapter for one of the engine's networks, made afresh at each boot: a memory one here. */
   protected makeAdapter(network: string): ChatAdapter {
-    return createMemoryAdapter({ world: this.world, network, limits: this.bed.limits?.[network] });
+    return createMemoryAdapter({ world: this.world, network, limits: this.bed.limits?.[network], admission: this.admission[network] });
   }
 
   async restart(): Promise<void> {

@@ -53,6 +53,8 @@ export interface StoryOptions {
   settings?: Partial<EngineSettings>;
   /** Register the commands globally (usable in DMs) instead of per guild. */
   globalCommands?: boolean;
+  /** DISCORD_GUILD_IDS instead of every guild the story makes (unless `globalCommands`). */
+  guildIds?: readonly string[];
   /** Extra text channels in extra guilds (for fan-out), each: [guildId, channelId]. */
   extraChannels?: readonly (readonly [string, string])[];
   /** Members of the extra guilds besides Gita (their admin). */
@@ -115,7 +117,9 @@ export class DiscordStory extends EngineBed<OffsetClock> {
   protected override makeAdapter(network: string): ChatAdapter {
     if (network !== 'discord') return super.makeAdapter(network);
     const inner = adapterFor(this.fake, {
-      guildIds: this.opts.globalCommands ? undefined : [GUILD, ...new Set((this.opts.extraChannels ?? []).map(([g]) => g))],
+      guildIds: this.opts.globalCommands
+        ? undefined
+        : (this.opts.guildIds ?? [GUILD, ...new Set((this.opts.extraChannels ?? []).map(([g]) => g))]),
       messageContent: this.opts.messageContent ?? false,
       state: adapterState(this.store, 'discord'),
     });

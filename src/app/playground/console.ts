@@ -56,5 +56,9 @@ function currentOperator(playground: Playground): OperatorApi {
     moderation: async (page, perPage) => (await op()).moderation(page, perPage),
     disconnectGround: async (place, by) => (await op()).disconnectGround(place, by),
     pauseProds: async (person, paused, by) => (await op()).pauseProds(person, paused, by),
+    memberships: async () => (await op()).memberships(),
+    decideCommunity: async (network, community, decision, by) => (await op()).decideCommunity(network, community, decision, by),
+    sharing: async () => (await op()).sharing(),
+    changeSharing: async (network, community, setting, by) => (await op()).changeSharing(network, community, setting, by),
   };
 }

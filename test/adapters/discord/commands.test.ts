@@ -77,6 +77,8 @@ describe('discord commands with the engine behind', () => {
       'block',
       'unblock',
       'blocks',
+      'share',
+      'preview',
       'help',
     ]);
   });

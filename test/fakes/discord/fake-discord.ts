@@ -36,6 +36,8 @@ export interface FakeDiscordOptions {
    * text. Default: as the last IDENTIFY asked (granted when none did yet).
    */
   messageContentGranted?: boolean;
+  /** The application's `bot_public` flag (GET /applications/@me). Default: private. */
+  botPublic?: boolean;
 }
 
 export interface Who {
@@ -53,6 +55,7 @@ export class FakeDiscord {
   private constructor(opts: FakeDiscordOptions) {
     this.gateway = new FakeGateway(this.world);
     this.echoOwn = opts.echoOwnMessages ?? true;
+    this.world.botPublic = opts.botPublic ?? false;
     this.rest = new FakeRest(this.world, {
       gatewayUrl: () => this.gateway.url,
       dispatch: (t, d) => {
@@ -101,6 +104,13 @@ export class FakeDiscord {
       members: spec.members.map((m) => ({ user: m.user, roles: m.roles ?? [] })),
       channels: spec.channels.map((c) => ({ id: c.id, name: c.name, type: ChannelTypes.GuildText })),
     });
+  }
+
+  /** Someone adds the bot to a new server while it runs (addGuild's spec): the gateway says so. */
+  joinGuild(spec: Parameters<FakeDiscord['addGuild']>[0]): FakeGuild {
+    const g = this.addGuild(spec);
+    this.gateway.guildAdded(g);
+    return g;
   }
 
   inject(rule: Injection): void {

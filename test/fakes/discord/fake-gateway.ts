@@ -80,6 +80,11 @@ export class FakeGateway {
    * Send a dispatch to the session. While the client is disconnected it is only recorded, as
    * Discord does, and replayed when the client resumes.
    */
+  /** The bot was added to a server after READY: Discord sends its GUILD_CREATE then. */
+  guildAdded(g: FakeGuild): void {
+    this.dispatch('GUILD_CREATE', guildCreate(g, this.world));
+  }
+
   dispatch(t: string, d: Json): void {
     const s = this.session;
     if (!s) return;

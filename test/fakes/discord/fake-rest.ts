@@ -142,8 +142,9 @@ export class FakeRest {
       });
     }
     if (method === 'GET' && path === '/users/@me') return json(200, userJson(this.world.bot));
-    if (method === 'GET' && path === '/applications/@me') {
-      return json(200, { id: this.world.applicationId, name: this.world.bot.username, flags: 0, bot_public: true });
+    // discord.js reads it as ClientApplication.fetch(); older docs name it /oauth2/applications/@me.
+    if (method === 'GET' && (path === '/applications/@me' || path === '/oauth2/applications/@me')) {
+      return json(200, { id: this.world.applicationId, name: this.world.bot.username, flags: 0, bot_public: this.world.botPublic });
     }
     if (method === 'POST' && path === '/users/@me/channels') return this.openDm(String(b['recipient_id'] ?? ''));
     if (a0 === 'applications' && a1 === this.world.applicationId) return this.commands(method, seg.slice(2), body);

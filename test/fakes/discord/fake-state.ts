@@ -101,6 +101,8 @@ export class FakeWorld {
   readonly users = new Map<string, FakeUser>();
   /** Global commands under key '', guild commands under the guild id: the last bulk overwrite. */
   readonly commands = new Map<string, Json[]>();
+  /** The application's `bot_public` flag: anyone may add a public bot to a server, only its owner a private one. */
+  botPublic = false;
 
   constructor(bot?: Partial<FakeUser>) {
     this.applicationId = bot?.id ?? this.ids.next();
