@@ -35,4 +35,3 @@ export class Sharing {
     return p.names === 'hidden' ? { ...author, hidden: true } : author;
   }
 }
-
