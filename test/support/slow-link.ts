@@ -12,6 +12,8 @@ export class SlowLink {
   private server: Server | undefined;
   private armed: { ms: number; path: string } | undefined;
   private releaseAt = 0;
+  /** Requests the stall held back: a test can tell its stall did bunch them up. */
+  held = 0;
 
   private constructor(private readonly target: URL) {}
 
@@ -55,7 +57,10 @@ export class SlowLink {
       this.armed = undefined;
     }
     const hold = this.releaseAt - performance.now();
-    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
+    if (hold > 0) {
+      this.held += 1;
+      await new Promise((resolve) => setTimeout(resolve, hold));
+    }
     const out = request(
       {
         host: this.target.hostname,
