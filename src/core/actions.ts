@@ -2,6 +2,7 @@ import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { ActionEvent } from '../ports/events.js';
 import { askFromDm, dropDm } from './dm-asks.js';
+import { answeredEarlier, askAnyway } from './search-first.js';
 import { addCopy, copyIdOf, createAsk } from './intake.js';
 import { acceptOffer, declineIntro, declineOffer, notNow, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
@@ -93,6 +94,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
       return askFromDm(ctx, e, b);
     case 'drop-dm':
       return dropDm(ctx, e, b);
+    case 'ask-anyway':
+      return askAnyway(ctx, e, b);
+    case 'answered-earlier':
+      return answeredEarlier(ctx, e, b);
   }
 }
 

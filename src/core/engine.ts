@@ -13,7 +13,6 @@ import type { HealthReport, EngineApi } from './engine-api.js';
 import { asFeelersError, FeelersError, UserError } from '../ports/errors.js';
 import type { ChatEvent, CommandEvent, EventOutcome } from '../ports/events.js';
 import { seedGrounds } from './grounds.js';
-import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { silentLogger, type Logger } from '../ports/logger.js';
 import { noMetrics, TallyingMetrics, type EngineMetrics } from './metrics.js';
@@ -25,6 +24,8 @@ import type { OperatorApi } from './operator-api.js';
 import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
+import { AskSearch } from './search-index.js';
+import { askOrShowEarlier } from './search-first.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
 import type { Sealer } from './sealer.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
@@ -92,6 +93,7 @@ export class Engine implements EngineApi {
       names: new Names(settings.communityNames),
       notices: new Notices(this.adapters, log),
       networks: new Networks(this.adapters, log),
+      search: new AskSearch(repo, log.child({ part: 'search' })),
       clock,
       log,
       metrics,
@@ -243,7 +245,7 @@ export class Engine implements EngineApi {
 
   private async command(e: CommandEvent): Promise<void> {
     if (e.name === 'ask') {
-      await createAsk(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName, e.id);
+      await askOrShowEarlier(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName, e.id);
       return;
     }
     await this.ctx.notices.send(e.actor, e.place, await runFeelers(this.ctx, e));

@@ -119,6 +119,15 @@ export const indexes = {
    * `intros|<from>|<to>` (community keys, see `communityKey`), scores the counts.
    */
   helpGraph: (day: string) => `help-graph:${day}`,
+  /**
+   * The search index's change feed: ask ids by when their question, state or replies last
+   * changed (writer's wall clock, ms). Every instance's in-process index catches up from it.
+   */
+  searchFeed: 'search-feed',
+  /** Asks whose answer someone took instead of asking again ("That answers it"): counts. */
+  answeredAgain: 'answered-again',
+  /** People whose earlier replies answered a later asker's question (personKey): counts. Forget-me removes the person. */
+  helpCredits: 'help-credits',
 } as const;
 
 /** One community, as a key part: `network:community`, each part URI-encoded (so `|` and `:` cannot forge another). */

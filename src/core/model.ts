@@ -222,12 +222,14 @@ export interface ActionBinding {
   readonly introId?: string | undefined;
   /** When set, only this person may press (personKey). */
   readonly only?: string | undefined;
-  /** For 'ask-dm': the DM's text, asked only if its writer presses Ask it. */
+  /** For 'ask-dm' (and 'ask-anyway'): the text, asked only if its writer presses Ask it. */
   readonly text?: string | undefined;
   /** For 'ask-dm': the DM channel it was written in, where the ask card goes. */
   readonly place?: Place | undefined;
   /** For 'ask-dm': the DM's event id, which makes the ask's id (so every press asks once). */
   readonly eventId?: string | undefined;
+  /** For 'ask-anyway' and 'answered-earlier': the earlier ask shown before asking. */
+  readonly earlierAskId?: string | undefined;
   /** Set by `Ctx.bindAll`: one record for several buttons; button `<key>.<i>` does `ops[i]`. */
   readonly ops?: readonly ActionOp[] | undefined;
 }
@@ -247,7 +249,9 @@ export type ActionOp =
   | 'decline'
   | 'new-question'
   | 'ask-dm'
-  | 'drop-dm';
+  | 'drop-dm'
+  | 'ask-anyway'
+  | 'answered-earlier';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

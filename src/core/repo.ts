@@ -10,6 +10,7 @@ import { DeliveryRecords } from './delivery-records.js';
 import { HelpGraph } from './help-graph.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
+import { SearchRecords } from './search-records.js';
 import type {
   ActionBinding,
   Ask,
@@ -54,6 +55,8 @@ export class Repo {
   readonly asks: AskIndex;
   /** Replies and intros between communities, by day, for the console's graph (help-graph.ts). */
   readonly help: HelpGraph;
+  /** Search's change feed and what "That answers it" counts (search-records.ts). */
+  readonly search: SearchRecords;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
@@ -67,6 +70,7 @@ export class Repo {
     this.asks = new AskIndex(store);
     this.help = new HelpGraph(store);
     this.retention = new AskPurge(store, this.people, this.asks);
+    this.search = new SearchRecords(store);
     this.sealer = opts.sealer ?? plainSealer;
   }
 
@@ -85,6 +89,7 @@ export class Repo {
   /** Forget-me: the person is cleared from every record that names them (see PersonIndex), and the backend's files are compacted. */
   async forgetPerson(person: PersonRef): Promise<void> {
     await this.people.forget(person);
+    await this.search.forgetPerson(person);
     await this.store.compact?.();
   }
 
@@ -93,8 +98,9 @@ export class Repo {
   ask(id: string): Promise<Ask | undefined> {
     return this.store.get<Ask>(keys.ask(id));
   }
-  saveAsk(a: Ask): Promise<void> {
-    return this.store.set(keys.ask(a.id), a);
+  async saveAsk(a: Ask): Promise<void> {
+    await this.store.set(keys.ask(a.id), a);
+    await this.search.touch(a.id);
   }
   /**
    * A new ask: saved, listed as its asker's (for my-data), then as open (expiry and catch-up
@@ -161,8 +167,9 @@ export class Repo {
   reply(id: string): Promise<Reply | undefined> {
     return this.store.get<Reply>(keys.reply(id));
   }
-  saveReply(r: Reply): Promise<void> {
-    return this.store.set(keys.reply(r.id), r);
+  async saveReply(r: Reply): Promise<void> {
+    await this.store.set(keys.reply(r.id), r);
+    await this.search.touch(r.askId);
   }
   /** A reply joins its ask (and its author's list, for forget-me) and waits for the next digest. */
   async addReply(r: Reply): Promise<void> {

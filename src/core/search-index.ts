@@ -1,0 +1,178 @@
+import MiniSearch from 'minisearch';
+import type { Logger } from '../ports/logger.js';
+import type { Ask, Reply } from './model.js';
+import type { Repo } from './repo.js';
+import { likeness, rarity, searchTerms } from './search-text.js';
+
+/**
+ * How far back each catch-up re-reads the change feed: the feed is scored by each writer's
+ * wall clock, and a write lands a moment after its score was taken, so a reader that only
+ * looked past its last-seen score could miss a change another instance (or a slow write on this
+ * one) scored earlier. Re-indexing an ask twice costs nothing but time.
+ */
+const OVERLAP_MS = 10_000;
+/** Asks read from the store per round while rebuilding, between which the event loop runs. */
+const REBUILD_PAGE = 500;
+/** A feed entry of an ask that no longer exists is dropped once every instance has long caught up. */
+const TOMBSTONE_MS = 24 * 60 * 60 * 1000;
+
+export interface SearchHit {
+  readonly ask: Ask;
+  /** Its live replies (deleted and retracted ones out), oldest first. */
+  readonly replies: readonly Reply[];
+  /** How alike its question is to the search (see `likeness`), 0 to 1. */
+  readonly likeness: number;
+}
+
+interface Doc {
+  readonly id: string;
+  readonly question: string;
+  readonly replies: string;
+}
+
+/**
+ * The full-text index of earlier asks: their questions and topics, and their live replies, which
+ * is what a final summary is made of. MiniSearch (BM25+), in this process, over the same words on
+ * every store (search-text.ts): chosen by bench/search-quality.ts and bench/search-latency.ts
+ * (docs/search.md says why). It holds no names, so forget-me has nothing to take out of it:
+ * results are read back from the store, where anonymised replies stay anonymous.
+ *
+ * Built from the store on first use after a start (the first search waits for it; an ask does
+ * not, it goes out unprompted meanwhile), and kept current from the store's change feed (`search-feed`, written by the repository on
+ * every save of an ask or a reply), which every search reads first: a change made on another
+ * instance is found by the next search here.
+ */
+export class AskSearch {
+  private index = newIndex();
+  /** Each indexed ask's question words, for `rarity` and to take them out of `df` again. */
+  private readonly questions = new Map<string, readonly string[]>();
+  /** In how many indexed questions each word is. */
+  private readonly df = new Map<string, number>();
+  private watermark = 0;
+  private warming: Promise<void> | undefined;
+  private catching: Promise<void> | undefined;
+  private built = false;
+
+  constructor(
+    private readonly repo: Repo,
+    private readonly log: Logger,
+  ) {}
+
+  /** True once the rebuild begun by `warm` is done. */
+  get ready(): boolean {
+    return this.built;
+  }
+
+  /** Builds the index from the store (once; later calls wait for the same build). */
+  warm(): Promise<void> {
+    this.warming ??= this.rebuild().catch((err: unknown) => {
+      this.warming = undefined;
+      throw err;
+    });
+    return this.warming;
+  }
+
+  /**
+   * Earlier asks matching `text`, best first: at most `limit`, those `keep` accepts (state,
+   * visibility), never `exclude`. Waits for the index to be built, then catches up.
+   */
+  async find(
+    text: string,
+    opts: { limit: number; keep?: (ask: Ask, replies: readonly Reply[]) => Promise<boolean>; exclude?: string },
+  ): Promise<SearchHit[]> {
+    await this.warm();
+    await this.catchUp();
+    const words = searchTerms(text);
+    if (words.length === 0) return [];
+    const weight = (w: string): number => rarity(this.questions.size, this.df.get(w) ?? 0);
+    const hits: SearchHit[] = [];
+    // Read from the store in small rounds: most searches stop in the first.
+    const ranked = this.index.search(text).map((r) => String(r.id));
+    for (let i = 0; i < ranked.length && hits.length < opts.limit; i += opts.limit * 2) {
+      for (const id of ranked.slice(i, i + opts.limit * 2)) {
+        if (id === opts.exclude || hits.length >= opts.limit) continue;
+        const ask = await this.repo.ask(id);
+        if (!ask) continue;
+        const replies = live(await this.repo.repliesOf(id));
+        if (opts.keep && !(await opts.keep(ask, replies))) continue;
+        hits.push({ ask, replies, likeness: likeness(words, searchTerms(ask.text), weight) });
+      }
+    }
+    return hits;
+  }
+
+  /** Re-reads what changed since the last look (on any instance) into the index. */
+  catchUp(): Promise<void> {
+    this.catching ??= this.readFeed().finally(() => (this.catching = undefined));
+    return this.catching;
+  }
+
+  private async readFeed(): Promise<void> {
+    const changed = await this.repo.search.changedSince(this.watermark - OVERLAP_MS);
+    const gone: string[] = [];
+    for (const { askId, at } of changed) {
+      if (!(await this.reindex(askId)) && at < Date.now() - TOMBSTONE_MS) gone.push(askId);
+      this.watermark = Math.max(this.watermark, at);
+    }
+    await this.repo.search.forget(...gone);
+  }
+
+  private async rebuild(): Promise<void> {
+    const started = Date.now();
+    // Changes from here on are caught up afterwards, whether the rebuild saw them or not.
+    this.watermark = await this.repo.search.latest();
+    this.index = newIndex();
+    this.questions.clear();
+    this.df.clear();
+    for (let offset = 0; ; offset += REBUILD_PAGE) {
+      const ids = await this.repo.asks.newest(undefined, offset, REBUILD_PAGE);
+      for (const id of ids) await this.reindex(id);
+      if (ids.length < REBUILD_PAGE) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.built = true;
+    this.log.info({ asks: this.questions.size, ms: Date.now() - started }, 'search index built');
+    await this.catchUp();
+  }
+
+  /** Puts the ask as it is now into the index; false when it no longer exists. */
+  private async reindex(id: string): Promise<boolean> {
+    const ask = await this.repo.ask(id);
+    this.drop(id);
+    if (!ask) return false;
+    const replies = live(await this.repo.repliesOf(id));
+    const doc: Doc = { id, question: [ask.text, ...ask.topics].join(' '), replies: replies.map((r) => r.text).join('\n') };
+    this.index.add(doc);
+    const words = [...new Set(searchTerms(ask.text))];
+    this.questions.set(id, words);
+    for (const w of words) this.df.set(w, (this.df.get(w) ?? 0) + 1);
+    return true;
+  }
+
+  private drop(id: string): void {
+    const words = this.questions.get(id);
+    if (!words) return;
+    this.index.discard(id);
+    this.questions.delete(id);
+    for (const w of words) {
+      const n = (this.df.get(w) ?? 1) - 1;
+      if (n > 0) this.df.set(w, n);
+      else this.df.delete(w);
+    }
+  }
+}
+
+function newIndex(): MiniSearch<Doc> {
+  return new MiniSearch<Doc>({
+    fields: ['question', 'replies'],
+    tokenize: (text) => searchTerms(text),
+    processTerm: (term) => term,
+    // A match in the question says more than one in a reply; any word may match (a rephrased
+    // question rarely has them all).
+    searchOptions: { combineWith: 'OR', boost: { question: 2 } },
+  });
+}
+
+function live(replies: readonly Reply[]): Reply[] {
+  return replies.filter((r) => !r.deleted && !r.retracted).sort((a, b) => a.at - b.at);
+}
