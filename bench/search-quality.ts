@@ -1,5 +1,5 @@
 /**
- * Search quality on the labelled set of duplicate questions (bench/data: 206 pairs of an earlier
+ * Search quality on the labelled set of duplicate questions (bench/search-set: 206 pairs of an earlier
  * ask and a new ask wanting the same answer, 60 earlier asks nobody repeats, 60 new asks with no
  * earlier duplicate; written for feelers, CC0). For each library (MiniSearch, FlexSearch, SQLite
  * FTS5, all given the same words): recall@1 and recall@3 (the earlier duplicate among the first

@@ -1,5 +1,5 @@
 /**
- * The labelled set of duplicate questions (bench/data, CC0, written for feelers) and the three
+ * The labelled set of duplicate questions (bench/search-set, CC0, written for feelers) and the three
  * full-text libraries compared on it, behind one small interface, so the quality and latency
  * benchmarks (and the quality test) measure each the same way. Every candidate gets the same
  * words (`searchTerms`: stop words out, Porter stems), so what differs is the library: its
@@ -23,7 +23,7 @@ export interface LabelledSet {
 }
 
 function lines(file: string): string[] {
-  return readFileSync(join(ROOT, 'bench', 'data', file), 'utf8')
+  return readFileSync(join(ROOT, 'bench', 'search-set', file), 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'));
 }
