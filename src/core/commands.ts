@@ -5,6 +5,7 @@ import { ASK_EXAMPLE } from './intake.js';
 import { connect, disconnect } from './grounds.js';
 import { withdrawConsents } from './intros.js';
 import { sendMyData } from './my-data.js';
+import { searchCommand } from './search-command.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -20,6 +21,7 @@ export const HELP = [
   '• /feelers contact <how to reach you>: shared only when you agree to an introduction. `/feelers contact` alone shows it; `/feelers contact clear` removes it.',
   '• /feelers optout | optin: stop or allow direct messages you did not ask for.',
   '• /feelers forget-me: delete your profile, contact and follows; your past replies become anonymous.',
+  '• /feelers search <words>: find earlier questions and what they came to, from every connected community (only you see the results).',
   '• /feelers my-data: get everything feelers holds about you (profile, topics, contact, asks, replies, follows, introductions, who got your contact), by DM, with a JSON file.',
 ].join('\n');
 
@@ -44,6 +46,8 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
       return forgetMe(ctx, e.actor);
     case 'my-data':
       return sendMyData(ctx, e, args);
+    case 'search':
+      return searchCommand(ctx, e, args);
     case 'help':
     case '':
       return HELP;

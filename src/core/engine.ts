@@ -75,7 +75,11 @@ export class Engine implements EngineApi {
     // The console shows this process's rate-limit counts; every count still reaches deps.metrics.
     const metrics = new TallyingMetrics(deps.metrics ?? noMetrics);
     const settings = deps.settings ?? defaultSettings;
-    const repo = new Repo(deps.store, { dedupeTtlMs: dedupeTtlMs(settings), ...(deps.sealer ? { sealer: deps.sealer } : {}) });
+    const repo = new Repo(deps.store, {
+      dedupeTtlMs: dedupeTtlMs(settings),
+      now: () => clock.now(),
+      ...(deps.sealer ? { sealer: deps.sealer } : {}),
+    });
     this.deliverer = new Deliverer({
       repo,
       clock,

@@ -99,6 +99,8 @@ export const sets = {
   appears: (person: PersonRef) => `appears:${personKey(person)}`,
   /** Intro requests waiting for the responder: they lapse after INTRO_REQUEST_DAYS. */
   pendingIntros: 'pending-intros',
+  /** Asks retention purged: search drops them as the console's lists do (ask ids only). */
+  searchDropped: 'search-dropped',
   /** The days that have a `help-graph:<day>` index, so the expiry sweep can drop those past retention. */
   helpDays: 'help-days',
 } as const;

@@ -62,15 +62,17 @@ export class Repo {
 
   constructor(
     private readonly store: Store,
-    private readonly opts: { dedupeTtlMs?: number; sealer?: Sealer } = {},
+    private readonly opts: { dedupeTtlMs?: number; sealer?: Sealer; now?: () => number } = {},
   ) {
     this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.people = new PersonIndex(store);
     this.deliveries = new DeliveryRecords(store, this.people);
-    this.asks = new AskIndex(store);
+    // The search feed's times: the engine's clock (wall time in production, a test's own clock).
+    const now = opts.now ?? Date.now;
+    this.asks = new AskIndex(store, now);
     this.help = new HelpGraph(store);
     this.retention = new AskPurge(store, this.people, this.asks);
-    this.search = new SearchRecords(store);
+    this.search = new SearchRecords(store, now);
     this.sealer = opts.sealer ?? plainSealer;
   }
 

@@ -8,6 +8,7 @@ import type { ActionBinding, Author } from './model.js';
 import { personKey, samePerson, type Place } from '../ports/places.js';
 import { earlierAskAnsweredCard, earlierAskCard } from './search-cards.js';
 import type { SearchHit } from './search-index.js';
+import { threadLink } from './search-command.js';
 import { mayFind } from './search-scope.js';
 import { SIMILAR_AT } from './search-text.js';
 
@@ -47,8 +48,7 @@ export async function askOrShowEarlier(
     ['ask-anyway', 'answered-earlier'] as const,
     stableId('search-prompt-buttons', eventId).slice(0, 16),
   );
-  const card = await ctx.repo.askCard(earlier.ask.id);
-  const link = card ? ctx.networks.linkTo(card) : undefined;
+  const link = await threadLink(ctx, earlier.ask, { network: actor.network, community: actor.community });
   await ctx.outbox.dm(
     actor,
     earlierAskCard(earlier, text, link, ctx.now(), { anyway: keys['ask-anyway'], answered: keys['answered-earlier'] }),

@@ -1,12 +1,12 @@
 import MiniSearch from 'minisearch';
 import type { Logger } from '../ports/logger.js';
-import type { Ask, Reply } from './model.js';
+import type { Ask, AskState, Reply } from './model.js';
 import type { Repo } from './repo.js';
 import { likeness, rarity, searchTerms } from './search-text.js';
 
 /**
  * How far back each catch-up re-reads the change feed: the feed is scored by each writer's
- * wall clock, and a write lands a moment after its score was taken, so a reader that only
+ * clock (wall time), and a write lands a moment after its score was taken, so a reader that only
  * looked past its last-seen score could miss a change another instance (or a slow write on this
  * one) scored earlier. Re-indexing an ask twice costs nothing but time.
  */
@@ -28,6 +28,10 @@ interface Doc {
   readonly id: string;
   readonly question: string;
   readonly replies: string;
+  /** The asker's community's name (communities are not people: forget-me leaves them). */
+  readonly community: string;
+  readonly state: AskState;
+  readonly createdAt: number;
 }
 
 /**
@@ -101,6 +105,25 @@ export class AskSearch {
     return hits;
   }
 
+  /**
+   * Ids of the asks that have every word of `text` (in the question, its topics, its replies or
+   * its community's name), in one state or any, newest first: the console's search, exact
+   * however many asks there are.
+   */
+  async matching(text: string, state: AskState | undefined): Promise<string[]> {
+    await this.warm();
+    await this.catchUp();
+    if (searchTerms(text).length === 0) return [];
+    const found = this.index.search(text, {
+      combineWith: 'AND',
+      fields: ['question', 'replies', 'community'],
+      ...(state ? { filter: (r) => r.state === state } : {}),
+    });
+    return found
+      .sort((a, b) => Number(b.createdAt) - Number(a.createdAt) || String(b.id).localeCompare(String(a.id)))
+      .map((r) => String(r.id));
+  }
+
   /** Re-reads what changed since the last look (on any instance) into the index. */
   catchUp(): Promise<void> {
     this.catching ??= this.readFeed().finally(() => (this.catching = undefined));
@@ -111,7 +134,7 @@ export class AskSearch {
     const changed = await this.repo.search.changedSince(this.watermark - OVERLAP_MS);
     const gone: string[] = [];
     for (const { askId, at } of changed) {
-      if (!(await this.reindex(askId)) && at < Date.now() - TOMBSTONE_MS) gone.push(askId);
+      if (!(await this.reindex(askId)) && at < this.repo.search.now() - TOMBSTONE_MS) gone.push(askId);
       this.watermark = Math.max(this.watermark, at);
     }
     await this.repo.search.forget(...gone);
@@ -140,8 +163,16 @@ export class AskSearch {
     const ask = await this.repo.ask(id);
     this.drop(id);
     if (!ask) return false;
+    if (await this.repo.search.isDropped(id)) return true;
     const replies = live(await this.repo.repliesOf(id));
-    const doc: Doc = { id, question: [ask.text, ...ask.topics].join(' '), replies: replies.map((r) => r.text).join('\n') };
+    const doc: Doc = {
+      id,
+      question: [ask.text, ...ask.topics].join(' '),
+      replies: replies.map((r) => r.text).join('\n'),
+      community: ask.asker.communityName,
+      state: ask.state,
+      createdAt: ask.createdAt,
+    };
     this.index.add(doc);
     const words = [...new Set(searchTerms(ask.text))];
     this.questions.set(id, words);
@@ -164,12 +195,13 @@ export class AskSearch {
 
 function newIndex(): MiniSearch<Doc> {
   return new MiniSearch<Doc>({
-    fields: ['question', 'replies'],
+    fields: ['question', 'replies', 'community'],
+    storeFields: ['state', 'createdAt'],
     tokenize: (text) => searchTerms(text),
     processTerm: (term) => term,
     // A match in the question says more than one in a reply; any word may match (a rephrased
     // question rarely has them all).
-    searchOptions: { combineWith: 'OR', boost: { question: 2 } },
+    searchOptions: { combineWith: 'OR', fields: ['question', 'replies'], boost: { question: 2 } },
   });
 }
 

@@ -1,6 +1,6 @@
 import { personKey, type PersonRef } from '../ports/places.js';
 import type { Store } from '../ports/store.js';
-import { indexes } from './keys.js';
+import { indexes, sets } from './keys.js';
 
 /**
  * What search keeps in the store (keys from keys.ts): the change feed every instance's index
@@ -9,11 +9,15 @@ import { indexes } from './keys.js';
  * hearing of it, on any instance.
  */
 export class SearchRecords {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** The engine's clock: feed scores are compared only with each other, never with another clock. */
+    readonly now: () => number = Date.now,
+  ) {}
 
-  /** The ask changed (its question, state or a reply). Wall clock: instances compare feed scores only with each other. */
+  /** The ask changed (its question, state or a reply). */
   touch(askId: string): Promise<void> {
-    return this.store.sortedAdd(indexes.searchFeed, askId, Date.now());
+    return this.store.sortedAdd(indexes.searchFeed, askId, this.now());
   }
 
   /** The latest change's time, or 0 on an empty feed. */
@@ -28,6 +32,11 @@ export class SearchRecords {
     if (n === 0) return [];
     const found = await this.store.sortedRange(indexes.searchFeed, { reverse: true, limit: n });
     return found.map((e) => ({ askId: e.member, at: e.score }));
+  }
+
+  /** Whether retention purged the ask (see AskIndex.forget): search no longer finds it. */
+  isDropped(askId: string): Promise<boolean> {
+    return this.store.setHas(sets.searchDropped, askId);
   }
 
   /** Drops feed entries of asks that no longer exist. */
