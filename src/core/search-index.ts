@@ -2,7 +2,7 @@ import MiniSearch from 'minisearch';
 import type { Logger } from '../ports/logger.js';
 import type { Ask, AskState, Reply } from './model.js';
 import type { Repo } from './repo.js';
-import { likeness, rarity, searchTerms } from './search-text.js';
+import { likeness, rarity, searchTerms, telling } from './search-text.js';
 
 /**
  * How far back each catch-up re-reads the change feed: the feed is scored by each writer's
@@ -52,6 +52,10 @@ export class AskSearch {
   private readonly questions = new Map<string, readonly string[]>();
   /** In how many indexed questions each word is. */
   private readonly df = new Map<string, number>();
+  /** Each indexed ask's words in every field, space-separated (one string: 100,000 arrays would weigh more). */
+  private readonly allWords = new Map<string, string>();
+  /** In how many indexed asks (any field) each word is: what leaves common words out of a query. */
+  private readonly anyDf = new Map<string, number>();
   private watermark = 0;
   private warming: Promise<void> | undefined;
   private catching: Promise<void> | undefined;
@@ -91,7 +95,8 @@ export class AskSearch {
     const weight = (w: string): number => rarity(this.questions.size, this.df.get(w) ?? 0);
     const hits: SearchHit[] = [];
     // Read from the store in small rounds: most searches stop in the first.
-    const ranked = this.index.search(text).map((r) => String(r.id));
+    const kept = telling(words, (w) => this.anyDf.get(w) ?? 0, this.questions.size);
+    const ranked = this.index.search(kept.join(' '), { tokenize: (t) => t.split(' ') }).map((r) => String(r.id));
     for (let i = 0; i < ranked.length && hits.length < opts.limit; i += opts.limit * 2) {
       for (const id of ranked.slice(i, i + opts.limit * 2)) {
         if (id === opts.exclude || hits.length >= opts.limit) continue;
@@ -147,6 +152,8 @@ export class AskSearch {
     this.index = newIndex();
     this.questions.clear();
     this.df.clear();
+    this.allWords.clear();
+    this.anyDf.clear();
     for (let offset = 0; ; offset += REBUILD_PAGE) {
       const ids = await this.repo.asks.newest(undefined, offset, REBUILD_PAGE);
       for (const id of ids) await this.reindex(id);
@@ -177,6 +184,11 @@ export class AskSearch {
     const words = [...new Set(searchTerms(ask.text))];
     this.questions.set(id, words);
     for (const w of words) this.df.set(w, (this.df.get(w) ?? 0) + 1);
+    const all = [
+      ...new Set([...words, ...searchTerms(doc.replies), ...searchTerms(doc.community), ...ask.topics.flatMap((t) => searchTerms(t))]),
+    ];
+    this.allWords.set(id, all.join(' '));
+    for (const w of all) this.anyDf.set(w, (this.anyDf.get(w) ?? 0) + 1);
     return true;
   }
 
@@ -185,11 +197,9 @@ export class AskSearch {
     if (!words) return;
     this.index.discard(id);
     this.questions.delete(id);
-    for (const w of words) {
-      const n = (this.df.get(w) ?? 1) - 1;
-      if (n > 0) this.df.set(w, n);
-      else this.df.delete(w);
-    }
+    uncount(this.df, words);
+    uncount(this.anyDf, (this.allWords.get(id) ?? '').split(' '));
+    this.allWords.delete(id);
   }
 }
 
@@ -203,6 +213,14 @@ function newIndex(): MiniSearch<Doc> {
     // question rarely has them all).
     searchOptions: { combineWith: 'OR', fields: ['question', 'replies'], boost: { question: 2 } },
   });
+}
+
+function uncount(df: Map<string, number>, words: readonly string[]): void {
+  for (const w of words) {
+    const n = (df.get(w) ?? 1) - 1;
+    if (n > 0) df.set(w, n);
+    else df.delete(w);
+  }
 }
 
 function live(replies: readonly Reply[]): Reply[] {

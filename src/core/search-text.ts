@@ -83,3 +83,23 @@ export function rarity(docs: number, docsWith: number): number {
  * press of Ask anyway, a missed one only what asking costs today.
  */
 export const SIMILAR_AT = 0.5;
+
+/** A word in more than this share of asks is common: it tells little and costs the most to score. */
+const COMMON_SHARE = 0.02;
+/** ... but never below this many asks: in a small index every word is worth scoring. */
+const COMMON_FLOOR = 1_000;
+/** Words of a query always kept, the rarest first, however common they are. */
+const KEEP_AT_LEAST = 3;
+
+/**
+ * The words of a query worth searching by: those fewer than `COMMON_SHARE` of the `docs` asks
+ * have (`docsWith`), and at least the `KEEP_AT_LEAST` rarest. A search over 100,000 asks scores
+ * every ask that has any of its words; a word most replies use ("team", "people") would make it
+ * score most of them, for almost nothing in BM25 (its inverse document frequency is near zero).
+ */
+export function telling(words: readonly string[], docsWith: (word: string) => number, docs: number): string[] {
+  const unique = [...new Set(words)];
+  const limit = Math.max(COMMON_FLOOR, COMMON_SHARE * docs);
+  const rarest = [...unique].sort((a, b) => docsWith(a) - docsWith(b)).slice(0, KEEP_AT_LEAST);
+  return unique.filter((w) => docsWith(w) <= limit || rarest.includes(w));
+}

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import FlexSearch from 'flexsearch';
 import MiniSearch from 'minisearch';
-import { searchTerms } from '../../src/core/search-text.js';
+import { searchTerms, telling } from '../../src/core/search-text.js';
 import { ROOT } from './cluster.js';
 
 export interface LabelledSet {
@@ -71,6 +71,33 @@ export function miniSearch(terms: Terms = searchTerms): Candidate {
   };
 }
 
+/**
+ * MiniSearch as feelers uses it (search-index.ts): the words of a query that most asks have
+ * (`commonWords`) left out, as they cost the most to score and tell the least.
+ */
+export function miniSearchPruned(terms: Terms = searchTerms): Candidate {
+  const index = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], tokenize: terms, processTerm: (t) => t });
+  const df = new Map<string, number>();
+  let docs = 0;
+  return {
+    name: `MiniSearch 7.2 (BM25+), common words out of the query${terms === searchTerms ? '' : ', no synonyms'}`,
+    add: (id, text) => {
+      const words = terms(text);
+      docs++;
+      for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
+      index.add({ id, text });
+    },
+    search: (q, k) => {
+      const kept = telling(terms(q), (w) => df.get(w) ?? 0, docs);
+      if (!kept.length) return [];
+      return index
+        .search(kept.join(' '), { combineWith: 'OR', tokenize: (t) => t.split(' ') })
+        .slice(0, k)
+        .map((r) => r.id as number);
+    },
+  };
+}
+
 export function flexSearch(terms: Terms = searchTerms): Candidate {
   // Without `suggest`, FlexSearch needs every word of the query in a match (AND), and a
   // rephrased question almost never has them all.
@@ -104,4 +131,28 @@ export function sqliteFts5(terms: Terms = searchTerms): Candidate {
   };
 }
 
-export const CANDIDATES: readonly ((terms?: Terms) => Candidate)[] = [miniSearch, flexSearch, sqliteFts5];
+/** SQLite FTS5 with the same common words left out of the query as feelers does with MiniSearch. */
+export function sqliteFts5Pruned(terms: Terms = searchTerms): Candidate {
+  const inner = sqliteFts5((t) => t.split(' '));
+  const df = new Map<string, number>();
+  let docs = 0;
+  return {
+    name: `SQLite FTS5 (bm25), common words out of the query${terms === searchTerms ? '' : ', no synonyms'}`,
+    add: (id, text) => {
+      const words = terms(text);
+      docs++;
+      for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
+      inner.add(id, words.join(' '));
+    },
+    search: (q, k) => inner.search(telling(terms(q), (w) => df.get(w) ?? 0, docs).join(' '), k),
+    dispose: () => inner.dispose?.(),
+  };
+}
+
+export const CANDIDATES: readonly ((terms?: Terms) => Candidate)[] = [
+  miniSearchPruned,
+  miniSearch,
+  flexSearch,
+  sqliteFts5,
+  sqliteFts5Pruned,
+];
