@@ -13,7 +13,8 @@
  *
  * Targets (a floor against regressions, not an ambition: the pairs are rephrased on purpose, and a
  * word-based search cannot see that "layoffs" and "redundancies" are one thing without the synonyms):
- * recall@3 >= 0.6 and prompt precision >= 0.6 for the chosen library (MiniSearch).
+ * recall@3 >= 0.6 and prompt precision >= 0.6 for what feelers runs (SQLite FTS5 behind the text
+ * index port).
  *
  * Run: npx tsx bench/search-quality.ts
  */
@@ -22,6 +23,8 @@ import { CANDIDATES, labelledSet, type Candidate } from '../test/support/search-
 import { result } from './measure.js';
 
 const set = labelledSet();
+/** What feelers runs. */
+const CHOSEN = 'feelers: SQLite FTS5 (bm25), common words out of the query';
 const earlierTerms = set.earlier.map((t) => searchTerms(t));
 const df = new Map<string, number>();
 for (const t of earlierTerms) for (const w of new Set(t)) df.set(w, (df.get(w) ?? 0) + 1);
@@ -87,7 +90,7 @@ const plain = (t: string): string[] => searchTerms(t, false);
 const results = [...CANDIDATES.map((make) => measure(make())), ...CANDIDATES.map((make) => measure(make(plain)))];
 for (const q of [base, ...results]) {
   const p = prompt(q, SIMILAR_AT);
-  const chosen = q.name === 'MiniSearch 7.2 (BM25+)';
+  const chosen = q.name === CHOSEN;
   result(`search quality: ${q.name}: recall@1`, f(q.r1), 'info');
   result(`search quality: ${q.name}: recall@3`, f(q.r3), chosen ? '>= 0.6' : 'info', chosen ? q.r3 >= 0.6 : undefined);
   result(
@@ -98,10 +101,10 @@ for (const q of [base, ...results]) {
   );
   result(`search quality: ${q.name}: prompt recall at likeness ${SIMILAR_AT}`, f(p.recall), 'info');
 }
-const mini = results.find((q) => q.name === 'MiniSearch 7.2 (BM25+)');
+const mini = results.find((q) => q.name === CHOSEN);
 if (mini) {
-  result('search quality: MiniSearch recall@3 / baseline recall@3', `${f(mini.r3 / base.r3)}x`, 'info');
-  console.log('\nthreshold sweep (MiniSearch): likeness, prompts shown, precision, recall');
+  result('search quality: feelers recall@3 / baseline recall@3', `${f(mini.r3 / base.r3)}x`, 'info');
+  console.log('\nthreshold sweep (feelers, FTS5): likeness, prompts shown, precision, recall');
   for (let at = 0.2; at <= 0.81; at += 0.05) {
     const p = prompt(mini, at);
     console.log(`  ${at.toFixed(2)}  ${String(p.shown).padStart(3)}  ${f(p.precision)}  ${f(p.recall)}`);

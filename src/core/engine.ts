@@ -25,6 +25,8 @@ import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
 import { AskSearch } from './search-index.js';
+import { MiniSearchTextIndex } from './minisearch-text-index.js';
+import type { TextIndex } from '../ports/text-index.js';
 import { askOrShowEarlier } from './search-first.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
 import type { Sealer } from './sealer.js';
@@ -47,6 +49,8 @@ export interface EngineDeps {
   spool?: EventSpool | undefined;
   /** Seals contacts at rest (FEELERS_SECRET_KEY). Without one they are stored as written. */
   sealer?: Sealer | undefined;
+  /** Where search keeps its index of earlier asks in this process (SQLite FTS5 in feelers). Without one, MiniSearch. */
+  textIndex?: TextIndex | undefined;
 }
 
 type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled';
@@ -97,7 +101,7 @@ export class Engine implements EngineApi {
       names: new Names(settings.communityNames),
       notices: new Notices(this.adapters, log),
       networks: new Networks(this.adapters, log),
-      search: new AskSearch(repo, log.child({ part: 'search' })),
+      search: new AskSearch(repo, deps.textIndex ?? new MiniSearchTextIndex(), log.child({ part: 'search' })),
       clock,
       log,
       metrics,

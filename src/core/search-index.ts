@@ -1,5 +1,5 @@
-import MiniSearch from 'minisearch';
 import type { Logger } from '../ports/logger.js';
+import type { TextIndex } from '../ports/text-index.js';
 import type { Ask, AskState, Reply } from './model.js';
 import type { Repo } from './repo.js';
 import { likeness, rarity, searchTerms, telling } from './search-text.js';
@@ -13,6 +13,8 @@ import { likeness, rarity, searchTerms, telling } from './search-text.js';
 const OVERLAP_MS = 10_000;
 /** Asks read from the store per round while rebuilding, between which the event loop runs. */
 const REBUILD_PAGE = 500;
+/** Results asked of the text index at first, before the store is read and `keep` filters them. */
+const CANDIDATES = 20;
 /** A feed entry of an ask that no longer exists is dropped once every instance has long caught up. */
 const TOMBSTONE_MS = 24 * 60 * 60 * 1000;
 
@@ -24,22 +26,13 @@ export interface SearchHit {
   readonly likeness: number;
 }
 
-interface Doc {
-  readonly id: string;
-  readonly question: string;
-  readonly replies: string;
-  /** The asker's community's name (communities are not people: forget-me leaves them). */
-  readonly community: string;
-  readonly state: AskState;
-  readonly createdAt: number;
-}
-
 /**
- * The full-text index of earlier asks: their questions and topics, and their live replies, which
- * is what a final summary is made of. MiniSearch (BM25+), in this process, over the same words on
- * every store (search-text.ts): chosen by bench/search-quality.ts and bench/search-latency.ts
- * (docs/search.md says why). It holds no names, so forget-me has nothing to take out of it:
- * results are read back from the store, where anonymised replies stay anonymous.
+ * The full-text index of earlier asks: their questions and topics (the title), their live replies
+ * (the body: what a final summary is made of) and their community's name (the label), in this
+ * process's `TextIndex` (SQLite FTS5 in feelers, MiniSearch in tests), over the same words on
+ * every store (search-text.ts). docs/search.md says how it was chosen. It holds no names, so
+ * forget-me has nothing to take out of it: results are read back from the store, where
+ * anonymised replies stay anonymous.
  *
  * Built from the store on first use after a start (the first search waits for it; an ask does
  * not, it goes out unprompted meanwhile), and kept current from the store's change feed (`search-feed`, written by the repository on
@@ -47,7 +40,6 @@ interface Doc {
  * instance is found by the next search here.
  */
 export class AskSearch {
-  private index = newIndex();
   /** Each indexed ask's question words, for `rarity` and to take them out of `df` again. */
   private readonly questions = new Map<string, readonly string[]>();
   /** In how many indexed questions each word is. */
@@ -63,6 +55,7 @@ export class AskSearch {
 
   constructor(
     private readonly repo: Repo,
+    private readonly index: TextIndex,
     private readonly log: Logger,
   ) {}
 
@@ -94,9 +87,9 @@ export class AskSearch {
     if (words.length === 0) return [];
     const weight = (w: string): number => rarity(this.questions.size, this.df.get(w) ?? 0);
     const hits: SearchHit[] = [];
-    // Read from the store in small rounds: most searches stop in the first.
     const kept = telling(words, (w) => this.anyDf.get(w) ?? 0, this.questions.size);
-    const ranked = this.index.search(kept.join(' '), { tokenize: (t) => t.split(' ') }).map((r) => String(r.id));
+    // Read from the store in rounds of a few: most searches stop in the first.
+    const ranked = this.index.best(kept, Math.max(CANDIDATES, opts.limit * 4));
     for (let i = 0; i < ranked.length && hits.length < opts.limit; i += opts.limit * 2) {
       for (const id of ranked.slice(i, i + opts.limit * 2)) {
         if (id === opts.exclude || hits.length >= opts.limit) continue;
@@ -118,15 +111,7 @@ export class AskSearch {
   async matching(text: string, state: AskState | undefined): Promise<string[]> {
     await this.warm();
     await this.catchUp();
-    if (searchTerms(text).length === 0) return [];
-    const found = this.index.search(text, {
-      combineWith: 'AND',
-      fields: ['question', 'replies', 'community'],
-      ...(state ? { filter: (r) => r.state === state } : {}),
-    });
-    return found
-      .sort((a, b) => Number(b.createdAt) - Number(a.createdAt) || String(b.id).localeCompare(String(a.id)))
-      .map((r) => String(r.id));
+    return this.index.every(searchTerms(text), state);
   }
 
   /** Re-reads what changed since the last look (on any instance) into the index. */
@@ -149,7 +134,7 @@ export class AskSearch {
     const started = Date.now();
     // Changes from here on are caught up afterwards, whether the rebuild saw them or not.
     this.watermark = await this.repo.search.latest();
-    this.index = newIndex();
+    this.index.clear();
     this.questions.clear();
     this.df.clear();
     this.allWords.clear();
@@ -161,7 +146,7 @@ export class AskSearch {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.built = true;
-    this.log.info({ asks: this.questions.size, ms: Date.now() - started }, 'search index built');
+    this.log.info({ asks: this.index.size(), index: this.index.kind, ms: Date.now() - started }, 'search index built');
     await this.catchUp();
   }
 
@@ -172,21 +157,15 @@ export class AskSearch {
     if (!ask) return false;
     if (await this.repo.search.isDropped(id)) return true;
     const replies = live(await this.repo.repliesOf(id));
-    const doc: Doc = {
-      id,
-      question: [ask.text, ...ask.topics].join(' '),
-      replies: replies.map((r) => r.text).join('\n'),
-      community: ask.asker.communityName,
-      state: ask.state,
-      createdAt: ask.createdAt,
-    };
-    this.index.add(doc);
-    const words = [...new Set(searchTerms(ask.text))];
-    this.questions.set(id, words);
-    for (const w of words) this.df.set(w, (this.df.get(w) ?? 0) + 1);
-    const all = [
-      ...new Set([...words, ...searchTerms(doc.replies), ...searchTerms(doc.community), ...ask.topics.flatMap((t) => searchTerms(t))]),
-    ];
+    const words = searchTerms(ask.text);
+    const title = [...words, ...ask.topics.flatMap((t) => searchTerms(t))];
+    const body = replies.flatMap((r) => searchTerms(r.text));
+    const label = searchTerms(ask.asker.communityName);
+    this.index.put({ id, title, body, label, state: ask.state, time: ask.createdAt });
+    const unique = [...new Set(words)];
+    this.questions.set(id, unique);
+    for (const w of unique) this.df.set(w, (this.df.get(w) ?? 0) + 1);
+    const all = [...new Set([...title, ...body, ...label])];
     this.allWords.set(id, all.join(' '));
     for (const w of all) this.anyDf.set(w, (this.anyDf.get(w) ?? 0) + 1);
     return true;
@@ -195,24 +174,12 @@ export class AskSearch {
   private drop(id: string): void {
     const words = this.questions.get(id);
     if (!words) return;
-    this.index.discard(id);
+    this.index.remove(id);
     this.questions.delete(id);
     uncount(this.df, words);
     uncount(this.anyDf, (this.allWords.get(id) ?? '').split(' '));
     this.allWords.delete(id);
   }
-}
-
-function newIndex(): MiniSearch<Doc> {
-  return new MiniSearch<Doc>({
-    fields: ['question', 'replies', 'community'],
-    storeFields: ['state', 'createdAt'],
-    tokenize: (text) => searchTerms(text),
-    processTerm: (term) => term,
-    // A match in the question says more than one in a reply; any word may match (a rephrased
-    // question rarely has them all).
-    searchOptions: { combineWith: 'OR', fields: ['question', 'replies'], boost: { question: 2 } },
-  });
 }
 
 function uncount(df: Map<string, number>, words: readonly string[]): void {

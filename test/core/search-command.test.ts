@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/core/engine.js';
 import { MAX_SEARCH } from '../../src/core/search-command.js';
+import { Fts5TextIndex } from '../../src/store/fts5-text-index.js';
 import type { Story } from '../support/core.js';
 import { ask, DAY, storyPerTest } from '../support/core-steps.js';
 
@@ -107,7 +108,8 @@ describe('the search index across instances', () => {
   it('finds on one instance what another closed a moment ago, through the store', async () => {
     const st = await started();
     await st.connectBoth();
-    const other = new Engine({ store: st.store, adapters: [], clock: st.clock, settings: st.settings });
+    // The second instance keeps its index in SQLite FTS5, as feelers does (the first: MiniSearch).
+    const other = new Engine({ store: st.store, adapters: [], clock: st.clock, settings: st.settings, textIndex: new Fts5TextIndex() });
     await other.ctx.search.warm();
     expect(await other.ctx.search.find('exit interviews honest', { limit: 5 })).toEqual([]);
     await answered(st, 'How do you run exit interviews that people are honest in? #hr', 'Outside the line.');

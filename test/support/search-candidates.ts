@@ -2,15 +2,19 @@
  * The labelled set of duplicate questions (bench/search-set, CC0, written for feelers) and the three
  * full-text libraries compared on it, behind one small interface, so the quality and latency
  * benchmarks (and the quality test) measure each the same way. Every candidate gets the same
- * words (`searchTerms`: stop words out, Porter stems), so what differs is the library: its
- * ranking, its speed and its memory.
+ * words (`searchTerms`: stop words out, Porter stems, synonyms folded), so what differs is the
+ * library: its ranking, its speed and its memory. The first two are feelers' own implementations
+ * of the text index port, as the engine uses them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import FlexSearch from 'flexsearch';
 import MiniSearch from 'minisearch';
+import { MiniSearchTextIndex } from '../../src/core/minisearch-text-index.js';
 import { searchTerms, telling } from '../../src/core/search-text.js';
+import type { TextIndex } from '../../src/ports/text-index.js';
+import { Fts5TextIndex } from '../../src/store/fts5-text-index.js';
 import { ROOT } from './cluster.js';
 
 export interface LabelledSet {
@@ -71,33 +75,6 @@ export function miniSearch(terms: Terms = searchTerms): Candidate {
   };
 }
 
-/**
- * MiniSearch as feelers uses it (search-index.ts): the words of a query that most asks have
- * (`commonWords`) left out, as they cost the most to score and tell the least.
- */
-export function miniSearchPruned(terms: Terms = searchTerms): Candidate {
-  const index = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], tokenize: terms, processTerm: (t) => t });
-  const df = new Map<string, number>();
-  let docs = 0;
-  return {
-    name: `MiniSearch 7.2 (BM25+), common words out of the query${terms === searchTerms ? '' : ', no synonyms'}`,
-    add: (id, text) => {
-      const words = terms(text);
-      docs++;
-      for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
-      index.add({ id, text });
-    },
-    search: (q, k) => {
-      const kept = telling(terms(q), (w) => df.get(w) ?? 0, docs);
-      if (!kept.length) return [];
-      return index
-        .search(kept.join(' '), { combineWith: 'OR', tokenize: (t) => t.split(' ') })
-        .slice(0, k)
-        .map((r) => r.id as number);
-    },
-  };
-}
-
 export function flexSearch(terms: Terms = searchTerms): Candidate {
   // Without `suggest`, FlexSearch needs every word of the query in a match (AND), and a
   // rephrased question almost never has them all.
@@ -131,28 +108,40 @@ export function sqliteFts5(terms: Terms = searchTerms): Candidate {
   };
 }
 
-/** SQLite FTS5 with the same common words left out of the query as feelers does with MiniSearch. */
-export function sqliteFts5Pruned(terms: Terms = searchTerms): Candidate {
-  const inner = sqliteFts5((t) => t.split(' '));
+/**
+ * A text index as feelers uses it (src/core/search-index.ts): feelers' own implementation of the
+ * port, the words of a query that most asks have left out (`telling`).
+ */
+function asFeelers(index: TextIndex, terms: Terms, name: string): Candidate {
   const df = new Map<string, number>();
   let docs = 0;
   return {
-    name: `SQLite FTS5 (bm25), common words out of the query${terms === searchTerms ? '' : ', no synonyms'}`,
+    name: `${name}${terms === searchTerms ? '' : ', no synonyms'}`,
     add: (id, text) => {
       const words = terms(text);
       docs++;
       for (const w of new Set(words)) df.set(w, (df.get(w) ?? 0) + 1);
-      inner.add(id, words.join(' '));
+      index.put({ id: String(id), title: words, body: [], label: [], state: 'closed', time: id });
     },
-    search: (q, k) => inner.search(telling(terms(q), (w) => df.get(w) ?? 0, docs).join(' '), k),
-    dispose: () => inner.dispose?.(),
+    search: (q, k) =>
+      index
+        .best(
+          telling(terms(q), (w) => df.get(w) ?? 0, docs),
+          k,
+        )
+        .map(Number),
+    dispose: () => (index instanceof Fts5TextIndex ? index.close() : undefined),
   };
 }
 
-export const CANDIDATES: readonly ((terms?: Terms) => Candidate)[] = [
-  miniSearchPruned,
-  miniSearch,
-  flexSearch,
-  sqliteFts5,
-  sqliteFts5Pruned,
-];
+/** What feelers runs: SQLite FTS5 in memory, common words out of the query. */
+export function feelersFts5(terms: Terms = searchTerms): Candidate {
+  return asFeelers(new Fts5TextIndex(), terms, 'feelers: SQLite FTS5 (bm25), common words out of the query');
+}
+
+/** The in-memory twin: MiniSearch, common words out of the query. */
+export function feelersMiniSearch(terms: Terms = searchTerms): Candidate {
+  return asFeelers(new MiniSearchTextIndex(), terms, 'feelers: MiniSearch (BM25+), common words out of the query');
+}
+
+export const CANDIDATES: readonly ((terms?: Terms) => Candidate)[] = [feelersFts5, feelersMiniSearch, sqliteFts5, miniSearch, flexSearch];
