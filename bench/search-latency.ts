@@ -135,7 +135,7 @@ for (const make of CANDIDATES) {
   result(`search latency: ${c.name}: p99 / baseline p99`, `${(p99 / baseP99).toFixed(3)}x`, 'info');
   result(
     `search memory: ${c.name}: index of ${int(ASKS)} asks`,
-    `heap ${int((after.heap - before.heap) / 2 ** 20)} MiB, rss ${int((after.rss - before.rss) / 2 ** 20)} MiB`,
+    `heap ${int((after.heap - before.heap) / 2 ** 20)} MiB, rss ${int((after.rss - before.rss) / 2 ** 20)} MiB${c.bytes ? `, SQLite pages ${int(c.bytes() / 2 ** 20)} MiB` : ''}`,
     'info',
   );
   result(`search build: ${c.name}: ${int(ASKS)} asks indexed`, `${(built / 1000).toFixed(1)} s`, 'info');

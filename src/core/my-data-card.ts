@@ -88,6 +88,8 @@ export interface MyData {
   }[];
   /** DMs from feelers that your next DM to it answers. */
   readonly openPrompts: readonly { readonly askId: string; readonly question: string | null; readonly sentAt: string }[];
+  /** How often someone found your earlier answer and pressed That answers it instead of asking again. */
+  readonly answeredLater: number;
 }
 
 /** Items listed per section in the card; the file holds the rest. */

@@ -38,7 +38,8 @@ export async function collectMyData(ctx: Ctx, who: PersonRef, shown: NamedPerson
   const { offers, intros } = await repo.consentsOf(who);
   const releases = await repo.releasesOf(who);
   const prompts = await repo.prompts(who);
-  const held = [asks, replies, follows, offers, intros, releases, prompts].some((list) => list.length > 0);
+  const answeredLater = await repo.search.creditsOf(who);
+  const held = [asks, replies, follows, offers, intros, releases, prompts].some((list) => list.length > 0) || answeredLater > 0;
   if (!profile && !held) return undefined;
 
   const questions = new Map<string, Ask | undefined>(asks.map((a) => [a.id, a]));
@@ -143,6 +144,7 @@ export async function collectMyData(ctx: Ctx, who: PersonRef, shown: NamedPerson
       }),
     ),
     openPrompts: await Promise.all(prompts.map(async (p) => ({ askId: p.askId, question: await question(p.askId), sentAt: iso(p.at) }))),
+    answeredLater,
   };
 }
 

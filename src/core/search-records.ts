@@ -62,6 +62,8 @@ export class SearchRecords {
 
   /** How often the person's replies answered a later question (for my-data and routing). */
   async creditsOf(person: PersonRef): Promise<number> {
+    // Read by rank around the member would need a score read the port lacks; adding 0 would
+    // create an entry naming someone who has none. A full read: my-data and tests only.
     const key = personKey(person);
     const all = await this.store.sortedRange(indexes.helpCredits);
     return all.find((e) => e.member === key)?.score ?? 0;

@@ -88,12 +88,12 @@ export const SIMILAR_AT = 0.5;
 const COMMON_SHARE = 0.02;
 /** ... but never below this many asks: in a small index every word is worth scoring. */
 const COMMON_FLOOR = 1_000;
-/** Words of a query always kept, the rarest first, however common they are. */
-const KEEP_AT_LEAST = 3;
+/** Words of a query always kept, the rarest first, however common they are: a query of common words only still finds something. */
+const KEEP_AT_LEAST = 1;
 
 /**
  * The words of a query worth searching by: those fewer than `COMMON_SHARE` of the `docs` asks
- * have (`docsWith`), and at least the `KEEP_AT_LEAST` rarest. A search over 100,000 asks scores
+ * have (`docsWith`), and at least the rarest. A search over 100,000 asks scores
  * every ask that has any of its words; a word most replies use ("team", "people") would make it
  * score most of them, for almost nothing in BM25 (its inverse document frequency is near zero).
  */

@@ -80,6 +80,13 @@ export class Fts5TextIndex implements TextIndex {
     return this.stmt.size.get() ?? 0;
   }
 
+  /** Bytes the in-memory database holds (its pages): the index's memory, outside the JS heap. */
+  bytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return pages * size;
+  }
+
   clear(): void {
     this.db.exec('DELETE FROM docs; DELETE FROM meta;');
   }

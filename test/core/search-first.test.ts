@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../../adapters/memory/world-types.js';
+import { collectMyData } from '../../src/core/my-data.js';
 import { buttonLabels, type Story } from '../support/core.js';
 import { ask, buttonId, DAY, dmsWith, handPress, measure, storyPerTest } from '../support/core-steps.js';
 
@@ -83,6 +84,10 @@ describe('search before asking', () => {
     expect(buttonLabels(card)).toEqual([]);
     expect(await st.engine.ctx.repo.search.timesAnsweredAgain(earlierId)).toBe(1);
     expect(await st.engine.ctx.repo.search.creditsOf(st.harold)).toBe(1);
+    // Harold's own data says so; forget-me takes it away with the rest.
+    expect((await collectMyData(st.engine.ctx, st.harold, { name: 'Harold', community: 'L&D Guild' }))?.answeredLater).toBe(1);
+    await st.world.command(st.harold, st.askAround, 'feelers', 'forget-me');
+    expect(await st.engine.ctx.repo.search.creditsOf(st.harold)).toBe(0);
   });
 
   it('lets only the asker answer the prompt', async () => {

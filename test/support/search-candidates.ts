@@ -51,6 +51,8 @@ export interface Candidate {
   add(id: number, text: string): void;
   /** Ids of the best `k` matches, best first. */
   search(query: string, k: number): number[];
+  /** Bytes held outside the JS heap, where the library can say (SQLite's pages). */
+  bytes?(): number;
   dispose?(): void;
 }
 
