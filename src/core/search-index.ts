@@ -49,6 +49,8 @@ export class AskSearch {
   /** In how many indexed asks (any field) each word is: what leaves common words out of a query. */
   private readonly anyDf = new Map<string, number>();
   private watermark = 0;
+  /** Feed entries read within the overlap, by ask: one read again with the same time is not re-indexed. */
+  private readonly recent = new Map<string, number>();
   private warming: Promise<void> | undefined;
   private catching: Promise<void> | undefined;
   private built = false;
@@ -124,9 +126,12 @@ export class AskSearch {
     const changed = await this.repo.search.changedSince(this.watermark - OVERLAP_MS);
     const gone: string[] = [];
     for (const { askId, at } of changed) {
-      if (!(await this.reindex(askId)) && at < this.repo.search.now() - TOMBSTONE_MS) gone.push(askId);
       this.watermark = Math.max(this.watermark, at);
+      if (this.recent.get(askId) === at) continue;
+      this.recent.set(askId, at);
+      if (!(await this.reindex(askId)) && at < this.repo.search.now() - TOMBSTONE_MS) gone.push(askId);
     }
+    for (const [askId, at] of this.recent) if (at < this.watermark - OVERLAP_MS) this.recent.delete(askId);
     await this.repo.search.forget(...gone);
   }
 
@@ -135,6 +140,7 @@ export class AskSearch {
     // Changes from here on are caught up afterwards, whether the rebuild saw them or not.
     this.watermark = await this.repo.search.latest();
     this.index.clear();
+    this.recent.clear();
     this.questions.clear();
     this.df.clear();
     this.allWords.clear();

@@ -8,6 +8,9 @@ import { indexes, sets } from './keys.js';
  * `Repo.saveReply` touch the feed, so no stage can change what an ask says without its index
  * hearing of it, on any instance.
  */
+/** The last time this process wrote on the feed (every Repo of it, batches included). */
+let lastTouch = 0;
+
 export class SearchRecords {
   constructor(
     private readonly store: Store,
@@ -15,9 +18,14 @@ export class SearchRecords {
     readonly now: () => number = Date.now,
   ) {}
 
-  /** The ask changed (its question, state or a reply). */
+  /**
+   * The ask changed (its question, state or a reply). Each write of this process gets a later
+   * time than its last, even within one millisecond: a reader skips an entry it saw with the same
+   * time, so two changes to one ask must never share one.
+   */
   touch(askId: string): Promise<void> {
-    return this.store.sortedAdd(indexes.searchFeed, askId, this.now());
+    lastTouch = Math.max(this.now(), lastTouch + 0.001);
+    return this.store.sortedAdd(indexes.searchFeed, askId, lastTouch);
   }
 
   /** The latest change's time, or 0 on an empty feed. */
