@@ -132,6 +132,7 @@ function asFeelers(index: TextIndex, terms: Terms, name: string): Candidate {
           k,
         )
         .map(Number),
+    ...(index instanceof Fts5TextIndex ? { bytes: () => index.bytes() } : {}),
     dispose: () => (index instanceof Fts5TextIndex ? index.close() : undefined),
   };
 }
