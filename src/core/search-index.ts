@@ -48,7 +48,12 @@ export class AskSearch {
   private readonly allWords = new Map<string, string>();
   /** In how many indexed asks (any field) each word is: what leaves common words out of a query. */
   private readonly anyDf = new Map<string, number>();
-  private watermark = 0;
+  /**
+   * The feed is read from here on: the clock at the start of the last read, less the overlap.
+   * Not the newest entry seen: after a quiet spell, the entries of the last busy seconds would
+   * be read again by every search.
+   */
+  private from = 0;
   /** Feed entries read within the overlap, by ask: one read again with the same time is not re-indexed. */
   private readonly recent = new Map<string, number>();
   private warming: Promise<void> | undefined;
@@ -123,22 +128,23 @@ export class AskSearch {
   }
 
   private async readFeed(): Promise<void> {
-    const changed = await this.repo.search.changedSince(this.watermark - OVERLAP_MS);
+    const startedAt = this.repo.search.now();
+    const changed = await this.repo.search.changedSince(this.from);
     const gone: string[] = [];
     for (const { askId, at } of changed) {
-      this.watermark = Math.max(this.watermark, at);
       if (this.recent.get(askId) === at) continue;
       this.recent.set(askId, at);
       if (!(await this.reindex(askId)) && at < this.repo.search.now() - TOMBSTONE_MS) gone.push(askId);
     }
-    for (const [askId, at] of this.recent) if (at < this.watermark - OVERLAP_MS) this.recent.delete(askId);
+    this.from = Math.max(this.from, startedAt - OVERLAP_MS);
+    for (const [askId, at] of this.recent) if (at < this.from) this.recent.delete(askId);
     await this.repo.search.forget(...gone);
   }
 
   private async rebuild(): Promise<void> {
     const started = Date.now();
     // Changes from here on are caught up afterwards, whether the rebuild saw them or not.
-    this.watermark = await this.repo.search.latest();
+    this.from = this.repo.search.now() - OVERLAP_MS;
     this.index.clear();
     this.recent.clear();
     this.questions.clear();

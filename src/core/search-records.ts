@@ -28,12 +28,6 @@ export class SearchRecords {
     return this.store.sortedAdd(indexes.searchFeed, askId, lastTouch);
   }
 
-  /** The latest change's time, or 0 on an empty feed. */
-  async latest(): Promise<number> {
-    const [top] = await this.store.sortedRange(indexes.searchFeed, { reverse: true, limit: 1 });
-    return top?.score ?? 0;
-  }
-
   /** Asks changed at `since` or later, newest first, with when. */
   async changedSince(since: number): Promise<{ askId: string; at: number }[]> {
     const n = await this.store.sortedCount(indexes.searchFeed, { min: since });
