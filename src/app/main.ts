@@ -23,6 +23,7 @@ import { storeCoordinator } from './cron-coordinator.js';
 import { createStore } from '../store/create-store.js';
 import { rateBudgetFor } from '../store/rate-budget-for.js';
 import type { RateBudget } from '../ports/rate-budget.js';
+import { Fts5TextIndex } from '../store/fts5-text-index.js';
 import { SqliteSpool } from '../store/sqlite-spool.js';
 import { Assets } from '../web/assets.js';
 import { CONSOLE_ASSETS, OperatorConsole } from '../console/index.js';
@@ -113,6 +114,9 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
     // A shared store can go away while this process keeps running; a local one goes with it.
     const spool = store.kind === 'redis' ? new SqliteSpool(config.spoolPath) : undefined;
     if (spool) undo.push(() => spool.close());
+    // Search's index of earlier asks, in this process's memory (SQLite FTS5: docs/search.md).
+    const textIndex = new Fts5TextIndex();
+    undo.push(() => Promise.resolve(textIndex.close()));
     engine = new Engine({
       store,
       adapters,
@@ -122,6 +126,7 @@ export async function startFeelers(env: Env, opts: StartOptions = {}): Promise<F
       logger,
       metrics,
       settings: config.engine,
+      textIndex,
       ...(clock ? { clock } : {}),
     });
     // The operators' console, only with FEELERS_CONSOLE_TOKEN; its live pages end before the server closes.

@@ -15,6 +15,7 @@ export class PromMetrics implements EngineMetrics {
   private readonly events: Histogram<'kind' | 'outcome'>;
   private readonly waits: Counter<'network'>;
   private readonly limited: Counter<'network'>;
+  private readonly searchPrompts: Counter<'outcome'>;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -58,6 +59,12 @@ export class PromMetrics implements EngineMetrics {
       labelNames: ['network'],
       registers,
     });
+    this.searchPrompts = new Counter({
+      name: 'feelers_search_prompts_total',
+      help: 'Similar earlier asks shown before asking, and what the askers did: shown, asked-anyway, answered.',
+      labelNames: ['outcome'],
+      registers,
+    });
     if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'feelers_' });
   }
 
@@ -75,6 +82,10 @@ export class PromMetrics implements EngineMetrics {
 
   digestPosted(): void {
     this.digests.inc();
+  }
+
+  searchPrompt(outcome: 'shown' | 'asked-anyway' | 'answered'): void {
+    this.searchPrompts.inc({ outcome });
   }
 
   introChanged(state: string): void {

@@ -2,6 +2,7 @@ import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { ActionEvent } from '../ports/events.js';
 import { askFromDm, dropDm } from './dm-asks.js';
+import { answeredEarlier, askAnyway } from './search-first.js';
 import { addCopy, copyIdOf, createAsk } from './intake.js';
 import { acceptOffer, declineIntro, declineOffer, notNow, offerHelp, requestIntro, shareContact } from './intros.js';
 import { extend, finish, toggleFollow, untilText } from './lifecycle.js';
@@ -140,6 +141,10 @@ async function run(ctx: Ctx, e: ActionEvent, b: ActionBinding, ask: Ask | undefi
     case 'preview-edit':
     case 'preview-cancel':
       return onPreview(ctx, e, b.op === 'preview-send' ? 'send' : b.op === 'preview-edit' ? 'edit' : 'cancel', b.pendingId ?? '');
+    case 'ask-anyway':
+      return askAnyway(ctx, e, b);
+    case 'answered-earlier':
+      return answeredEarlier(ctx, e, b);
   }
 }
 

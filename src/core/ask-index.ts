@@ -15,7 +15,10 @@ const BATCH = 500;
  * one out, so no entry points at an ask that is no longer listed anywhere else.
  */
 export class AskIndex {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async opened(ask: Ask): Promise<void> {
     await this.store.sortedAdd(indexes.asksByTime, ask.id, ask.createdAt);
@@ -28,8 +31,11 @@ export class AskIndex {
     for (const s of STATES) if (s !== ask.state) await this.store.sortedRemove(indexes.asksInState(s), ask.id);
   }
 
-  /** Retention purged the ask: it is no longer listed, and its digest list goes. */
+  /** Retention purged the ask: it is no longer listed (nor found by search), and its digest list goes. */
   async forget(askId: string): Promise<void> {
+    // Search drops it too, on every instance: marked, then announced on the change feed.
+    await this.store.setAdd(sets.searchDropped, askId);
+    await this.store.sortedAdd(indexes.searchFeed, askId, this.now());
     await this.store.sortedRemove(indexes.asksByTime, askId);
     for (const s of STATES) await this.store.sortedRemove(indexes.asksInState(s), askId);
     const digests = await this.store.sortedRange(indexes.digests(askId));

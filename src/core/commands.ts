@@ -10,6 +10,7 @@ import { retractLatestReply } from './reply-strike.js';
 import { blockCommand } from './local-moderation.js';
 import { previewSetting, PREVIEW_HELP } from './preview-command.js';
 import { share, SHARE_HELP } from './share-command.js';
+import { searchCommand } from './search-command.js';
 import { profileFor } from './profiles.js';
 import type { PersonRef } from '../ports/places.js';
 import { cleanText, topicList } from './text.js';
@@ -32,6 +33,7 @@ export const HELP = [
   "• /feelers escalation <hours> | off: admins: widen this community's unanswered questions after that many hours (default 24), or never.",
   SHARE_HELP,
   PREVIEW_HELP,
+  '• /feelers search <words>: find earlier questions and what they came to, from every connected community (only you see the results).',
   '• /feelers my-data: get everything feelers holds about you (profile, topics, contact, asks, replies, follows, introductions, who got your contact), by DM, with a JSON file.',
 ].join('\n');
 
@@ -76,6 +78,8 @@ export async function runFeelers(ctx: Ctx, e: CommandEvent): Promise<string> {
       return share(ctx, e, args);
     case 'preview':
       return previewSetting(ctx, e, args);
+    case 'search':
+      return searchCommand(ctx, e, args);
     case 'help':
     case '':
       return HELP;

@@ -9,6 +9,7 @@ import type { Notices } from './notices.js';
 import type { Outbox } from './outbox.js';
 import type { Repo } from './repo.js';
 import type { Sharing } from './sharing.js';
+import type { AskSearch } from './search-index.js';
 import type { EngineSettings } from './settings.js';
 
 /** What every stage of the engine is handed, each part named by its role. One per engine. */
@@ -29,6 +30,8 @@ export interface Ctx {
   readonly sharing: Sharing;
   /** What the networks themselves keep about people (forget-me). */
   readonly networks: Networks;
+  /** Earlier asks by their words (search-index.ts): this process's index, kept current from the store. */
+  readonly search: AskSearch;
   readonly clock: Clock;
   readonly log: Logger;
   readonly metrics: EngineMetrics;

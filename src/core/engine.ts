@@ -13,7 +13,6 @@ import type { HealthReport, EngineApi } from './engine-api.js';
 import { asFeelersError, FeelersError, UserError } from '../ports/errors.js';
 import type { ChatEvent, CommandEvent, EventOutcome } from '../ports/events.js';
 import { seedGrounds } from './grounds.js';
-import { createAsk } from './intake.js';
 import { expirySweep } from './lifecycle.js';
 import { admitEvent } from './joining.js';
 import { Membership } from './membership.js';
@@ -28,6 +27,10 @@ import type { OperatorApi } from './operator-api.js';
 import { Outbox } from './outbox.js';
 import { channelOf, threadOf, type MessageRef } from '../ports/places.js';
 import { Repo } from './repo.js';
+import { AskSearch } from './search-index.js';
+import { MiniSearchTextIndex } from './minisearch-text-index.js';
+import type { TextIndex } from '../ports/text-index.js';
+import { askOrShowEarlier } from './search-first.js';
 import { deleteReply, editReply, routeMessage } from './replies.js';
 import { afterReplyDeleted } from './reply-strike.js';
 import { noteAdmin } from './local-moderation.js';
@@ -51,6 +54,8 @@ export interface EngineDeps {
   spool?: EventSpool | undefined;
   /** Seals contacts at rest (FEELERS_SECRET_KEY). Without one they are stored as written. */
   sealer?: Sealer | undefined;
+  /** Where search keeps its index of earlier asks in this process (SQLite FTS5 in feelers). Without one, MiniSearch. */
+  textIndex?: TextIndex | undefined;
 }
 
 type Outcome = 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled';
@@ -79,7 +84,11 @@ export class Engine implements EngineApi {
     // The console shows this process's rate-limit counts; every count still reaches deps.metrics.
     const metrics = new TallyingMetrics(deps.metrics ?? noMetrics);
     const settings = deps.settings ?? defaultSettings;
-    const repo = new Repo(deps.store, { dedupeTtlMs: dedupeTtlMs(settings), ...(deps.sealer ? { sealer: deps.sealer } : {}) });
+    const repo = new Repo(deps.store, {
+      dedupeTtlMs: dedupeTtlMs(settings),
+      now: () => clock.now(),
+      ...(deps.sealer ? { sealer: deps.sealer } : {}),
+    });
     this.deliverer = new Deliverer({
       repo,
       clock,
@@ -99,6 +108,7 @@ export class Engine implements EngineApi {
       networks: new Networks(this.adapters, log),
       membership: new Membership(repo, this.adapters, settings),
       sharing: new Sharing(repo),
+      search: new AskSearch(repo, deps.textIndex ?? new MiniSearchTextIndex(), log.child({ part: 'search' })),
       clock,
       log,
       metrics,
@@ -255,7 +265,7 @@ export class Engine implements EngineApi {
 
   private async command(e: CommandEvent): Promise<void> {
     if (e.name === 'ask') {
-      await createAsk(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName, e.id);
+      await askOrShowEarlier(this.ctx, e.actor, channelOf(e.place), e.text, e.communityName, e.id);
       return;
     }
     await this.ctx.notices.send(e.actor, e.place, await runFeelers(this.ctx, e));

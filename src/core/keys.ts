@@ -138,6 +138,8 @@ export const sets = {
   appears: (person: PersonRef) => `appears:${personKey(person)}`,
   /** Intro requests waiting for the responder: they lapse after INTRO_REQUEST_DAYS. */
   pendingIntros: 'pending-intros',
+  /** Asks retention purged: search drops them as the console's lists do (ask ids only). */
+  searchDropped: 'search-dropped',
   /** The days that have a `help-graph:<day>` index, so the expiry sweep can drop those past retention. */
   helpDays: 'help-days',
 } as const;
@@ -166,6 +168,15 @@ export const indexes = {
   topicPairs: (topic: string) => `topic-pairs:${topic}`,
   /** Every moderation action, by when it was done: the console's Moderation page, newest first. */
   moderation: 'moderation-log',
+  /**
+   * The search index's change feed: ask ids by when their question, state or replies last
+   * changed (writer's wall clock, ms). Every instance's in-process index catches up from it.
+   */
+  searchFeed: 'search-feed',
+  /** Asks whose answer someone took instead of asking again ("That answers it"): counts. */
+  answeredAgain: 'answered-again',
+  /** People whose earlier replies answered a later asker's question (personKey): counts. Forget-me removes the person. */
+  helpCredits: 'help-credits',
 } as const;
 
 /** One community, as a key part: `network:community`, each part URI-encoded (so `|` and `:` cannot forge another). */

@@ -11,6 +11,8 @@ export interface EngineMetrics {
   rateLimitWait(network: string): void;
   /** The network answered a send with a rate limit (HTTP 429 or its like). */
   rateLimited(network: string): void;
+  /** Search before asking: a similar earlier ask was shown, and what the asker did with it. */
+  searchPrompt?(outcome: 'shown' | 'asked-anyway' | 'answered'): void;
 }
 
 export const noMetrics: EngineMetrics = {
@@ -55,6 +57,9 @@ export class TallyingMetrics implements EngineMetrics, RateLimitTally {
   }
   introChanged(state: string): void {
     this.inner.introChanged(state);
+  }
+  searchPrompt(outcome: 'shown' | 'asked-anyway' | 'answered'): void {
+    this.inner.searchPrompt?.(outcome);
   }
   eventHandled(kind: string, seconds: number, outcome: 'ok' | 'user_error' | 'error' | 'duplicate' | 'in_progress' | 'spooled'): void {
     this.inner.eventHandled(kind, seconds, outcome);

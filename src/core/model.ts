@@ -233,7 +233,7 @@ export interface ActionBinding {
   readonly introId?: string | undefined;
   /** When set, only this person may press (personKey). */
   readonly only?: string | undefined;
-  /** For 'ask-dm': the DM's text, asked only if its writer presses Ask it. */
+  /** For 'ask-dm' (and 'ask-anyway'): the text, asked only if its writer presses Ask it. */
   readonly text?: string | undefined;
   /** For 'ask-dm': the DM channel it was written in, where the ask card goes. */
   readonly place?: Place | undefined;
@@ -241,6 +241,8 @@ export interface ActionBinding {
   readonly eventId?: string | undefined;
   /** For 'preview-*': the pending ask the preview shows (preview.ts). */
   readonly pendingId?: string | undefined;
+  /** For 'ask-anyway' and 'answered-earlier': the earlier ask shown before asking. */
+  readonly earlierAskId?: string | undefined;
   /** Set by `Ctx.bindAll`: one record for several buttons; button `<key>.<i>` does `ops[i]`. */
   readonly ops?: readonly ActionOp[] | undefined;
 }
@@ -276,7 +278,10 @@ export type ActionOp =
   // The audience preview (preview-actions.ts).
   | 'preview-send'
   | 'preview-edit'
-  | 'preview-cancel';
+  | 'preview-cancel'
+  // Search before asking (search-first.ts).
+  | 'ask-anyway'
+  | 'answered-earlier';
 
 /** What a thread or a bot message belongs to. */
 export interface ThreadBinding {

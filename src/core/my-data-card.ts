@@ -95,6 +95,8 @@ export interface MyData {
     readonly unansweredInARow: number;
     readonly prodsPausedAt: string | null;
   } | null;
+  /** How often someone found your earlier answer and pressed That answers it instead of asking again. */
+  readonly answeredLater: number;
 }
 
 /** Items listed per section in the card; the file holds the rest. */

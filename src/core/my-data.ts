@@ -42,7 +42,8 @@ export async function collectMyData(ctx: Ctx, who: PersonRef, shown: NamedPerson
   const releases = await repo.releasesOf(who);
   const prompts = await repo.prompts(who);
   const learned = await repo.routing.learned(who);
-  const held = [asks, replies, follows, offers, intros, releases, prompts].some((list) => list.length > 0);
+  const answeredLater = await repo.search.creditsOf(who);
+  const held = [asks, replies, follows, offers, intros, releases, prompts].some((list) => list.length > 0) || answeredLater > 0;
   if (!profile && !held && !learned) return undefined;
 
   const questions = new Map<string, Ask | undefined>(asks.map((a) => [a.id, a]));
@@ -160,6 +161,7 @@ export async function collectMyData(ctx: Ctx, who: PersonRef, shown: NamedPerson
           prodsPausedAt: isoOrNull(learned.pausedAt),
         }
       : null,
+    answeredLater,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ChatAdapter } from '../ports/chat-adapter.js';
 import type { Logger } from '../ports/logger.js';
-import type { PersonRef } from '../ports/places.js';
+import type { MessageRef, PersonRef } from '../ports/places.js';
 
 /** What the engine asks of a network itself, beyond sending: forgetting a person it keeps state about. */
 export class Networks {
@@ -8,6 +8,11 @@ export class Networks {
     private readonly adapters: ReadonlyMap<string, ChatAdapter>,
     private readonly log: Logger,
   ) {}
+
+  /** A link to a message, where its network can make one. */
+  linkTo(ref: MessageRef): string | undefined {
+    return this.adapters.get(ref.network)?.linkTo?.(ref);
+  }
 
   /** The person's own network drops what its adapter keeps about them (best effort: logged if not). */
   async forget(person: PersonRef): Promise<void> {

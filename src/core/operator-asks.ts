@@ -5,13 +5,6 @@ import { FORGOTTEN_NAME, FORGOTTEN_USER } from './person-index.js';
 
 const DEFAULT_PER_PAGE = 25;
 const MAX_PER_PAGE = 100;
-/** Asks a search reads per store round, newest first. */
-const SEARCH_BATCH = 200;
-/**
- * Asks one search looks through at most: a bounded scan until a full-text index exists, so a
- * search for a word nobody wrote costs milliseconds on SQLite, not a read of every ask.
- */
-export const SEARCH_CAP = 5_000;
 
 /** The console's asks page: newest first, every ask or one state's, a page at a time; `q` searches. */
 export async function listAsks(oc: OperatorCtx, query: AskQuery): Promise<AskPage> {
@@ -27,43 +20,23 @@ export async function listAsks(oc: OperatorCtx, query: AskQuery): Promise<AskPag
 }
 
 /**
- * An exact ask id finds that ask; otherwise every word of `q` must appear (case-insensitive)
- * in the question, its topics, or the asker's name or community. Reads the list newest first
- * in batches until the page is full or SEARCH_CAP asks were looked through.
+ * An exact ask id finds that ask; otherwise every word of `q` must be in the question, its
+ * topics, its replies or its community's name (stemmed: "mentor" finds "mentoring"), through the
+ * search index (search-index.ts): every ask is searched, however many there are. People's names
+ * are not searched: the index holds none, so forget-me has nothing to take out of it.
  */
 async function search(oc: OperatorCtx, state: AskState | undefined, q: string, page: number, perPage: number): Promise<AskPage> {
-  const { repo } = oc.ctx;
+  const { repo, search: index } = oc.ctx;
   if (!/\s/.test(q)) {
     const exact = await repo.ask(q);
     if (exact && (state === undefined || exact.state === state)) {
       return { asks: page === 1 ? [summaryOf(exact)] : [], page, perPage, total: 1, hasMore: false };
     }
   }
-  const words = q.toLowerCase().split(/\s+/);
-  const wanted = page * perPage;
-  const found: Ask[] = [];
-  let looked = 0;
-  let exhausted = false;
-  while (found.length <= wanted && looked < SEARCH_CAP) {
-    const ids = await repo.asks.newest(state, looked, Math.min(SEARCH_BATCH, SEARCH_CAP - looked));
-    if (ids.length === 0) {
-      exhausted = true;
-      break;
-    }
-    looked += ids.length;
-    for (const ask of await repo.loadAll(ids, (id) => repo.ask(id))) if (matches(ask, words)) found.push(ask);
-  }
-  // Stopped at the cap: only an empty next read would say nothing older is left.
-  if (!exhausted && found.length <= wanted) exhausted = (await repo.asks.newest(state, looked, 1)).length === 0;
-  const asks = found.slice((page - 1) * perPage, wanted).map(summaryOf);
-  // Capped: older asks were not looked at, so matches may be there that no page will show.
-  const capped = !exhausted && found.length <= wanted;
-  return { asks, page, perPage, total: looked, hasMore: found.length > wanted, capped };
-}
-
-function matches(ask: Ask, words: readonly string[]): boolean {
-  const haystack = [ask.text, ...ask.topics.map((t) => `#${t}`), ask.asker.name, ask.asker.communityName].join('\n').toLowerCase();
-  return words.every((w) => haystack.includes(w));
+  const ids = await index.matching(q, state);
+  const offset = (page - 1) * perPage;
+  const asks = await repo.loadAll(ids.slice(offset, offset + perPage), (id) => repo.ask(id));
+  return { asks: asks.map(summaryOf), page, perPage, total: ids.length, hasMore: offset + perPage < ids.length };
 }
 
 export function summaryOf(ask: Ask): AskSummary {

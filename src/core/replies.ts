@@ -6,7 +6,7 @@ import { stableId } from './ids.js';
 import { personKey, samePerson, threadOf, type MessageRef, type PersonRef, type Place } from '../ports/places.js';
 import { HELP } from './commands.js';
 import { offerDmAsk } from './dm-asks.js';
-import { createAsk } from './intake.js';
+import { askOrShowEarlier } from './search-first.js';
 import { markCopyClosed } from './lifecycle.js';
 import { learnFromReply } from './routing-learning.js';
 import type { Ask, CopyInfo, Delivery, OpenPrompt, Reply, ReplySource } from './model.js';
@@ -113,7 +113,7 @@ export async function routeMessage(ctx: Ctx, e: MessageEvent): Promise<void> {
     return;
   }
   if (e.mentionsBot) {
-    await createAsk(ctx, e.actor, e.place, e.text, e.communityName, e.id);
+    await askOrShowEarlier(ctx, e.actor, e.place, e.text, e.communityName, e.id);
     return;
   }
   if (e.place.thread && (await repo.ground(e.place))) {

@@ -16,6 +16,7 @@ import { BlockLists } from './block-lists.js';
 import { onlyPerson, ORPHAN_TTL_MS, PersonIndex } from './person-index.js';
 import { plainSealer, type Sealer } from './sealer.js';
 import { RoutingMemory } from './routing-memory.js';
+import { SearchRecords } from './search-records.js';
 import type {
   ActionBinding,
   Ask,
@@ -72,17 +73,21 @@ export class Repo {
   readonly communities: CommunityRecords;
   /** Asks waiting behind their audience preview (pending-asks.ts). */
   readonly pending: PendingAsks;
+  /** Search's change feed and what "That answers it" counts (search-records.ts). */
+  readonly search: SearchRecords;
   /** Seals a profile's contact at rest (FEELERS_SECRET_KEY); without a key it is stored as written. */
   private readonly sealer: Sealer;
 
   constructor(
     private readonly store: Store,
-    private readonly opts: { dedupeTtlMs?: number; sealer?: Sealer } = {},
+    private readonly opts: { dedupeTtlMs?: number; sealer?: Sealer; now?: () => number } = {},
   ) {
     this.claims = new Claims(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.people = new PersonIndex(store);
     this.deliveries = new DeliveryRecords(store, this.people);
-    this.asks = new AskIndex(store);
+    // The search feed's times: the engine's clock (wall time in production, a test's own clock).
+    const now = opts.now ?? Date.now;
+    this.asks = new AskIndex(store, now);
     this.help = new HelpGraph(store);
     this.routing = new RoutingMemory(store, opts.dedupeTtlMs ?? DEDUPE_TTL_MS);
     this.moderation = new ModerationLog(store, this.people);
@@ -91,6 +96,7 @@ export class Repo {
     this.communities = new CommunityRecords(store);
     this.pending = new PendingAsks(store);
     this.retention = new AskPurge(store, this.people, this.asks);
+    this.search = new SearchRecords(store, now);
     this.sealer = opts.sealer ?? plainSealer;
   }
 
@@ -109,6 +115,7 @@ export class Repo {
   /** Forget-me: the person is cleared from every record that names them (see PersonIndex), and the backend's files are compacted. */
   async forgetPerson(person: PersonRef): Promise<void> {
     await this.people.forget(person);
+    await this.search.forgetPerson(person);
     await this.store.compact?.();
   }
 
@@ -117,8 +124,9 @@ export class Repo {
   ask(id: string): Promise<Ask | undefined> {
     return this.store.get<Ask>(keys.ask(id));
   }
-  saveAsk(a: Ask): Promise<void> {
-    return this.store.set(keys.ask(a.id), a);
+  async saveAsk(a: Ask): Promise<void> {
+    await this.store.set(keys.ask(a.id), a);
+    await this.search.touch(a.id);
   }
   /**
    * A new ask: saved, listed as its asker's (for my-data), then as open (expiry and catch-up
@@ -185,8 +193,9 @@ export class Repo {
   reply(id: string): Promise<Reply | undefined> {
     return this.store.get<Reply>(keys.reply(id));
   }
-  saveReply(r: Reply): Promise<void> {
-    return this.store.set(keys.reply(r.id), r);
+  async saveReply(r: Reply): Promise<void> {
+    await this.store.set(keys.reply(r.id), r);
+    await this.search.touch(r.askId);
   }
   /** A reply joins its ask (and its author's list, for forget-me) and waits for the next digest. */
   async addReply(r: Reply): Promise<void> {
