@@ -3,6 +3,7 @@ import {
   cardToText,
   personKey,
   type AdapterHealth,
+  type Capabilities,
   type Card,
   type ChatAdapter,
   type ChatEvent,
@@ -29,6 +30,8 @@ export interface MemoryAdapterOptions {
   readonly botName?: string | undefined;
   /** Declared limits for the deliverer; the world enforces its own with `enforceLimits`. */
   readonly limits?: DeliveryLimits | undefined;
+  /** Declare a network that cannot edit (as email does), so tests see the engine's follow-ups. */
+  readonly capabilities?: Capabilities | undefined;
 }
 
 /** The platform's answer as the deliverer needs it: retry later, give up, or retry with backoff. */
@@ -79,6 +82,7 @@ export function createMemoryAdapter(opts: MemoryAdapterOptions): MemoryAdapter {
 export class MemoryAdapter implements ChatAdapter {
   readonly network: string;
   readonly limits: DeliveryLimits | undefined;
+  readonly capabilities: Capabilities | undefined;
   private readonly world: MemoryWorld;
   private readonly botName: string;
   private disconnect: (() => void) | undefined;
@@ -89,6 +93,7 @@ export class MemoryAdapter implements ChatAdapter {
     this.world = opts.world;
     this.network = opts.network;
     this.limits = opts.limits;
+    this.capabilities = opts.capabilities;
     this.botName = opts.botName ?? opts.world.botUser(opts.network).name;
   }
 

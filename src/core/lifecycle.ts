@@ -3,6 +3,7 @@ import { DAY_MS } from '../ports/clock.js';
 import type { Ctx } from './context.js';
 import type { Tally } from './digest-cards.js';
 import { finishPendingDigest, freshOf, sendDigest } from './digest.js';
+import { editOrFollowUp } from './edits.js';
 import { stableId } from './ids.js';
 import type { Ask, Copy } from './model.js';
 import { personKey, type PersonRef } from '../ports/places.js';
@@ -52,7 +53,8 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
   await sendDigest(ctx, current, card, fresh, { how, tally: await tally(ctx, current), by });
   if (card) {
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
-    await ctx.outbox.edit(card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
+    // Where the card cannot be edited, the final summary just sent to its thread says it all.
+    await editOrFollowUp(ctx, card, closedAskCard(current, closing), { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
   }
   for (const copy of await ctx.repo.copiesOf(ask.id)) await markCopyClosed(ctx, current, copy);
   ctx.outbox.kick();
@@ -63,7 +65,10 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
 /** Edits a sent copy to say the ask is over (buttons removed). */
 export async function markCopyClosed(ctx: Ctx, ask: Ask, copy: Copy): Promise<void> {
   if (!copy.ref || ask.state === 'open') return;
-  await ctx.outbox.edit(copy.ref, closedCopyCard(ask, ask.state), { kind: 'notify', askId: ask.id }, stableId('close-copy', copy.id));
+  const closed = closedCopyCard(ask, ask.state);
+  const note = closed.blocks.at(-1);
+  const followUp = note ? { summary: closed.summary, blocks: [note] } : closed;
+  await editOrFollowUp(ctx, copy.ref, closed, { kind: 'notify', askId: ask.id }, stableId('close-copy', copy.id), followUp);
 }
 
 export async function extend(ctx: Ctx, ask: Ask): Promise<number> {

@@ -9,6 +9,11 @@ export class Networks {
     private readonly log: Logger,
   ) {}
 
+  /** Whether the network can replace a message it sent (email cannot); unknown networks can. */
+  canEdit(network: string): boolean {
+    return this.adapters.get(network)?.capabilities?.edits !== false;
+  }
+
   /** The person's own network drops what its adapter keeps about them (best effort: logged if not). */
   async forget(person: PersonRef): Promise<void> {
     const adapter = this.adapters.get(person.network);
