@@ -1,0 +1,142 @@
+import { ImapFlow } from 'imapflow';
+import type { AdapterState, Logger } from '../../src/ports/index.js';
+
+/** Where reading stopped: RFC 3501 UIDs only mean something within one UIDVALIDITY. */
+interface Cursor {
+  readonly uidValidity: string;
+  readonly lastUid: number;
+}
+
+/** How many messages one FETCH asks for: bounded memory with a mailbox of many thousands. */
+const BATCH = 200;
+/** Longer than any batch takes on a live server; a read past it is treated as a dead connection. */
+const READ_TIMEOUT_MS = 60_000;
+
+/**
+ * The bot's INBOX over IMAP. IDLE tells us of new mail, but notifications are known to go
+ * missing (a dropped IDLE, a server that coalesces EXISTS), so on every wake and on a timer we
+ * also ask for the UIDs above the last one handled. That UID and the mailbox's UIDVALIDITY are
+ * kept in the store after each message, so a restart neither misses nor repeats one.
+ */
+export class ImapReader {
+  private client: ImapFlow | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = true;
+  connected = false;
+  lastError: string | undefined;
+
+  constructor(
+    private readonly imapUrl: string,
+    private readonly state: AdapterState,
+    private readonly handle: (source: Buffer) => Promise<'done' | 'retry'>,
+    private readonly log: Logger,
+    private readonly pollMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.connect();
+    this.wake();
+    await this.running;
+    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running.catch(() => undefined);
+    const c = this.client;
+    this.client = undefined;
+    this.connected = false;
+    await c?.logout().catch(() => undefined);
+  }
+
+  /** Read what is new, after whatever read is running (reads never overlap). */
+  wake(): void {
+    this.running = this.running.then(() => this.watched()).catch((err: unknown) => this.failed(err));
+  }
+
+  /** A read that hangs (a connection gone quiet without closing) is abandoned, so the next wake can reconnect. */
+  private async watched(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('mailbox read timed out')), READ_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.readNew(), hung]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const u = new URL(this.imapUrl);
+    const client = new ImapFlow({
+      host: u.hostname,
+      port: Number(u.port || (u.protocol === 'imaps:' ? 993 : 143)),
+      secure: u.protocol === 'imaps:',
+      auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) },
+      logger: false,
+      // The timer's search covers what IDLE misses; a long IDLE is fine.
+      maxIdleTime: 5 * 60_000,
+    });
+    // Events of a connection already replaced must not mark the new one down.
+    client.on('exists', () => this.wake());
+    client.on('close', () => {
+      if (this.client === client) this.connected = false;
+    });
+    client.on('error', (err: unknown) => {
+      if (this.client === client) this.failed(err);
+    });
+    await client.connect();
+    await client.mailboxOpen('INBOX');
+    this.client = client;
+    this.connected = true;
+  }
+
+  private async readNew(): Promise<void> {
+    if (this.stopped) return;
+    if (!this.client || !this.connected) await this.connect();
+    const client = this.client!;
+    const box = client.mailbox;
+    if (!box) throw new Error('INBOX is not open');
+    const validity = String(box.uidValidity);
+    const saved = await this.state.get<Cursor>('imap', 'INBOX');
+    // A new UIDVALIDITY renumbered the mailbox: read it all again; the core drops what it has seen by Message-ID.
+    let last = saved && saved.uidValidity === validity ? saved.lastUid : 0;
+    for (;;) {
+      if (this.stopped) return;
+      const batch: { uid: number; source: Buffer }[] = [];
+      // "n:*" always matches the highest UID even when it is below n (RFC 3501), hence the filter.
+      for await (const m of client.fetch(`${last + 1}:${last + BATCH}`, { uid: true, source: true }, { uid: true })) {
+        if (m.uid > last && m.source) batch.push({ uid: m.uid, source: m.source });
+      }
+      if (batch.length === 0) {
+        const more = await client.search({ uid: `${last + BATCH + 1}:*` }, { uid: true });
+        const next = (more || []).filter((u) => u > last).sort((a, b) => a - b)[0];
+        if (next === undefined) return;
+        last = next - 1;
+        continue;
+      }
+      batch.sort((a, b) => a.uid - b.uid);
+      for (const m of batch) {
+        if (this.stopped) return;
+        if ((await this.handle(m.source)) === 'retry') return;
+        last = m.uid;
+        await this.state.set<Cursor>('imap', 'INBOX', { uidValidity: validity, lastUid: last });
+      }
+    }
+  }
+
+  private failed(err: unknown): void {
+    this.lastError = err instanceof Error ? err.message : String(err);
+    this.log.warn({ err: this.lastError }, 'email: reading the mailbox failed; the timer tries again');
+    const c = this.client;
+    this.client = undefined;
+    this.connected = false;
+    c?.close();
+  }
+}
