@@ -43,6 +43,8 @@ export interface SlackWorldOptions {
   readonly slowLink?: boolean;
   /** Record when the engine called the adapter's `post` for each idempotency key, and when it returned (`sends`). */
   readonly timeSends?: boolean;
+  /** More networks beside Slack and "south" (a subclass's `makeAdapter` makes them: email). */
+  readonly moreNetworks?: readonly string[];
 }
 
 /** One `post` the engine made through the Slack adapter (performance.now() times). */
@@ -75,7 +77,7 @@ export class SlackWorld extends EngineBed {
     super(undefined, {
       store: o.store ?? 'memory',
       settings: o.settings ?? engineSettings(),
-      adapters: ['slack', 'south'],
+      adapters: ['slack', 'south', ...(o.moreNetworks ?? [])],
       logger: o.logger,
     });
     ({ askAround: this.askAround, harold: this.harold, karyn: this.karyn, guildAdmin: this.guildAdmin } = ldGuild(this.world));

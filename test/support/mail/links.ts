@@ -23,6 +23,14 @@ export function linkFor(mail: ReadMail, actionId: string): { url: string; token:
   return found;
 }
 
+/** The link of the button labelled `label` (the text part writes `Label: URL`). */
+export function linkByLabel(mail: ReadMail, label: string): { url: string; token: string; actionId: string; personal: boolean } {
+  const line = mail.text.split('\n').find((l) => l.startsWith(`${label}: http`));
+  const found = linksIn(mail).find((l) => line?.endsWith(l.url));
+  if (!found) throw new Error(`mail ${mail.messageId} has no button "${label}"`);
+  return found;
+}
+
 /** What a browser's form POST sends. */
 export async function postForm(url: string, fields: Record<string, string>): Promise<{ status: number; body: string }> {
   const u = new URL(url);
