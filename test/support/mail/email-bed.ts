@@ -1,6 +1,7 @@
 import { createEmailAdapter, type EmailAdapter, type EmailAdapterOptions } from '../../../adapters/email/index.js';
 import { HttpServer, type HttpRequest, type RouteHandler } from '../../../src/app/http-server.js';
 import type { ServerResponse } from 'node:http';
+import { Assets } from '../../../src/web/assets.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import { createLogger } from '../../../src/app/create-logger.js';
 import { mountEmailPages } from '../../../src/app/email-pages.js';
@@ -38,6 +39,9 @@ export class EmailBed {
       this.http = new HttpServer({ health: () => Promise.resolve({ ok: true, parts: {} }), logger: silentLogger });
       const port = await this.http.listen(0, '127.0.0.1');
       this.publicUrl = `http://127.0.0.1:${port}`;
+      // The pages' stylesheet and icon, as main.ts serves them.
+      const assets = new Assets({});
+      this.http.mountPrefix('GET', '/assets/', (req, res) => assets.serve(req.path.slice('/assets/'.length), req, res));
       this.http.mountPrefix('GET', '/email/', (req, res) => this.route('GET', req, res));
       this.http.mountPrefix('POST', '/email/', (req, res) => this.route('POST', req, res));
     }
