@@ -61,7 +61,13 @@ export interface EmailAdapterOptions {
  * 10 messages a second with a burst of 20 sits under the usual hosted-relay quotas (hundreds a
  * minute); FEELERS_EMAIL_RATE_PER_SEC raises it for a relay of one's own.
  */
-export const DEFAULT_EMAIL_LIMITS: DeliveryLimits = { network: { ratePerSec: 10, burst: 20 }, concurrency: 5 };
+export const DEFAULT_EMAIL_LIMITS: DeliveryLimits = { network: { ratePerSec: 10, burst: 20 }, concurrency: 10 };
+/**
+ * SMTP connections kept open to the relay. Twice as many sends may be in flight (the limits'
+ * concurrency): the pool queues the extra ones, so a connection never idles while the
+ * deliverer does its bookkeeping between two mails.
+ */
+export const SMTP_CONNECTIONS = 5;
 const LINK_TTL_MS = 30 * 24 * 3600_000;
 
 export function createEmailAdapter(opts: EmailAdapterOptions): EmailAdapter {
@@ -92,7 +98,7 @@ export class EmailAdapter implements ChatAdapter {
     this.directory = new Directory(opts.communities, opts.lists);
     this.threads = new Threads(opts.state);
     this.signer = new LinkSigner(opts.linkSecret);
-    this.smtp = new SmtpSender(opts.smtpUrl, { address: opts.from, name: opts.fromName ?? 'feelers' }, this.limits.concurrency ?? 5);
+    this.smtp = new SmtpSender(opts.smtpUrl, { address: opts.from, name: opts.fromName ?? 'feelers' }, SMTP_CONNECTIONS);
     this.reader = new ImapReader(opts.imapUrl, opts.state, (source) => this.receive(source), this.log, opts.pollMs ?? 30_000);
     this.links = new LinkActions({
       signer: this.signer,
@@ -149,6 +155,11 @@ export class EmailAdapter implements ChatAdapter {
       messageId: id,
       headers: { 'X-Feelers-Kind': 'notice' },
     });
+  };
+
+  /** Forget-me: the display name kept for link actions goes; tokens and message ids expire on their own. */
+  readonly forget = async (person: PersonRef): Promise<void> => {
+    await this.threads.forgetName(person.user);
   };
 
   private async send(place: Place, card: Card, key: string, kind: 'post' | 'dm'): Promise<MessageRef> {

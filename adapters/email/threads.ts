@@ -57,6 +57,10 @@ export class Threads {
     return this.state.get<string>('name', address);
   }
 
+  async forgetName(address: string): Promise<void> {
+    await this.state.delete('name', address);
+  }
+
   rememberName(address: string, name: string): Promise<void> {
     return this.state.set('name', address, name, KEEP_MS);
   }

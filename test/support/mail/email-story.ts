@@ -1,5 +1,7 @@
 import { engineSettings } from '../../../src/core/settings.js';
+import type { EmailAdapterOptions } from '../../../adapters/email/index.js';
 import type { ChatAdapter } from '../../../src/ports/chat-adapter.js';
+import type { EventSink } from '../../../src/ports/events.js';
 import type { PersonRef } from '../../../src/ports/places.js';
 import { SlackWorld } from '../slack.js';
 import { EmailBed } from './email-bed.js';
@@ -14,17 +16,28 @@ import { until } from '../wait.js';
  * Dovecot behind the real email adapter. The list is a ground from the configuration, as the
  * YAML file would seed it.
  */
+
 export class EmailStory extends SlackWorld {
   readonly mail: EmailBed;
   /** Events the email adapter handed the engine, and how many the engine finished. */
   mailHandled = 0;
 
-  constructor() {
+  /** The engine's sink for email, for a benchmark that restarts the adapter alone. */
+  mailSink: EventSink | undefined;
+
+  /** `lists`: more list addresses connected as grounds (benchmarks); `adapter`: options for the email adapter. */
+  constructor(private readonly more: { lists?: readonly string[]; adapter?: Partial<EmailAdapterOptions> } = {}) {
     const bed = new EmailBed();
     super({
       moreNetworks: ['email'],
       settings: engineSettings({
-        grounds: [{ network: 'email', community: bed.community, channel: bed.list, topics: [], communityName: 'Potters List' }],
+        grounds: [bed.list, ...(more.lists ?? [])].map((channel) => ({
+          network: 'email',
+          community: bed.community,
+          channel,
+          topics: [],
+          communityName: 'Potters List',
+        })),
         communityNames: { [`email:${bed.community}`]: 'Potters List' },
       }),
     });
@@ -32,7 +45,10 @@ export class EmailStory extends SlackWorld {
   }
 
   override async start(): Promise<this> {
-    await this.mail.make();
+    await this.mail.make({
+      ...this.more.adapter,
+      lists: [this.mail.list, ...(this.more.lists ?? [])].map((address) => ({ address, community: this.mail.community })),
+    });
     return super.start();
   }
 
@@ -41,14 +57,16 @@ export class EmailStory extends SlackWorld {
     const adapter = this.mail.adapter;
     return {
       ...adapter,
-      start: (sink) =>
-        adapter.start(async (e) => {
+      start: (sink) => {
+        this.mailSink = sink;
+        return adapter.start(async (e) => {
           try {
             return await sink(e);
           } finally {
             this.mailHandled += 1;
           }
-        }),
+        });
+      },
     };
   }
 
