@@ -9,8 +9,6 @@ interface Cursor {
 
 /** How many messages one FETCH asks for: bounded memory with a mailbox of many thousands. */
 const BATCH = 200;
-/** Longer than any batch takes on a live server; a read past it is treated as a dead connection. */
-const READ_TIMEOUT_MS = 60_000;
 
 /**
  * The bot's INBOX over IMAP. IDLE tells us of new mail, but notifications are known to go
@@ -32,6 +30,7 @@ export class ImapReader {
     private readonly handle: (source: Buffer) => Promise<'done' | 'retry'>,
     private readonly log: Logger,
     private readonly pollMs: number,
+    private readonly commandTimeoutMs: number,
   ) {}
 
   async start(): Promise<void> {
@@ -56,20 +55,20 @@ export class ImapReader {
 
   /** Read what is new, after whatever read is running (reads never overlap). */
   wake(): void {
-    this.running = this.running.then(() => this.watched()).catch((err: unknown) => this.failed(err));
+    this.running = this.running.then(() => this.readNew()).catch((err: unknown) => this.failed(err));
   }
 
-  /** A read that hangs (a connection gone quiet without closing) is abandoned, so the next wake can reconnect. */
-  private async watched(): Promise<void> {
+  /**
+   * One IMAP command, abandoned when it outlasts `commandTimeoutMs`: a connection that went quiet
+   * without closing (or an IDLE that never ended) would otherwise hold every later read behind it.
+   * The connection is then dropped and the next wake opens a new one.
+   */
+  private timed<T>(what: string, p: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const hung = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('mailbox read timed out')), READ_TIMEOUT_MS);
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`IMAP ${what} timed out`)), this.commandTimeoutMs);
     });
-    try {
-      await Promise.race([this.readNew(), hung]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return Promise.race([p, late]).finally(() => clearTimeout(timer));
   }
 
   private async connect(): Promise<void> {
@@ -91,8 +90,13 @@ export class ImapReader {
     client.on('error', (err: unknown) => {
       if (this.client === client) this.failed(err);
     });
-    await client.connect();
-    await client.mailboxOpen('INBOX');
+    try {
+      await this.timed('connect', client.connect());
+      await this.timed('select', client.mailboxOpen('INBOX'));
+    } catch (err) {
+      client.close();
+      throw err;
+    }
     this.client = client;
     this.connected = true;
   }
@@ -110,12 +114,18 @@ export class ImapReader {
     for (;;) {
       if (this.stopped) return;
       const batch: { uid: number; source: Buffer }[] = [];
-      // "n:*" always matches the highest UID even when it is below n (RFC 3501), hence the filter.
-      for await (const m of client.fetch(`${last + 1}:${last + BATCH}`, { uid: true, source: true }, { uid: true })) {
-        if (m.uid > last && m.source) batch.push({ uid: m.uid, source: m.source });
-      }
+      const from = last;
+      await this.timed(
+        'fetch',
+        (async () => {
+          for await (const m of client.fetch(`${from + 1}:${from + BATCH}`, { uid: true, source: true }, { uid: true })) {
+            if (m.uid > from && m.source) batch.push({ uid: m.uid, source: m.source });
+          }
+        })(),
+      );
       if (batch.length === 0) {
-        const more = await client.search({ uid: `${last + BATCH + 1}:*` }, { uid: true });
+        // "n:*" always matches the highest UID even when it is below n (RFC 3501), hence the filter.
+        const more = await this.timed('search', client.search({ uid: `${last + BATCH + 1}:*` }, { uid: true }));
         const next = (more || []).filter((u) => u > last).sort((a, b) => a - b)[0];
         if (next === undefined) return;
         last = next - 1;

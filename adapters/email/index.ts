@@ -50,6 +50,8 @@ export interface EmailAdapterOptions {
   readonly clock?: Clock | undefined;
   /** How often the mailbox is searched besides IDLE. */
   readonly pollMs?: number | undefined;
+  /** An IMAP command taking longer is abandoned and the connection renewed (default 30 s). */
+  readonly imapTimeoutMs?: number | undefined;
   /** How long a link in a mail works. */
   readonly linkTtlMs?: number | undefined;
   /** The relay's limits, declared to the deliverer like any network's. */
@@ -99,7 +101,14 @@ export class EmailAdapter implements ChatAdapter {
     this.threads = new Threads(opts.state);
     this.signer = new LinkSigner(opts.linkSecret);
     this.smtp = new SmtpSender(opts.smtpUrl, { address: opts.from, name: opts.fromName ?? 'feelers' }, SMTP_CONNECTIONS);
-    this.reader = new ImapReader(opts.imapUrl, opts.state, (source) => this.receive(source), this.log, opts.pollMs ?? 30_000);
+    this.reader = new ImapReader(
+      opts.imapUrl,
+      opts.state,
+      (source) => this.receive(source),
+      this.log,
+      opts.pollMs ?? 30_000,
+      opts.imapTimeoutMs ?? 30_000,
+    );
     this.links = new LinkActions({
       signer: this.signer,
       directory: this.directory,

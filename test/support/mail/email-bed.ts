@@ -55,6 +55,8 @@ export class EmailBed {
       lists: [{ address: this.list, community: this.community }],
       state: adapterState(this.store, 'email'),
       pollMs: 250,
+      // A stuck IMAP command costs a reconnect, not the contract's five-second wait.
+      imapTimeoutMs: 2000,
       ...(process.env['FEELERS_TEST_EMAIL_LOG'] ? { logger: createLogger({ level: 'debug', destination: process.stderr }) } : {}),
       ...extra,
     });
