@@ -96,6 +96,12 @@ function card(text: string, extra: Partial<Card> = {}): Card {
 export interface ContractOptions {
   /** The network cannot change a sent message, nor do its people edit or delete theirs (email). */
   readonly noEdits?: boolean | undefined;
+  /**
+   * How long an event owed by the platform may take before the case fails (default 5 s). Mail
+   * goes through a real relay and mailbox, a few hops each on a loaded machine: a bound on a
+   * failure, never a measured time.
+   */
+  readonly waitMs?: number | undefined;
 }
 
 export function runAdapterContract(name: string, makeHarness: () => Promise<AdapterHarness>, options: ContractOptions = {}): void {
@@ -110,7 +116,7 @@ export function runAdapterContract(name: string, makeHarness: () => Promise<Adap
     async function waitFor<E extends ChatEvent>(what: string, pred: (e: ChatEvent) => e is E): Promise<E>;
     async function waitFor(what: string, pred: (e: ChatEvent) => boolean): Promise<ChatEvent>;
     async function waitFor(what: string, pred: (e: ChatEvent) => boolean): Promise<ChatEvent> {
-      const deadline = Date.now() + WAIT_MS;
+      const deadline = Date.now() + (options.waitMs ?? WAIT_MS);
       for (;;) {
         const found = events.find(pred);
         if (found) return found;
