@@ -5,10 +5,14 @@ import type { AdapterState, Logger } from '../../src/ports/index.js';
 interface Cursor {
   readonly uidValidity: string;
   readonly lastUid: number;
+  /** UIDs handled within LOOK_BACK below `lastUid`: a late-appearing lower UID is taken once. */
+  readonly recent?: readonly number[] | undefined;
 }
 
 /** How many messages one FETCH asks for: bounded memory with a mailbox of many thousands. */
 const BATCH = 200;
+/** How far below the last UID a late mail is still looked for. */
+const LOOK_BACK = 100;
 
 /**
  * The bot's INBOX over IMAP. IDLE tells us of new mail, but notifications are known to go
@@ -110,33 +114,36 @@ export class ImapReader {
     const validity = String(box.uidValidity);
     const saved = await this.state.get<Cursor>('imap', 'INBOX');
     // A new UIDVALIDITY renumbered the mailbox: read it all again; the core drops what it has seen by Message-ID.
-    let last = saved && saved.uidValidity === validity ? saved.lastUid : 0;
-    for (;;) {
+    const same = saved !== undefined && saved.uidValidity === validity;
+    let last = same ? saved.lastUid : 0;
+    const recent = new Set(same ? (saved.recent ?? []) : []);
+    // UIDs below the highest one handled can still appear: with concurrent deliveries Dovecot may
+    // show a mail's UID after a higher one (seen with two LMTP deliveries a few ms apart). So the
+    // search looks back a window below the last UID and takes what it has not handled.
+    const low = Math.max(1, last - LOOK_BACK + 1);
+    const found = ((await this.timed('search', client.search({ uid: `${low}:*` }, { uid: true }))) || []) as number[];
+    const fresh = found.filter((u) => u > last || (u >= low && !recent.has(u))).sort((a, b) => a - b);
+    if (fresh.length > 0) this.log.debug({ after: last, uids: fresh.length }, 'email: new mail in the mailbox');
+    for (let i = 0; i < fresh.length; i += BATCH) {
       if (this.stopped) return;
       const batch: { uid: number; source: Buffer }[] = [];
-      const from = last;
+      const uids = fresh.slice(i, i + BATCH);
       await this.timed(
         'fetch',
         (async () => {
-          for await (const m of client.fetch(`${from + 1}:${from + BATCH}`, { uid: true, source: true }, { uid: true })) {
-            if (m.uid > from && m.source) batch.push({ uid: m.uid, source: m.source });
+          for await (const m of client.fetch(uids.join(','), { uid: true, source: true }, { uid: true })) {
+            if (m.source) batch.push({ uid: m.uid, source: m.source });
           }
         })(),
       );
-      if (batch.length === 0) {
-        // "n:*" always matches the highest UID even when it is below n (RFC 3501), hence the filter.
-        const more = await this.timed('search', client.search({ uid: `${last + BATCH + 1}:*` }, { uid: true }));
-        const next = (more || []).filter((u) => u > last).sort((a, b) => a - b)[0];
-        if (next === undefined) return;
-        last = next - 1;
-        continue;
-      }
       batch.sort((a, b) => a.uid - b.uid);
       for (const m of batch) {
         if (this.stopped) return;
         if ((await this.handle(m.source)) === 'retry') return;
-        last = m.uid;
-        await this.state.set<Cursor>('imap', 'INBOX', { uidValidity: validity, lastUid: last });
+        recent.add(m.uid);
+        last = Math.max(last, m.uid);
+        for (const u of recent) if (u <= last - LOOK_BACK) recent.delete(u);
+        await this.state.set<Cursor>('imap', 'INBOX', { uidValidity: validity, lastUid: last, recent: [...recent] });
       }
     }
   }

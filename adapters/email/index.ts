@@ -270,6 +270,7 @@ export class EmailAdapter implements ChatAdapter {
       return 'done';
     }
     const e = parsed.event;
+    this.log.debug({ kind: e.kind, id: e.id }, 'email: mail taken');
     await this.threads.rememberName(parsed.from, parsed.fromName);
     if (e.kind === 'message' && e.place.thread !== undefined) {
       const root = await this.threads.message(e.place.thread);
