@@ -121,7 +121,7 @@ export class ImapReader {
     // show a mail's UID after a higher one (seen with two LMTP deliveries a few ms apart). So the
     // search looks back a window below the last UID and takes what it has not handled.
     const low = Math.max(1, last - LOOK_BACK + 1);
-    const found = ((await this.timed('search', client.search({ uid: `${low}:*` }, { uid: true }))) || []) as number[];
+    const found = (await this.timed('search', client.search({ uid: `${low}:*` }, { uid: true }))) || [];
     const fresh = found.filter((u) => u > last || (u >= low && !recent.has(u))).sort((a, b) => a - b);
     if (fresh.length > 0) this.log.debug({ after: last, uids: fresh.length }, 'email: new mail in the mailbox');
     for (let i = 0; i < fresh.length; i += BATCH) {
