@@ -34,8 +34,13 @@ describeWithMail('email adapter safety', () => {
     await until(() => events.some((e) => e.kind === 'message' && e.text.includes(text)), `a message with "${text}"`);
     return events.find((e): e is MessageEvent => e.kind === 'message' && e.text.includes(text))!;
   };
-  /** After a marker mail arrives, everything sent before it had its chance to arrive too. */
+  /**
+   * After a marker mail arrives, everything sent before it has been handled: the queue is empty
+   * first (Postfix delivers concurrently, not in the order mail was sent), so the earlier mails
+   * are in the mailbox below the marker, and the adapter handles a mailbox in UID order.
+   */
   const afterMarker = async (): Promise<void> => {
+    await delivered();
     await sendAs(bed.address('bob'), { to: bed.bot, text: 'marker' });
     bed.adapter.poll();
     await messageWith('marker');
