@@ -1,11 +1,11 @@
 // The architecture, as rules that `npm run deps` (and so `npm test`) checks on every import in src/ and adapters/,
 // type-only imports included. The layers: src/ports is the vocabulary and the adapter contract, src/core the pure
 // engine, src/store and src/config its infrastructure, src/app the composition root that wires everything together,
-// adapters/* one chat platform each.
+// adapters/* one network each (chat platforms and email).
 
 /** Platform SDKs and infrastructure libraries: the pure core and the ports must not see any of them. */
 const IMPURE_PACKAGES =
-  '(^|/)node_modules/(@slack/|discord\\.js/|@discordjs/|pino/|pino-pretty/|node-cron/|prom-client/|better-sqlite3/|keyv/|@keyv/)';
+  '(^|/)node_modules/(@slack/|discord\\.js/|@discordjs/|pino/|pino-pretty/|node-cron/|prom-client/|better-sqlite3/|keyv/|@keyv/|nodemailer/|imapflow/|mailparser/)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -4,6 +4,7 @@ import {
   type Admission,
   personKey,
   type AdapterHealth,
+  type Capabilities,
   type Card,
   type ChatAdapter,
   type ChatEvent,
@@ -35,6 +36,10 @@ export interface MemoryAdapterOptions {
    * OAuth, a public Discord bot: none). Default: every one, as the world's are all set up by feelers' operator.
    */
   readonly admission?: Admission | undefined;
+  /** Declare a network that cannot edit (as email does), so tests see the engine's follow-ups. */
+  readonly capabilities?: Capabilities | undefined;
+  /** `false`: a network that cannot delete a sent message either (as email): no `delete`. */
+  readonly deletes?: boolean | undefined;
 }
 
 /** The platform's answer as the deliverer needs it: retry later, give up, or retry with backoff. */
@@ -85,6 +90,7 @@ export function createMemoryAdapter(opts: MemoryAdapterOptions): MemoryAdapter {
 export class MemoryAdapter implements ChatAdapter {
   readonly network: string;
   readonly limits: DeliveryLimits | undefined;
+  readonly capabilities: Capabilities | undefined;
   private readonly world: MemoryWorld;
   private readonly botName: string;
   private readonly admits: Admission;
@@ -96,8 +102,10 @@ export class MemoryAdapter implements ChatAdapter {
     this.world = opts.world;
     this.network = opts.network;
     this.limits = opts.limits;
+    this.capabilities = opts.capabilities;
     this.botName = opts.botName ?? opts.world.botUser(opts.network).name;
     this.admits = opts.admission ?? { every: true };
+    if (opts.deletes === false) this.delete = undefined;
   }
 
   readonly admission = (): Admission => this.admits;
@@ -146,7 +154,7 @@ export class MemoryAdapter implements ChatAdapter {
     this.call(() => this.world.api.updateMessage(this.network, ref.id, render(card)));
   };
 
-  readonly delete = async (ref: MessageRef): Promise<void> => {
+  readonly delete: ((ref: MessageRef) => Promise<void>) | undefined = async (ref: MessageRef): Promise<void> => {
     this.ownNetwork(ref.network);
     try {
       this.world.api.deleteMessage(this.network, ref.id);

@@ -74,10 +74,39 @@ const discord: AdapterFactory = async ({ config, logger, store, sealer, budget }
   });
 };
 
+const email: AdapterFactory = async ({ config, logger, http, store, sealer }) => {
+  const { createEmailAdapter } = await import('../../adapters/email/index.js');
+  const { mountEmailPages } = await import('./email-pages.js');
+  const c = config.email;
+  if (!c)
+    throw new FeelersError(
+      'config_invalid',
+      'FEELERS_EMAIL_SMTP_URL in environment: missing. Write e.g. FEELERS_EMAIL_SMTP_URL=smtp://...',
+    );
+  const adapter = createEmailAdapter({
+    smtpUrl: c.smtpUrl,
+    imapUrl: c.imapUrl,
+    from: c.from,
+    publicUrl: c.publicUrl,
+    linkSecret: c.linkSecret,
+    communities: c.communities,
+    lists: c.lists,
+    authservId: c.authservId,
+    ...(c.ratePerSec ? { limits: { network: { ratePerSec: c.ratePerSec, burst: c.ratePerSec * 2 }, concurrency: 5 } } : {}),
+    // Reply tokens, message ids and the mailbox's last UID; sealed with FEELERS_SECRET_KEY.
+    state: adapterState(store, 'email', sealer),
+    logger,
+  });
+  // The pages behind the links in mail: GET shows, POST acts (docs/email.md).
+  mountEmailPages(http, adapter.links);
+  return adapter;
+};
+
 /** The adapters this build ships, by network name. */
 export const builtInAdapters: AdapterRegistry = new Map<string, AdapterFactory>([
   ['slack', slack],
   ['discord', discord],
+  ['email', email],
 ]);
 
 /** YAML display names of one network's communities, keyed by the bare community id. */
@@ -95,5 +124,6 @@ export function configuredNetworks(config: Config): string[] {
   const names: string[] = [];
   if (config.slack) names.push('slack');
   if (config.discord) names.push('discord');
+  if (config.email) names.push('email');
   return names;
 }

@@ -25,6 +25,13 @@ export const SECRET_KEYS = [
   'SLACK_STATE_SECRET',
   'DISCORD_TOKEN',
   'FEELERS_CONSOLE_TOKEN',
+  // Email: the server URLs carry their passwords (smtp://user:pass@host), and the key that signs links.
+  'smtpUrl',
+  'imapUrl',
+  'linkSecret',
+  'FEELERS_EMAIL_SMTP_URL',
+  'FEELERS_EMAIL_IMAP_URL',
+  'FEELERS_EMAIL_LINK_SECRET',
   // The keys that seal secrets at rest, as the environment and the config name them.
   'FEELERS_SECRET_KEY',
   'secretKeys',

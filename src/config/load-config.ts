@@ -9,8 +9,10 @@ import { formatIssues } from './format-issues.js';
 import { redactCredentials } from './redact.js';
 import { defaults, envHints, envSchema, yamlHints, yamlSchema, type EnvInput, type LogLevel, type YamlInput } from './schema.js';
 import { networksFromEnv, type DiscordConfig, type SlackConfig } from './networks.js';
+import { emailFrom, type EmailConfig } from './email.js';
 
 export type { DiscordConfig, SlackConfig } from './networks.js';
+export type { EmailConfig } from './email.js';
 export type { LogLevel } from './schema.js';
 
 export interface ScheduleConfig {
@@ -51,6 +53,8 @@ export interface Config {
   readonly slack: SlackConfig | undefined;
   /** Set when Discord is configured in the environment. */
   readonly discord: DiscordConfig | undefined;
+  /** Set when the three FEELERS_EMAIL_* server variables are (docs/email.md). */
+  readonly email: EmailConfig | undefined;
   /** Set when FEELERS_CONSOLE_TOKEN is: the operators' console at /console is on. */
   readonly console: ConsoleConfig | undefined;
 }
@@ -103,6 +107,7 @@ export function loadConfig(env: Env, opts: LoadConfigOptions = {}): Config {
     secretKeys: vars.FEELERS_SECRET_KEY ?? [],
     console: vars.FEELERS_CONSOLE_TOKEN === undefined ? undefined : { token: vars.FEELERS_CONSOLE_TOKEN },
     ...networksFromEnv(vars),
+    email: emailFrom(vars, yaml, vars.PORT ?? defaults.port, sealKeyText(vars.FEELERS_SECRET_KEY?.[0]?.key)),
   };
 }
 
@@ -232,4 +237,9 @@ function stripUndefined<T extends object>(o: T): { [K in keyof T]?: Exclude<T[K]
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
+}
+
+/** The current seal key as text: email links are signed with a key derived from it when FEELERS_EMAIL_LINK_SECRET is not set. */
+function sealKeyText(key: Uint8Array | undefined): string | undefined {
+  return key ? Buffer.from(key).toString('base64') : undefined;
 }

@@ -32,7 +32,8 @@ export interface DiscordConfig {
 export const NETWORK_SETUP_HINT =
   'Slack: set SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (HTTP mode) or SLACK_BOT_TOKEN + SLACK_APP_TOKEN (Socket Mode); ' +
   'for many workspaces, SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET instead of SLACK_BOT_TOKEN (OAuth installs). ' +
-  'Discord: set DISCORD_TOKEN.';
+  'Discord: set DISCORD_TOKEN. ' +
+  'Email: set FEELERS_EMAIL_SMTP_URL + FEELERS_EMAIL_IMAP_URL + FEELERS_EMAIL_FROM (docs/email.md).';
 
 /**
  * Which networks the environment configures. A half-configured network stops the start:

@@ -102,6 +102,20 @@ export const envSchema = z.object({
       .transform((v) => v.split(',').map((s) => s.trim())),
   ),
   DISCORD_MESSAGE_CONTENT: optional(z.string().toLowerCase().pipe(flag)),
+  // Email (docs/email.md): the relay, the bot's mailbox, its address, and the base of links in mail.
+  FEELERS_EMAIL_SMTP_URL: optional(z.string().regex(/^smtps?:\/\/[^\s]+$/i)),
+  FEELERS_EMAIL_IMAP_URL: optional(z.string().regex(/^imaps?:\/\/[^\s]+$/i)),
+  FEELERS_EMAIL_FROM: optional(z.email()),
+  FEELERS_EMAIL_LINK_SECRET: optional(z.string().min(16)),
+  FEELERS_EMAIL_AUTHSERV_ID: optional(z.string().regex(/^[A-Za-z0-9.-]+$/)),
+  FEELERS_EMAIL_RATE_PER_SEC: optional(
+    z
+      .string()
+      .regex(/^\d{1,4}$/)
+      .transform(Number)
+      .pipe(z.int().min(1)),
+  ),
+  FEELERS_PUBLIC_URL: optional(httpUrl),
   // The console's one credential: long enough that guessing it, even unthrottled, is hopeless.
   FEELERS_CONSOLE_TOKEN: optional(z.string().min(CONSOLE_TOKEN_MIN_LENGTH)),
 });
@@ -115,7 +129,15 @@ const id = z.string().trim().min(1);
 const network = z.string().regex(/^[a-z][a-z0-9-]*$/);
 const count = (min: number) => z.int().min(min);
 
-const communityNames = z.array(z.strictObject({ network, id, name: z.string().trim().min(1) }));
+const communityNames = z.array(
+  z.strictObject({
+    network,
+    id,
+    name: z.string().trim().min(1),
+    // Email only: the domains or addresses that belong to the community (docs/email.md).
+    members: z.array(z.string().trim().min(1)).optional(),
+  }),
+);
 
 export const yamlSchema = z.strictObject({
   // A list (display names, as before membership existed), or a mapping with the names and the
@@ -281,6 +303,22 @@ export const envHints: Readonly<Record<string, Hint>> = {
     example: 'DISCORD_GUILD_IDS=123456789012345678,234567890123456789',
   },
   DISCORD_MESSAGE_CONTENT: { expected: 'true or false', example: 'DISCORD_MESSAGE_CONTENT=true' },
+  FEELERS_EMAIL_SMTP_URL: {
+    expected: 'an smtp:// or smtps:// URL',
+    example: 'FEELERS_EMAIL_SMTP_URL=smtp://user:pass@mail.example.org:587',
+  },
+  FEELERS_EMAIL_IMAP_URL: {
+    expected: 'an imap:// or imaps:// URL',
+    example: 'FEELERS_EMAIL_IMAP_URL=imaps://feelers%40example.org:pass@mail.example.org',
+  },
+  FEELERS_EMAIL_FROM: { expected: "the bot's email address", example: 'FEELERS_EMAIL_FROM=feelers@example.org' },
+  FEELERS_EMAIL_LINK_SECRET: {
+    expected: 'a random string of at least 16 characters',
+    example: 'FEELERS_EMAIL_LINK_SECRET=<from: openssl rand -base64 32>',
+  },
+  FEELERS_EMAIL_AUTHSERV_ID: { expected: "your receiving server's authserv-id", example: 'FEELERS_EMAIL_AUTHSERV_ID=mx.example.org' },
+  FEELERS_EMAIL_RATE_PER_SEC: { expected: 'a whole number of mails a second >= 1', example: 'FEELERS_EMAIL_RATE_PER_SEC=10' },
+  FEELERS_PUBLIC_URL: { expected: 'an http(s) URL where people reach feelers', example: 'FEELERS_PUBLIC_URL=https://feelers.example.org' },
   FEELERS_CONSOLE_TOKEN: {
     expected: `a random string of at least ${CONSOLE_TOKEN_MIN_LENGTH} characters`,
     example: 'FEELERS_CONSOLE_TOKEN=<token>, with a token from: openssl rand -base64 32',

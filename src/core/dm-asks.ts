@@ -2,6 +2,7 @@ import { dmAskAnsweredCard, dmAskCard } from './ask-cards.js';
 import type { Ctx } from './context.js';
 import { UserError } from '../ports/errors.js';
 import type { ActionEvent, MessageEvent } from '../ports/events.js';
+import { editOrFollowUp } from './edits.js';
 import { stableId } from './ids.js';
 import { askIdOf, createAsk, validateAsk } from './intake.js';
 import type { ActionBinding } from './model.js';
@@ -62,7 +63,7 @@ function cardIdOf(eventId: string): string {
 async function answered(ctx: Ctx, actionId: string, eventId: string | undefined, asked: boolean): Promise<void> {
   const d = eventId ? await ctx.repo.deliveries.delivery(cardIdOf(eventId)) : undefined;
   if (eventId && d?.state === 'sent' && d.ref) {
-    await ctx.outbox.edit(d.ref, dmAskAnsweredCard(asked), { kind: 'notify' }, stableId('dm-ask-answered', eventId));
+    await editOrFollowUp(ctx, d.ref, dmAskAnsweredCard(asked), { kind: 'notify' }, stableId('dm-ask-answered', eventId));
     await ctx.repo.deliveries.forgetDeliveryCard(d.id);
     ctx.outbox.kick();
   }

@@ -3,6 +3,7 @@ import { DAY_MS } from '../ports/clock.js';
 import type { Ctx } from './context.js';
 import type { Tally } from './digest-cards.js';
 import { finishPendingDigest, freshOf, sendDigest } from './digest.js';
+import { editOrFollowUp } from './edits.js';
 import { stableId } from './ids.js';
 import type { Ask, Copy } from './model.js';
 import { personKey, type PersonRef } from '../ports/places.js';
@@ -56,8 +57,14 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
     const closing = how === 'closed' ? 'Closed. The final summary is in the thread.' : 'Expired. The final summary is in the thread.';
     // As on the open card, not the asker's alone: an admin of their community may retract too (retract.ts).
     const retract = await ctx.buttons.bind({ op: 'retract', askId: ask.id });
-    const closed = closedAskCard(current, closing, retract);
-    await ctx.outbox.edit(card, closed, { kind: 'notify', askId: ask.id }, stableId('close-card', ask.id));
+    // Where the card cannot be edited, the final summary just sent to its thread says it all.
+    await editOrFollowUp(
+      ctx,
+      card,
+      closedAskCard(current, closing, retract),
+      { kind: 'notify', askId: ask.id },
+      stableId('close-card', ask.id),
+    );
   }
   for (const copy of await ctx.repo.copiesOf(ask.id)) await markCopyClosed(ctx, current, copy);
   // Which prods and grounds went unanswered (fairness pauses, ground pace): routing-learning.ts.
@@ -71,7 +78,10 @@ export async function finish(ctx: Ctx, ask: Ask, how: 'closed' | 'expired', by?:
 export async function markCopyClosed(ctx: Ctx, ask: Ask, copy: Copy): Promise<void> {
   // A retracted ask's copies are taken down instead (retract.ts).
   if (!copy.ref || ask.state === 'open' || ask.state === 'retracted') return;
-  await ctx.outbox.edit(copy.ref, closedCopyCard(ask, ask.state), { kind: 'notify', askId: ask.id }, stableId('close-copy', copy.id));
+  const closed = closedCopyCard(ask, ask.state);
+  const note = closed.blocks.at(-1);
+  const followUp = note ? { summary: closed.summary, blocks: [note] } : closed;
+  await editOrFollowUp(ctx, copy.ref, closed, { kind: 'notify', askId: ask.id }, stableId('close-copy', copy.id), followUp);
 }
 
 export async function extend(ctx: Ctx, ask: Ask): Promise<number> {

@@ -14,6 +14,17 @@ export class Networks {
     return this.adapters.get(ref.network)?.linkTo?.(ref);
   }
 
+  /** Whether the network can replace a message it sent (email cannot); unknown networks can. */
+  canEdit(network: string): boolean {
+    return this.adapters.get(network)?.capabilities?.edits !== false;
+  }
+
+  /** Whether the network can neither delete nor replace a message it sent (email): a change then goes as a follow-up. */
+  keepsSent(network: string): boolean {
+    const adapter = this.adapters.get(network);
+    return adapter !== undefined && adapter.delete === undefined && adapter.capabilities?.edits === false;
+  }
+
   /** The person's own network drops what its adapter keeps about them (best effort: logged if not). */
   async forget(person: PersonRef): Promise<void> {
     const adapter = this.adapters.get(person.network);

@@ -1,8 +1,9 @@
 import { DAY_MS } from '../ports/clock.js';
 import type { Actor } from '../ports/events.js';
-import { personKey, samePerson } from '../ports/places.js';
+import { personKey, samePerson, threadOf } from '../ports/places.js';
 import type { Ctx } from './context.js';
 import { newId, stableId } from './ids.js';
+import { editOrFollowUp } from './edits.js';
 import { askCardDeliveryId } from './intake.js';
 import type { Ask, Copy, Delivery } from './model.js';
 import type { ModerationActor } from './moderation-log.js';
@@ -114,14 +115,21 @@ export async function afterSentRetracted(ctx: Ctx, d: Delivery): Promise<void> {
 async function takeDown(ctx: Ctx, ask: Ask, copy: Copy): Promise<void> {
   if (!copy.ref) return;
   const purpose = { kind: 'takedown', askId: ask.id, copyId: copy.id } as const;
-  await ctx.outbox.remove(copy.ref, retractedCopyCard(ask, ask.retractedBy ?? 'asker'), purpose, stableId('takedown', copy.id));
+  const card = retractedCopyCard(ask, ask.retractedBy ?? 'asker');
+  if (ctx.networks.keepsSent(copy.ref.network)) {
+    // A sent mail stays as it was: its thread (the list, the person) is told the question was taken back.
+    await ctx.outbox.post(threadOf(copy.ref), card, purpose, stableId('takedown', copy.id));
+    return;
+  }
+  await ctx.outbox.remove(copy.ref, card, purpose, stableId('takedown', copy.id));
 }
 
 async function replaceAskCard(ctx: Ctx, ask: Ask): Promise<void> {
   const ref = await ctx.repo.askCard(ask.id);
   if (!ref) return;
   const card = retractedAskCard(ask, ask.retractedBy ?? 'asker');
-  await ctx.outbox.edit(ref, card, { kind: 'takedown', askId: ask.id }, stableId('takedown-card', ask.id));
+  // Where the card can't be edited (email), the same words follow it in its thread.
+  await editOrFollowUp(ctx, ref, card, { kind: 'takedown', askId: ask.id }, stableId('takedown-card', ask.id), card);
 }
 
 /**

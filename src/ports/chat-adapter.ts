@@ -37,6 +37,19 @@ export interface DeliveryLimits {
   readonly concurrency?: number | undefined;
 }
 
+/**
+ * What a network can do, where networks differ. The engine decides from these, never from a
+ * network's name. Each member is optional; absent means the chat platforms' usual yes.
+ */
+export interface Capabilities {
+  /**
+   * The network can replace a message it sent (Slack chat.update, Discord PATCH). Email cannot:
+   * a sent mail stays as it was, so the engine sends a short follow-up in the thread where the
+   * change matters (an ask closed) and nothing where it does not.
+   */
+  readonly edits?: boolean | undefined;
+}
+
 /** How to send one message of the outbox. */
 export interface SendOptions {
   /**
@@ -72,6 +85,8 @@ export type Admission = { readonly every: true } | { readonly every: false; read
 export interface ChatAdapter {
   /** Network name, unique in one deployment: 'slack', 'discord', 'memory', ... */
   readonly network: string;
+  /** Optional: what this network cannot do (see `Capabilities`). */
+  readonly capabilities?: Capabilities | undefined;
   /** Optional: the platform's rate limits, for the deliverer's token buckets. */
   readonly limits?: DeliveryLimits | undefined;
   /**

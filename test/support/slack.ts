@@ -49,6 +49,8 @@ export interface SlackWorldOptions {
    * built on it are not available.
    */
   readonly api?: { readonly apiUrl: string; readonly botToken: string; readonly teamId: string };
+  /** More networks beside Slack and "south" (a subclass's `makeAdapter` makes them: email). */
+  readonly moreNetworks?: readonly string[];
 }
 
 /** One `post` the engine made through the Slack adapter (performance.now() times). */
@@ -81,7 +83,7 @@ export class SlackWorld extends EngineBed {
     super(undefined, {
       store: o.store ?? 'memory',
       settings: o.settings ?? engineSettings(),
-      adapters: ['slack', 'south'],
+      adapters: ['slack', 'south', ...(o.moreNetworks ?? [])],
       logger: o.logger,
     });
     ({ askAround: this.askAround, harold: this.harold, karyn: this.karyn, guildAdmin: this.guildAdmin } = ldGuild(this.world));
