@@ -1,7 +1,7 @@
-import { notBlocking } from './local-moderation.js';
 import { channelOf, personKey, placeKey } from '../ports/places.js';
 import type { Ctx } from './context.js';
 import { stableId } from './ids.js';
+import { mayReceive } from './fan-out.js';
 import { addCopy, interleaveByCommunity } from './intake.js';
 import type { Ask, Ground } from './model.js';
 import { widenedCard } from './routing-cards.js';
@@ -110,26 +110,11 @@ export async function communityWait(ctx: Ctx, network: string, community: string
 async function openGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const copied = new Set((await ctx.repo.copiesOf(ask.id)).flatMap((c) => (c.place ? [placeKey(channelOf(c.place))] : [])));
   copied.add(placeKey(channelOf(ask.origin)));
-  const belongs = ctx.membership.memo();
-  const shares = ctx.sharing.from(ask.origin);
-  const candidates: Ground[] = [];
-  for (const g of await ctx.repo.allGrounds()) {
-    if (g.unreachableSince !== undefined || copied.has(placeKey(channelOf(g.place)))) continue;
-    // Widening obeys what fan-out does: members of the network only, both sides' sharing policies.
-    if ((await belongs(g.place)) && (await shares(g.place))) candidates.push(g);
-  }
-  candidates.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
-  // Widening never reaches a community that blocked the asker (or their community), as fan-out doesn't.
-  const open = new Set(
-    (
-      await notBlocking(
-        ctx,
-        ask.asker,
-        candidates.map((g) => g.place),
-      )
-    ).map((p) => placeKey(p)),
+  const candidates = (await ctx.repo.allGrounds()).filter(
+    (g) => g.unreachableSince === undefined && !copied.has(placeKey(channelOf(g.place))),
   );
-  return candidates.filter((g) => open.has(placeKey(g.place)));
+  // Widening obeys what fan-out does: membership, both sides' sharing policies, blocks.
+  return mayReceive(ctx, ask, candidates);
 }
 
 /** Topics near the ask's own, among those asked with them and those of `grounds` (see the head comment). */

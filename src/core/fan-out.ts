@@ -14,31 +14,33 @@ export function groundWants(g: Ground, ask: Ask): boolean {
 
 export async function chooseGrounds(ctx: Ctx, ask: Ask): Promise<Ground[]> {
   const origin = placeKey(channelOf(ask.origin));
-  const grounds = await ctx.repo.allGrounds();
+  const wanted = (await ctx.repo.allGrounds()).filter((g) => placeKey(channelOf(g.place)) !== origin && groundWants(g, ask));
+  // Who is included is decided here; learning only says who goes first.
+  return orderGrounds(ctx, await mayReceive(ctx, ask, wanted));
+}
+
+/**
+ * The grounds among `grounds` that may receive the ask, in channel order: communities of the
+ * network (membership.ts), where both sides' sharing policies agree (sharing.ts), that did not
+ * block the asker or their community (local-moderation.ts). Fan-out and widening (escalation.ts)
+ * both ask this.
+ */
+export async function mayReceive(ctx: Ctx, ask: Ask, grounds: readonly Ground[]): Promise<Ground[]> {
   const belongs = ctx.membership.memo();
   const shares = ctx.sharing.from(ask.origin);
-  const chosen: Ground[] = [];
-  for (const g of grounds) {
-    // Only communities of the network receive (membership.ts), and only where both sides' sharing policies agree (sharing.ts).
-    if (placeKey(channelOf(g.place)) === origin || !groundWants(g, ask)) continue;
-    if ((await belongs(g.place)) && (await shares(g.place))) chosen.push(g);
-  }
-  chosen.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
-  // A community that blocked the asker (or their community) gets no copy in any channel.
+  const allowed: Ground[] = [];
+  for (const g of grounds) if ((await belongs(g.place)) && (await shares(g.place))) allowed.push(g);
+  allowed.sort((a, b) => placeKey(a.place).localeCompare(placeKey(b.place)));
   const open = new Set(
     (
       await notBlocking(
         ctx,
         ask.asker,
-        chosen.map((g) => g.place),
+        allowed.map((g) => g.place),
       )
     ).map((p) => placeKey(p)),
   );
-  // Who is included is decided above; learning only says who goes first.
-  return orderGrounds(
-    ctx,
-    chosen.filter((g) => open.has(placeKey(g.place))),
-  );
+  return allowed.filter((g) => open.has(placeKey(g.place)));
 }
 
 /**
