@@ -22,13 +22,17 @@ describe('a network that cannot edit', () => {
     s = undefined;
   });
 
-  it('gets a short follow-up in the copy thread on close, and its messages stay as sent', async () => {
+  /** Jane's question asked on two networks that cannot edit: its card and its copy. */
+  async function asked() {
     const st = (s = await new NoEditStory('memory').start());
     await st.connectBoth();
     await st.world.command(st.jane, st.anyAnswers, 'ask', QUESTION);
     await st.settle();
-    const card = st.last(st.anyAnswers);
-    const copy = st.last(st.askAround);
+    return { st, card: st.last(st.anyAnswers), copy: st.last(st.askAround) };
+  }
+
+  it('gets a short follow-up in the copy thread on close, and its messages stay as sent', async () => {
+    const { st, card, copy } = await asked();
     const copyBefore = copy.text;
     await st.world.press(st.jane, card.id, 'Close');
     await st.settle();
@@ -46,12 +50,7 @@ describe('a network that cannot edit', () => {
   });
 
   it('retracting leaves every message as sent and says so in each thread instead', async () => {
-    const st = (s = await new NoEditStory('memory').start());
-    await st.connectBoth();
-    await st.world.command(st.jane, st.anyAnswers, 'ask', QUESTION);
-    await st.settle();
-    const card = st.last(st.anyAnswers);
-    const copy = st.last(st.askAround);
+    const { st, card, copy } = await asked();
     const copyBefore = copy.text;
     await st.world.press(st.jane, card.id, 'Retract');
     await st.settle();
