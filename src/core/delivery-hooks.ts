@@ -20,8 +20,9 @@ export function deliveryHooks(ctx: () => Ctx): DeliveryHooks {
       // A community taken off the network receives nothing more, queued or not (membership.ts);
       // a takedown of a retracted ask's copy still goes, so nothing retracted stays up there.
       if (p.kind !== 'takedown' && (await ctx().membership.standing(...communityOf(d))) !== 'member') return 'cancel';
-      // One read for a copy (as ever) and for a follower's digest DM; none for anything else, so
-      // an ask card still leaves before its copies. An ask card or thread digest of an ask
+      // Past that (one read per send, none for a community on the YAML list): one more read for a
+      // copy (as ever) and for a follower's digest DM, none for anything else, so an ask card
+      // still leaves before its copies. An ask card or thread digest of an ask
       // retracted meanwhile is harmless in the asker's own channel, and is replaced or struck
       // right after (afterSentRetracted; the retraction also cancels what it finds waiting).
       if (p.kind === 'digest') return d.target.kind === 'dm' && (await isRetracted(ctx(), p.askId)) ? 'cancel' : 'send';
