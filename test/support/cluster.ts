@@ -176,6 +176,15 @@ export class Cluster {
     clearTimeout(timer);
   }
 
+  /**
+   * Freezes (SIGSTOP) or thaws (SIGCONT) instance `i`'s process group: a frozen instance holds
+   * its connections but runs nothing, so the others must take every shared tick meanwhile.
+   */
+  freeze(i: number, frozen: boolean): void {
+    const child = this.at(i).child;
+    if (child) killGroup(child, frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   async restart(i: number): Promise<void> {
     await this.kill(i);
     await this.startOne(i);

@@ -64,6 +64,25 @@ function botIn(channel: string, thread: string): StoredMessage[] {
   return fake.messagesIn(channel).filter((m) => m.user === fake.botUserId && m.thread_ts === thread);
 }
 
+/** The instances (`host-pid-random`) that took a digest tick in the last minute (lease keys live 60 s). */
+async function digestTickOwners(): Promise<Set<string>> {
+  const client = createClient({ url });
+  await client.connect();
+  const owners = new Set<string>();
+  try {
+    for await (const batch of client.scanIterator({ MATCH: 'feelers:lease:cron:*', COUNT: 500 })) {
+      for (const key of batch) {
+        if (!key.includes('digest')) continue;
+        const owner = await client.hGet(key, 'owner');
+        if (owner) owners.add(owner);
+      }
+    }
+  } finally {
+    await client.close();
+  }
+  return owners;
+}
+
 function buttons(blocks: unknown): { action_id: string; label: string }[] {
   if (!Array.isArray(blocks)) return [];
   return (blocks as { type?: string; elements?: { type?: string; action_id?: string; text?: { text?: string } }[] }[])
@@ -168,22 +187,22 @@ describe('two instances on one Redis', () => {
     expect(botTop(CASK)).toHaveLength(1);
     for (const g of GROUNDS) expect(botTop(g.channel), g.channel).toHaveLength(1);
 
-    // Both instances' crons ran digest ticks: node-cron's coordinator key names the instance (its pid).
-    const client = createClient({ url });
-    await client.connect();
-    const owners = new Set<string>();
-    try {
-      for await (const batch of client.scanIterator({ MATCH: 'feelers:lease:cron:*', COUNT: 500 })) {
-        for (const key of batch) {
-          if (!key.includes('digest')) continue;
-          const owner = await client.hGet(key, 'owner');
-          if (owner) owners.add(owner);
-        }
-      }
-    } finally {
-      await client.close();
-    }
+    // Both instances' crons run digest ticks: node-cron's coordinator key names the instance (its pid).
+    // Which instance wins a tick is a race one of them can win every time, so an instance that
+    // has not won one yet gets the next ticks to itself while the other is frozen.
     const pids = c.instances.map((x) => x.pids[0]);
+    let owners = await digestTickOwners();
+    for (const [i, pid] of pids.entries()) {
+      if ([...owners].some((o) => o.includes(`-${pid}-`))) continue;
+      const others = c.instances.filter((x) => x.index !== i);
+      for (const o of others) c.freeze(o.index, true);
+      try {
+        await sleep(4_500);
+      } finally {
+        for (const o of others) c.freeze(o.index, false);
+      }
+      owners = await digestTickOwners();
+    }
     for (const pid of pids)
       expect(
         [...owners].some((o) => o.includes(`-${pid}-`)),
