@@ -80,26 +80,7 @@ export class DiscordStory extends EngineBed<OffsetClock> {
 
   static async start(opts: StoryOptions = {}): Promise<DiscordStory> {
     const fake = await FakeDiscord.start({ token: TOKEN, ...opts.fake });
-    fake.addGuild({
-      id: GUILD,
-      name: 'L&D Guild',
-      ownerId: DUSERS.owner.id,
-      channels: [{ id: ASK_AROUND, name: 'ask-around' }],
-      roles: [
-        { id: MOD_ROLE, name: 'mod', permissions: PERM.MANAGE_CHANNELS },
-        { id: ADMIN_ROLE, name: 'admin', permissions: PERM.MANAGE_GUILD },
-      ],
-      members: [
-        { user: DUSERS.owner },
-        { user: DUSERS.gita, roles: [ADMIN_ROLE] },
-        { user: DUSERS.milo, roles: [MOD_ROLE] },
-        { user: DUSERS.harold },
-        { user: DUSERS.karyn },
-        { user: DUSERS.sam },
-        { user: DUSERS.maria },
-        { user: DUSERS.hookbot },
-      ],
-    });
+    addLdGuild(fake);
     const byGuild = new Map<string, string[]>();
     for (const [g, c] of opts.extraChannels ?? []) byGuild.set(g, [...(byGuild.get(g) ?? []), c]);
     for (const [g, chans] of byGuild) {
@@ -123,18 +104,7 @@ export class DiscordStory extends EngineBed<OffsetClock> {
       messageContent: this.opts.messageContent ?? false,
       state: adapterState(this.store, 'discord'),
     });
-    // Records what the engine finished with, so a test waits on that rather than on time.
-    this.adapter = {
-      ...inner,
-      start: (sink) =>
-        inner.start(async (e) => {
-          try {
-            await sink(e);
-          } finally {
-            this.handled.push(e);
-          }
-        }),
-    };
+    this.adapter = recordingHandled(inner, this.handled);
     return this.adapter;
   }
 
@@ -161,12 +131,11 @@ export class DiscordStory extends EngineBed<OffsetClock> {
 
   /** Waits until the engine handled the event with this message or interaction id. */
   async handledId(id: string, what: string): Promise<ChatEvent> {
-    return this.handledWhere((e) => e.id.endsWith(`:${id}`) || ('messageId' in e && e.messageId === id), what);
+    return this.handledWhere(isEventFor(id), what);
   }
 
   who(name: DName, channel = ASK_AROUND): Who {
-    const c = this.fake.world.channels.get(channel);
-    return { guild: c?.guild_id, channel, user: DUSERS[name].id };
+    return whoIn(this.fake, name, channel);
   }
 
   dm(name: DName): string {
@@ -179,7 +148,7 @@ export class DiscordStory extends EngineBed<OffsetClock> {
 
   /** Bot posts in a Discord channel, thread or DM channel, oldest first (interaction answers aside). */
   botMessages(channel: string): StoredMessage[] {
-    return this.fake.world.messagesIn(channel).filter((m) => m.author.id === this.fake.world.bot.id && !m.viaInteraction);
+    return botMessagesIn(this.fake, channel);
   }
 
   lastBot(channel: string): StoredMessage {
@@ -187,6 +156,63 @@ export class DiscordStory extends EngineBed<OffsetClock> {
     if (!m) throw new Error(`no bot message in ${channel}`);
     return m;
   }
+}
+
+/** L&D Guild on a fake Discord: ask-around, its owner Olu, Gita (admin), Milo (mod), members and a bot. */
+export function addLdGuild(fake: FakeDiscord): void {
+  fake.addGuild({
+    id: GUILD,
+    name: 'L&D Guild',
+    ownerId: DUSERS.owner.id,
+    channels: [{ id: ASK_AROUND, name: 'ask-around' }],
+    roles: [
+      { id: MOD_ROLE, name: 'mod', permissions: PERM.MANAGE_CHANNELS },
+      { id: ADMIN_ROLE, name: 'admin', permissions: PERM.MANAGE_GUILD },
+    ],
+    members: [
+      { user: DUSERS.owner },
+      { user: DUSERS.gita, roles: [ADMIN_ROLE] },
+      { user: DUSERS.milo, roles: [MOD_ROLE] },
+      { user: DUSERS.harold },
+      { user: DUSERS.karyn },
+      { user: DUSERS.sam },
+      { user: DUSERS.maria },
+      { user: DUSERS.hookbot },
+    ],
+  });
+}
+
+/**
+ * The adapter, recording each event the engine finished with on `handled`: the gateway event
+ * reaches the engine some time after the fake sent it, so a test waits on this rather than on time.
+ */
+export function recordingHandled(inner: ChatAdapter, handled: ChatEvent[]): ChatAdapter {
+  return {
+    ...inner,
+    start: (sink) =>
+      inner.start(async (e) => {
+        try {
+          await sink(e);
+        } finally {
+          handled.push(e);
+        }
+      }),
+  };
+}
+
+/** Whether an event is the one of this Discord message or interaction id. */
+export function isEventFor(id: string): (e: ChatEvent) => boolean {
+  return (e) => e.id.endsWith(`:${id}`) || ('messageId' in e && e.messageId === id);
+}
+
+/** A member of L&D Guild acting in a channel or thread (its guild read from the fake). */
+export function whoIn(fake: FakeDiscord, name: DName, channel = ASK_AROUND): Who {
+  return { guild: fake.world.channels.get(channel)?.guild_id, channel, user: DUSERS[name].id };
+}
+
+/** Bot posts in a Discord channel, thread or DM channel, oldest first (interaction answers aside). */
+export function botMessagesIn(fake: FakeDiscord, channel: string): StoredMessage[] {
+  return fake.world.messagesIn(channel).filter((m) => m.author.id === fake.world.bot.id && !m.viaInteraction);
 }
 
 /** Everything a Discord message shows: content, embed texts and footers, button labels. */
