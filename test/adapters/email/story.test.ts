@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { shownText as discordText } from '../../support/discord.js';
 import { button, shownText } from '../../support/slack.js';
 import { EmailStory } from '../../support/mail/email-story.js';
 import { linkByLabel, openLink } from '../../support/mail/links.js';
@@ -9,19 +10,20 @@ const QUESTION = 'Which organisations have a successful culture of collaborative
 const CANY = 'CANY';
 
 /**
- * The issue's story across three networks: Slack (fake, real Bolt), the memory network and a
- * mailing list on the real Postfix and Dovecot. Every email input is a mail sent through Postfix
- * and read by the adapter from Dovecot, or a POST on a link page.
+ * The issue's story across three networks: Slack (fake, real Bolt), Discord (fake, real
+ * discord.js) and a mailing list on the real Postfix and Dovecot. Every email input is a mail sent
+ * through Postfix and read by the adapter from Dovecot, or a POST on a link page; every Discord
+ * input is a gateway event from the fake (a slash command, a message in a thread).
  */
 describeWithMail('email end to end with the engine', () => {
   let s: EmailStory;
   afterEach(async () => s?.close());
 
-  it('asks in Slack, copies go to the memory channel and the list, an emailed reply is digested in Slack, and the intro waits for consent by link', async () => {
+  it('asks in Slack, copies go to the Discord channel and the list, an emailed reply is digested in Slack, and the intro waits for consent by link', async () => {
     s = await new EmailStory().start();
     const alice = s.person('alice');
     await s.slash('UTESS', CANY, '/feelers', 'connect');
-    await s.world.command(s.guildAdmin, s.askAround, 'feelers', 'connect');
+    await s.discord.connect();
     await s.slash('UJANE', CANY, '/feelers', 'contact jane@tz.example');
     // Alice gives feelers her contact by mail, as a command to the bot.
     await s.mailed(() => sendAs(alice.user, { to: s.mail.bot, text: '/feelers contact alice@potters.example' }));
@@ -29,7 +31,7 @@ describeWithMail('email end to end with the engine', () => {
     await s.slash('UJANE', CANY, '/ask', QUESTION);
     await s.settle();
     const cardTs = s.botMessages(CANY)[0]!.ts;
-    expect(s.last(s.askAround).text).toContain('Jane in TrainingZone asks:');
+    expect(discordText(await s.discord.copy())).toContain('Jane in TrainingZone asks:');
 
     // The copy on the list: one mail, to the list, with the buttons as links and its own reply address.
     const copies = (await s.inbox(alice.user)).filter((m) => m.to.includes(s.mail.list));
@@ -75,9 +77,11 @@ describeWithMail('email end to end with the engine', () => {
     const asked = (await s.inbox(alice.user)).find((m) => m.header('x-feelers-kind') === 'dm' && m.text.includes('Share my contact'))!;
     expect(asked.text).toContain('Jane');
     const everywhere = async () =>
-      [...s.world.everything(), ...s.fake.calls.map((c) => JSON.stringify(c.args)), ...(await s.inbox(alice.user)).map((m) => m.text)].join(
-        '\n',
-      );
+      [
+        ...s.discord.everything(),
+        ...s.fake.calls.map((c) => JSON.stringify(c.args)),
+        ...(await s.inbox(alice.user)).map((m) => m.text),
+      ].join('\n');
     expect(await everywhere()).not.toContain('alice@potters.example');
     expect(await everywhere()).not.toContain('jane@tz.example');
 
@@ -92,11 +96,11 @@ describeWithMail('email end to end with the engine', () => {
     expect((await s.inbox(alice.user)).filter((m) => m.text.includes('jane@tz.example'))).toHaveLength(1);
   });
 
-  it("asks by email, confirmed by its link; copies go to Slack and the memory channel; replies there are digested by email in the asker's thread", async () => {
+  it("asks by email, confirmed by its link; copies go to Slack and the Discord channel; replies there are digested by email in the asker's thread", async () => {
     s = await new EmailStory().start();
     const alice = s.person('alice');
     await s.slash('UTESS', CANY, '/feelers', 'connect');
-    await s.world.command(s.guildAdmin, s.askAround, 'feelers', 'connect');
+    await s.discord.connect();
 
     // A mail to the bot from a member of the Potters community is an ask, confirmed privately first.
     await s.mailed(() =>
@@ -121,11 +125,14 @@ describeWithMail('email end to end with the engine', () => {
     expect(shownText(copy.args)).toContain('Alice Potter in Potters List asks:');
     expect(shownText(copy.args)).toContain('raku firing');
     expect(shownText(copy.args)).not.toContain('-- ');
-    expect(s.last(s.askAround).text).toContain('raku firing');
+    const onDiscord = await s.discord.copy();
+    expect(discordText(onDiscord)).toContain('Alice Potter in Potters List asks:');
+    expect(discordText(onDiscord)).toContain('raku firing');
     const copyTs = s.botMessages(CANY)[0]!.ts;
 
     await s.say('USAM', CANY, 'Sam at the Leeds studio runs raku days.', copyTs);
-    await s.world.say(s.harold, s.thread(s.last(s.askAround)), 'Try the Guild kiln open day.');
+    // Harold answers in the thread Discord opened on the copy.
+    await s.discord.reply('harold', onDiscord.id, 'Try the Guild kiln open day.');
     expect(await s.engine.digestTick()).toEqual({ digests: 1 });
     await s.settle();
 
@@ -136,6 +143,7 @@ describeWithMail('email end to end with the engine', () => {
     const digest = mails.find((m) => m.text.includes('new replies'))!;
     expect(digest.text).toContain('Sam at the Leeds studio runs raku days.');
     expect(digest.text).toContain('Try the Guild kiln open day.');
+    expect(digest.text).toContain('Harold (L&D Guild)');
     expect(digest.inReplyTo).toBe(card.messageId);
     expect(digest.subject).toMatch(/^Re: /);
   });

@@ -4,6 +4,7 @@ import type { ChatAdapter } from '../../../src/ports/chat-adapter.js';
 import type { EventSink } from '../../../src/ports/events.js';
 import type { PersonRef } from '../../../src/ports/places.js';
 import { SlackWorld } from '../slack.js';
+import { DiscordGuild } from './discord-guild.js';
 import { EmailBed } from './email-bed.js';
 import { linkByLabel, openLink, postForm } from './links.js';
 import { readMailbox, type ReadMail } from './mailbox.js';
@@ -12,13 +13,15 @@ import { until } from '../wait.js';
 
 /**
  * Three networks on one engine: TrainingZone on a (fake) Slack behind the real adapter and Bolt,
- * L&D Guild on the memory network "south", and the Potters mailing list on the real Postfix and
- * Dovecot behind the real email adapter. The list is a ground from the configuration, as the
- * YAML file would seed it.
+ * L&D Guild on a (fake) Discord behind the real adapter and discord.js (`discord`), and the
+ * Potters mailing list on the real Postfix and Dovecot behind the real email adapter. The list is
+ * a ground from the configuration, as the YAML file would seed it. SlackWorld's memory network
+ * "south" is still there for the email benchmarks, which ask from it; the stories do not use it.
  */
 
 export class EmailStory extends SlackWorld {
   readonly mail: EmailBed;
+  discord!: DiscordGuild;
   /** Events the email adapter handed the engine, and how many the engine finished. */
   mailHandled = 0;
 
@@ -29,7 +32,7 @@ export class EmailStory extends SlackWorld {
   constructor(private readonly more: { lists?: readonly string[]; adapter?: Partial<EmailAdapterOptions> } = {}) {
     const bed = new EmailBed();
     super({
-      moreNetworks: ['email'],
+      moreNetworks: ['email', 'discord'],
       settings: engineSettings({
         grounds: [bed.list, ...(more.lists ?? [])].map((channel) => ({
           network: 'email',
@@ -49,10 +52,12 @@ export class EmailStory extends SlackWorld {
       ...this.more.adapter,
       lists: [this.mail.list, ...(this.more.lists ?? [])].map((address) => ({ address, community: this.mail.community })),
     });
+    this.discord = await DiscordGuild.start();
     return super.start();
   }
 
   protected override makeAdapter(network: string): ChatAdapter {
+    if (network === 'discord') return this.discord.adapter(this.store);
     if (network !== 'email') return super.makeAdapter(network);
     const adapter = this.mail.adapter;
     return {
@@ -73,6 +78,7 @@ export class EmailStory extends SlackWorld {
   override async close(): Promise<void> {
     await super.close();
     await this.mail.close();
+    await this.discord?.stop();
   }
 
   person(name: string): PersonRef {
