@@ -1,6 +1,7 @@
 /**
  * One ask fanned out to 500 list addresses through the local Postfix, against a plain
- * nodemailer loop with a pooled transport sending 500 mails of the same size in the same run.
+ * nodemailer loop with a pooled transport sending 500 of the same mail (a copy feelers sent,
+ * read back from its mailbox) in the same run.
  * Both count until the relay accepted the last mail (250 after DATA); delivery to mailboxes
  * happens after, in Postfix, for both alike. Target: feelers' time <= 1.05 × the loop's.
  *
@@ -14,6 +15,7 @@
 import nodemailer from 'nodemailer';
 import { SMTP_CONNECTIONS } from '../adapters/email/index.js';
 import { EmailStory } from '../test/support/mail/email-story.js';
+import { readMailbox } from '../test/support/mail/mailbox.js';
 import { delivered, mailServers } from '../test/support/mail/servers.js';
 import { check, int, median, result, since } from './measure.js';
 
@@ -23,20 +25,34 @@ const RUNS = Number(process.argv[3] ?? 3);
 const CONNECTIONS = SMTP_CONNECTIONS;
 const QUESTION = 'Which organisations have a successful culture of collaborative learning? #learning';
 
-/** The plain loop: the same number of mails, about the size of a copy, through one pooled transport. */
-async function baseline(smtpUrl: string, to: readonly string[], sample: { text: string; html: string }): Promise<number> {
+/** What one copy looked like in its reader's mailbox: the loop sends the same mail. */
+interface Sample {
+  readonly from: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  readonly replyTo: string;
+}
+
+/**
+ * The plain loop: the same number of mails, each the copy feelers sent (its subject, text and
+ * HTML parts with their links, its Reply-To and Auto-Submitted), through one pooled transport.
+ */
+async function baseline(smtpUrl: string, to: readonly string[], sample: Sample): Promise<number> {
   const t = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: CONNECTIONS, maxMessages: 100, logger: false });
   const start = performance.now();
   await Promise.all(
     to.map((address, i) =>
       t.sendMail({
-        from: 'loop@test.example',
+        from: { name: 'feelers', address: sample.from },
+        envelope: { from: sample.from, to: [address] },
         to: address,
-        subject: 'Jane asks: which organisations...',
+        subject: sample.subject,
         text: sample.text,
         html: sample.html,
+        replyTo: sample.replyTo,
         messageId: `<loop-${Date.now()}-${i}@test.example>`,
-        headers: { 'Auto-Submitted': 'auto-generated' },
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Feelers-Kind': 'post' },
       }),
     ),
   );
@@ -45,7 +61,15 @@ async function baseline(smtpUrl: string, to: readonly string[], sample: { text: 
   return seconds;
 }
 
-async function feelersRun(run: number): Promise<{ seconds: number; sent: number; story: EmailStory }> {
+/** The copy one list received, read back from its mailbox. */
+async function sampleOf(s: EmailStory, address: string): Promise<Sample> {
+  await delivered();
+  const copy = (await readMailbox(address)).find((m) => m.from === s.mail.bot);
+  if (!copy) throw new Error(`no copy in ${address}`);
+  return { from: s.mail.bot, subject: copy.subject, text: copy.text, html: copy.html, replyTo: copy.header('reply-to') ?? s.mail.bot };
+}
+
+async function feelersRun(run: number): Promise<{ seconds: number; sent: number; story: EmailStory; sink: string }> {
   const tag = `${run}-${Date.now().toString(36)}`;
   const lists = Array.from({ length: LISTS - 1 }, (_, i) => `sink-${tag}-${i}@test.example`);
   const s = await new EmailStory({
@@ -62,7 +86,7 @@ async function feelersRun(run: number): Promise<{ seconds: number; sent: number;
   const sent = s.mail.adapter
     ? (await s.engine.ctx.repo.copiesOf((await s.openAsks())[0]!)).filter((c) => c.ref?.network === 'email').length
     : 0;
-  return { seconds, sent, story: s };
+  return { seconds, sent, story: s, sink: lists[0]! };
 }
 
 async function main(): Promise<void> {
@@ -72,8 +96,8 @@ async function main(): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     const f = await feelersRun(run);
     check(`run ${run + 1}: every list got its copy`, f.sent === LISTS, `${int(f.sent)} copies sent by email for ${int(LISTS)} lists`);
-    await delivered();
-    const sample = { text: 'x'.repeat(900), html: `<p>${'x'.repeat(1500)}</p>` };
+    const sample = await sampleOf(f.story, f.sink);
+    if (run === 0) console.log(`  a copy: ${int(sample.text.length)} characters of text, ${int(sample.html.length)} of HTML`);
     const to = Array.from({ length: LISTS }, (_, i) => `sink-loop-${run}-${i}@test.example`);
     await f.story.close();
     loops.push(await baseline(mailServers.smtpUrl, to, sample));
