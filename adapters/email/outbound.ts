@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
 import { DeliveryError } from '../../src/ports/index.js';
+import { composable, composeMail, type MimeMail } from './mime.js';
 
 /** One mail as the adapter composes it. */
 export interface OutgoingMail {
@@ -18,8 +19,9 @@ export interface OutgoingMail {
 
 /**
  * SMTP through nodemailer's pooled transport: a few long-lived connections to the relay, many
- * messages each, rather than a handshake per mail. Credentials come in the URL
- * (`smtp://user:pass@host:port`) and never reach a log.
+ * messages each, rather than a handshake per mail. It carries the mails mime.ts composes, and
+ * composes itself only those outside their shape (a card with a file). Credentials come in the
+ * URL (`smtp://user:pass@host:port`) and never reach a log.
  */
 export class SmtpSender {
   private readonly transport: Transporter;
@@ -44,10 +46,15 @@ export class SmtpSender {
   }
 
   async send(m: OutgoingMail): Promise<void> {
+    const mime: MimeMail = { ...m, from: this.from, date: new Date() };
     try {
+      // The envelope sender is the bot: bounces come back to its mailbox, where they are recognised and dropped.
+      if (!m.attachment && composable(mime)) {
+        await this.transport.sendMail({ envelope: { from: this.from.address, to: [m.to] }, raw: composeMail(mime) });
+        return;
+      }
       await this.transport.sendMail({
         from: { address: this.from.address, name: this.from.name },
-        // The envelope sender is the bot: bounces come back to its mailbox, where they are recognised and dropped.
         envelope: { from: this.from.address, to: [m.to] },
         to: m.to,
         subject: m.subject,
