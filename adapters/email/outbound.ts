@@ -3,17 +3,8 @@ import type { Transporter } from 'nodemailer';
 import { DeliveryError } from '../../src/ports/index.js';
 import { composable, composeMail, type MimeMail } from './mime.js';
 
-/** One mail as the adapter composes it. */
-export interface OutgoingMail {
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly messageId: string;
-  readonly replyTo?: string | undefined;
-  readonly inReplyTo?: string | undefined;
-  readonly references?: readonly string[] | undefined;
-  readonly headers?: Readonly<Record<string, string>> | undefined;
+/** One mail as the adapter composes it: a composed mail without its sender and date, perhaps with a file. */
+export interface OutgoingMail extends Omit<MimeMail, 'from' | 'date'> {
   readonly attachment?: { readonly name: string; readonly mime: string; readonly text: string } | undefined;
 }
 
