@@ -196,12 +196,13 @@ export function parseDigestItem(item: string): { kind: string; id: string } {
 }
 
 /** What kind of record a key holds, by its prefix, for the few places that walk keys. */
-export function kindOfKey(key: string): 'action' | 'copy' | 'delivery' | 'delivery-card' | 'orphans' | 'other' {
+export function kindOfKey(key: string): 'action' | 'copy' | 'delivery' | 'delivery-card' | 'orphans' | 'pending-ask' | 'other' {
   if (key.startsWith('act:')) return 'action';
   if (key.startsWith('copy:')) return 'copy';
   if (key.startsWith('delivery:')) return 'delivery';
   if (key.startsWith('delivery-card:')) return 'delivery-card';
   if (key.startsWith('orphans:')) return 'orphans';
+  if (key.startsWith('pending-ask:')) return 'pending-ask';
   return 'other';
 }
 

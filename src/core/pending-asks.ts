@@ -17,15 +17,25 @@ export interface PendingAsk {
 }
 
 /** The `pending-ask:` documents (keys.ts): a part of the repository. */
+/** Where forget-me finds a person (person-index.ts's `note`). */
+export interface PeopleNotes {
+  note(people: readonly PersonRef[], key: string): Promise<void>;
+}
+
 export class PendingAsks {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly people: PeopleNotes,
+  ) {}
 
   get(askId: string): Promise<PendingAsk | undefined> {
     return this.store.get<PendingAsk>(keys.pendingAsk(askId));
   }
 
-  save(p: PendingAsk): Promise<void> {
-    return this.store.set(keys.pendingAsk(p.ask.id), p, PREVIEW_TTL_MS);
+  /** Kept a day; forget-me visits it for the asker (it goes) and each person it would prod (they leave it). */
+  async save(p: PendingAsk): Promise<void> {
+    await this.store.set(keys.pendingAsk(p.ask.id), p, PREVIEW_TTL_MS);
+    await this.people.note([p.ask.asker, ...p.experts], keys.pendingAsk(p.ask.id));
   }
 
   /** Deletes it; true for the one caller that removed it (a double press sends once). */

@@ -2,6 +2,7 @@ import { parsePersonKey, personKey, samePerson, threadOf, type PersonRef } from 
 import type { Store } from '../ports/store.js';
 import { deliveryIdOf, keys, kindOfKey, sets } from './keys.js';
 import type { ContactCard, Copy, Intro, Offer, Orphan, Reply } from './model.js';
+import { PREVIEW_TTL_MS, type PendingAsk } from './pending-asks.js';
 
 /** What a forgotten person becomes wherever a record must keep a place for them. */
 export const FORGOTTEN_USER = 'forgotten';
@@ -15,7 +16,8 @@ export const ORPHAN_TTL_MS = 3600_000;
  * `intros-with:`, keyed documents like `person:`) is noted here under `appears:<person>` when
  * it is written: asks (the asker), copies (the person prodded, the referral chain), replies
  * (the chain), thread bindings (the chain), buttons only one person may press, DMs in the
- * outbox, orphaned thread messages, and release records naming the receiver.
+ * outbox, orphaned thread messages, release records naming the receiver, and questions waiting
+ * on their audience preview (the asker and the people they would prod).
  *
  * Part of the repository: keys come from keys.ts, and the Repo calls `note` as it writes.
  */
@@ -88,6 +90,8 @@ export class PersonIndex {
       const kept = list.filter((o) => !samePerson(o.actor, person));
       if (kept.length) await this.store.set(key, kept, ORPHAN_TTL_MS);
       else await this.store.delete(key);
+    } else if (kind === 'pending-ask') {
+      await this.forgetInPreview(key, person);
     } else if (kind === 'copy') {
       const copy = await this.store.get<Copy>(key);
       if (!copy) return;
@@ -100,6 +104,22 @@ export class PersonIndex {
     } else {
       await this.rewrite<unknown>(key, (v) => scrub(v, person));
     }
+  }
+
+  /**
+   * A question waiting on its audience preview (pending-asks.ts): the asker's goes with them,
+   * never sent; a person it would prod leaves its list, so Send cannot reach them and the
+   * document no longer names them. It keeps its day to live from now.
+   */
+  private async forgetInPreview(key: string, person: PersonRef): Promise<void> {
+    const waiting = await this.store.get<PendingAsk>(key);
+    if (!waiting) return;
+    if (samePerson(waiting.ask.asker, person)) {
+      await this.store.delete(key);
+      return;
+    }
+    const experts = waiting.experts.filter((p) => !samePerson(p, person));
+    await this.store.set(key, { ...waiting, experts }, PREVIEW_TTL_MS);
   }
 
   private async rewrite<T>(key: string, change: (v: T) => T): Promise<void> {

@@ -94,7 +94,7 @@ export class Repo {
     this.digestsShown = new DigestRecords(store);
     this.blocks = new BlockLists(store, this.people);
     this.communities = new CommunityRecords(store);
-    this.pending = new PendingAsks(store);
+    this.pending = new PendingAsks(store, this.people);
     this.retention = new AskPurge(store, this.people, this.asks);
     this.search = new SearchRecords(store, now);
     this.sealer = opts.sealer ?? plainSealer;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PersonRef, Place } from '../../src/ports/places.js';
 import { buttonLabels, Story } from '../support/core.js';
 import { buttonId, handPress } from '../support/core-steps.js';
+import { keys } from '../../src/core/keys.js';
 
 /**
  * The audience preview (issue 12): with it on, an ask waits behind a private card counting its
@@ -76,6 +77,28 @@ describe('audience preview', () => {
     await s.settle();
     expect(s.lastNotice(s.jane)).toContain('already sent');
     expect(copies('How do you onboard')).toBe(3);
+  });
+
+  it('forget-me clears a question still waiting on its preview, and the people it would have prodded', async () => {
+    await open();
+    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'preview on');
+    const card = await previewed('A draft Jane may take back #onboarding');
+    const pendingId = (await s.store.get<{ pendingId: string }>(keys.action(buttonId(card, 'Send'))))!.pendingId;
+    const waiting = () => s.engine.ctx.repo.pending.get(pendingId);
+    expect((await waiting())?.experts.map((p) => p.user)).toEqual([cora.user]);
+
+    // Cora, who knows #onboarding, forgets herself: the waiting question no longer names her.
+    await s.world.command(cora, forum, 'feelers', 'forget-me');
+    expect((await waiting())?.experts).toEqual([]);
+    expect(JSON.stringify(await waiting())).not.toContain(cora.user);
+
+    // Jane forgets herself: the question she never sent goes with her, and Send finds nothing.
+    await s.world.command(s.jane, s.anyAnswers, 'feelers', 'forget-me');
+    expect(await waiting()).toBeUndefined();
+    await s.world.press(s.jane, card.id, 'Send');
+    await s.settle();
+    expect(copies('A draft Jane may take back')).toBe(0);
+    expect(await s.openAsks()).toEqual([]);
   });
 
   it('Cancel sends nothing, ever', async () => {
