@@ -267,8 +267,36 @@ export class DiscordAdapter implements ChatAdapter {
   private async parseCtxFor(guildId: string | null, userId: string | undefined): Promise<ParseContext> {
     const ctx = this.parseCtx();
     if (guildId !== null || !userId) return ctx;
-    const community = (await this.links.of(userId)) ?? this.firstCommunity();
+    const community = (await this.links.of(userId)) ?? (await this.serverOf(userId)) ?? this.firstCommunity();
     return { ...ctx, dmCommunity: () => community };
+  }
+
+  /**
+   * For someone feelers has never met, the server of the bot's they are a member of (Discord
+   * lets a user DM a bot only through a server they share). With one server there is nothing to
+   * ask; with several, the member cache first, then GET /guilds/{guild}/members/{user} per
+   * server until one answers (each a REST call in discord.js's per-route buckets, which wait out
+   * a 429 as Discord asks; once per person, since the answer is kept as their DM link).
+   */
+  private async serverOf(userId: string): Promise<string | undefined> {
+    const servers = this.config.guildIds ?? [...this.client.guilds.cache.keys()];
+    if (servers.length <= 1) return undefined;
+    let found = servers.find((g) => this.client.guilds.cache.get(g)?.members.cache.has(userId));
+    for (const g of servers) {
+      if (found) break;
+      try {
+        await this.client.rest.get(Routes.guildMember(g, userId));
+        found = g;
+      } catch (err) {
+        // 404 (Unknown Member, Unknown Guild): not there. Anything else: stop asking, file the DM as before.
+        if ((err as { status?: unknown }).status !== 404) {
+          this.log.warn({ err, guild: g }, 'discord: could not look up which server a DM comes from');
+          return undefined;
+        }
+      }
+    }
+    if (found) await this.links.seen(userId, found);
+    return found;
   }
 
   private firstCommunity(): string {

@@ -11,6 +11,7 @@ import { attachmentsOf, decodeBody } from './fake-uploads.js';
 import {
   ChannelTypes,
   channelJson,
+  memberJson,
   messageJson,
   userJson,
   type FakeChannel,
@@ -118,6 +119,13 @@ export class FakeRest {
     res.end(JSON.stringify(reply.body));
   }
 
+  /** GET /guilds/{guild}/members/{user}: the member, or Discord's 404s (Unknown Guild 10004, Unknown Member 10007). */
+  private guildMember(guildId: string, userId: string): Reply {
+    if (!this.world.guilds.has(guildId)) return json(404, { message: 'Unknown Guild', code: 10004 });
+    const m = this.world.member(guildId, userId);
+    return m ? json(200, memberJson(m)) : json(404, { message: 'Unknown Member', code: 10007 });
+  }
+
   private route(method: string, path: string, query: URLSearchParams, body: unknown, req: IncomingMessage, files: FormFile[]): Reply {
     const isInteraction = path.startsWith('/interactions/') || path.startsWith('/webhooks/');
     // Interaction callbacks and webhooks authenticate by their token in the path, not the bot token.
@@ -152,6 +160,7 @@ export class FakeRest {
       return this.callback(a1, a2, b, query);
     }
     if (a0 === 'webhooks' && a1 && a2) return this.webhook(method, a2, a3, a4, b);
+    if (a0 === 'guilds' && a1 && a2 === 'members' && a3 && seg.length === 4 && method === 'GET') return this.guildMember(a1, a3);
     if (a0 !== 'channels' || !a1) return notFound();
     const channel = this.world.channels.get(a1);
     if (!channel) return json(404, { message: 'Unknown Channel', code: 10003 });
