@@ -150,21 +150,29 @@ function outsideAskThread(fresh: Fresh): Fresh {
   return { ...fresh, replies: fresh.replies.filter((r) => r.source !== 'ask-thread') };
 }
 
-/** The replies and offers behind fresh-set members (withdrawn or deleted ones drop out). */
+/** The replies and offers behind fresh-set members (withdrawn or deleted ones drop out), oldest first. */
 async function load(ctx: Ctx, members: readonly string[]): Promise<Fresh> {
+  const all = await loadItems(ctx, members);
+  const replies = all.replies.filter((r) => !r.deleted && !r.retracted);
+  const offers = all.offers.filter((o) => !o.decided);
+  replies.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  offers.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+  return { members: all.members, replies, offers };
+}
+
+/** Every reply and offer behind digest items that still exists, as it is now (retracted, deleted or decided included), in the items' order. */
+export async function loadItems(ctx: Ctx, members: readonly string[]): Promise<Fresh> {
   const replies: Reply[] = [];
   const offers: Offer[] = [];
   for (const m of members) {
     const { kind, id } = parseDigestItem(m);
     if (kind === 'reply') {
       const r = await ctx.repo.reply(id);
-      if (r && !r.deleted && !r.retracted) replies.push(r);
+      if (r) replies.push(r);
     } else if (kind === 'offer') {
       const o = await ctx.repo.offer(id);
-      if (o && !o.decided) offers.push(o);
+      if (o) offers.push(o);
     }
   }
-  replies.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
-  offers.sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
   return { members: [...members], replies, offers };
 }

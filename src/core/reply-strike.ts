@@ -1,11 +1,10 @@
 import { samePerson, type PersonRef } from '../ports/places.js';
 import type { Ctx } from './context.js';
 import { followerDigestCard, summaryCard, threadDigestCard } from './digest-cards.js';
-import { itemsFor, type Fresh } from './digest.js';
+import { itemsFor, loadItems } from './digest.js';
 import type { DigestShown } from './digest-records.js';
 import { stableId } from './ids.js';
-import { parseDigestItem } from './keys.js';
-import type { Ask, Offer, Reply } from './model.js';
+import type { Ask, Reply } from './model.js';
 import type { ModerationActor } from './moderation-log.js';
 import type { DeletedEvent } from '../ports/events.js';
 
@@ -89,26 +88,9 @@ export async function strikeReply(ctx: Ctx, reply: Reply): Promise<number> {
 }
 
 async function redraw(ctx: Ctx, ask: Ask, shown: DigestShown) {
-  const fresh = await loadShown(ctx, shown.members);
+  const fresh = await loadItems(ctx, shown.members);
   const thread = shown.audience === 'thread' || shown.audience === 'summary-thread';
   const items = await itemsFor(ctx, ask, fresh, thread);
   if (shown.final) return summaryCard(ask, shown.final, items, !thread);
   return thread ? threadDigestCard(ask, items, shown.inThread) : followerDigestCard(ask, items);
-}
-
-/** The items a digest showed, as they are now: retracted or deleted replies kept, to be shown struck. */
-async function loadShown(ctx: Ctx, members: readonly string[]): Promise<Fresh> {
-  const replies: Reply[] = [];
-  const offers: Offer[] = [];
-  for (const m of members) {
-    const { kind, id } = parseDigestItem(m);
-    if (kind === 'reply') {
-      const r = await ctx.repo.reply(id);
-      if (r) replies.push(r);
-    } else if (kind === 'offer') {
-      const o = await ctx.repo.offer(id);
-      if (o) offers.push(o);
-    }
-  }
-  return { members: [...members], replies, offers };
 }
