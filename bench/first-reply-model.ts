@@ -7,6 +7,7 @@
 import type { MemoryWorld } from '../adapters/memory/index.js';
 import type { SeedGround } from '../src/core/settings.js';
 import { samePerson, type PersonRef, type Place } from '../src/ports/places.js';
+import { mulberry32 } from '../test/support/prng.js';
 
 export const TOPICS = [
   'onboarding',
@@ -61,18 +62,6 @@ export interface Answer {
 export interface Sim {
   queue: { t: number; run: () => Promise<void>; makesCopies: boolean }[];
   seen: Set<string>;
-}
-
-/** A small, fast, seedable generator (mulberry32): the same seed gives the same network. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hash(s: string): number {

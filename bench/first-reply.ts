@@ -18,7 +18,8 @@ import { ManualClock } from '../test/support/manual-clock.js';
 import { engineSettings, type EngineSettings, type SeedGround } from '../src/core/settings.js';
 import { threadOf, type Place } from '../src/ports/places.js';
 import { median, result } from './measure.js';
-import { buildNetwork, mulberry32, type Sim } from './first-reply-model.js';
+import { mulberry32 } from '../test/support/prng.js';
+import { buildNetwork, type Sim } from './first-reply-model.js';
 
 const SEEDS = Number(process.argv[2] ?? 5);
 const ASKS = Number(process.argv[3] ?? 240);

@@ -17,6 +17,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { mulberry32 } from '../test/support/prng.js';
 import { CANDIDATES, labelledSet, type Candidate } from '../test/support/search-candidates.js';
 import { int, percentile, result } from './measure.js';
 
@@ -36,17 +37,6 @@ const vocabulary = [
   ...new Set([...set.earlier, ...set.duplicates.map((d) => d.text)].flatMap((t) => t.toLowerCase().split(/[^a-z0-9]+/))),
 ].filter((w) => w.length > 1);
 const queries = [...set.duplicates.map((d) => d.text), ...set.distractors];
-
-/** A seeded generator (mulberry32): the same asks on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Content words that are not in the set: the long tail every community's own jargon adds. */
 const TAIL = 50_000;
@@ -91,7 +81,7 @@ function timeQueries(search: (q: string) => unknown, count = QUERIES): { p50: nu
   return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
 }
 
-const rnd = random(13);
+const rnd = mulberry32(13);
 const texts = Array.from({ length: ASKS }, (_, i) => askText(i, rnd));
 console.log(`${int(ASKS)} asks, ${int(vocabulary.length)} distinct words drawn on, ${int(QUERIES)} queries`);
 

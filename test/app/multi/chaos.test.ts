@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sets } from '../../../src/core/keys.js';
 import { FakeSlack, type StoredMessage } from '../../fakes/slack/fake-web-api.js';
 import { SlackDriver, slackSignature } from '../../fakes/slack/signed-driver.js';
+import { mulberry32 } from '../../support/prng.js';
 import { startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import {
   Cluster,
@@ -11,7 +12,6 @@ import {
   forwardWithFailover,
   LoadBalancer,
   openInspector,
-  prng,
   shown,
   SIGNING_SECRET,
   sleep,
@@ -167,7 +167,7 @@ interface SentReply {
 describe('chaos: SIGKILL during fan-out', () => {
   it('leaves one copy per channel per ask and digests every acknowledged reply once', async () => {
     const c = cluster!;
-    const random = prng(SEED);
+    const random = mulberry32(SEED);
     console.log(`chaos seed ${SEED} (set FEELERS_CHAOS_SEED to repeat)`);
     const jane = new SlackDriver({ url: lb!.url, signingSecret: SIGNING_SECRET, teamId: 'T1' });
     const kills: { instance: number; at: number; round: number }[] = [];
