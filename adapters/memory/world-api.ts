@@ -60,16 +60,25 @@ export class WorldApi {
     return this.guard(() => this.world.dmPlace({ ...person, network }));
   }
 
+  /**
+   * A live message the bot wrote, for an update or a delete: message_not_found when there is
+   * none (or it is gone), the channel's injected fault, then cant_update_message for anyone else's.
+   */
+  private botMessage(network: string, id: string): StoredMessage {
+    const stored = this.world.messages.get(id);
+    if (!stored || stored.network !== network || stored.deleted) {
+      throw new PlatformError('message_not_found', `no message ${id} on ${network}`);
+    }
+    this.world.net(network).faults.check(stored.channel);
+    if (!stored.byBot) throw new PlatformError('cant_update_message', `${id} was not written by the bot`);
+    return stored;
+  }
+
   /** Replace the text and card of a message the bot wrote. */
   updateMessage(network: string, id: string, msg: { text: string; card: Card }): void {
     this.guard(() => {
       const w = this.world;
-      const stored = w.messages.get(id);
-      if (!stored || stored.network !== network || stored.deleted) {
-        throw new PlatformError('message_not_found', `no message ${id} on ${network}`);
-      }
-      w.net(network).faults.check(stored.channel);
-      if (!stored.byBot) throw new PlatformError('cant_update_message', `${id} was not written by the bot`);
+      const stored = this.botMessage(network, id);
       stored.history.push(stored.text);
       stored.text = msg.text;
       stored.card = msg.card;
@@ -82,12 +91,7 @@ export class WorldApi {
   deleteMessage(network: string, id: string): void {
     this.guard(() => {
       const w = this.world;
-      const stored = w.messages.get(id);
-      if (!stored || stored.network !== network || stored.deleted) {
-        throw new PlatformError('message_not_found', `no message ${id} on ${network}`);
-      }
-      w.net(network).faults.check(stored.channel);
-      if (!stored.byBot) throw new PlatformError('cant_update_message', `${id} was not written by the bot`);
+      const stored = this.botMessage(network, id);
       stored.deleted = true;
       w.stats.deletes += 1;
       w.changed();
