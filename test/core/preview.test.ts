@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PersonRef, Place } from '../../src/ports/places.js';
 import { buttonLabels, Story } from '../support/core.js';
-import { buttonId, handPress } from '../support/core-steps.js';
+import { addCoachingForum, buttonId, handPress } from '../support/core-steps.js';
 import { keys } from '../../src/core/keys.js';
 
 /**
@@ -17,10 +17,7 @@ afterEach(async () => s?.close());
 
 async function open(): Promise<Story> {
   s = new Story('memory');
-  s.world.addCommunity('south', { id: 'G2', name: 'Coaching Forum' });
-  forum = s.world.addChannel('south', 'G2', { id: 'C-forum', name: 'forum' });
-  fiona = s.world.addMember('south', 'G2', { id: 'U-fiona', name: 'Fiona', admin: true });
-  cora = s.world.addMember('south', 'G2', { id: 'U-cora', name: 'Cora' });
+  ({ forum, fiona, cora } = addCoachingForum(s));
   await s.start();
   await s.connectBoth();
   await s.world.command(fiona, forum, 'feelers', 'connect');

@@ -8,7 +8,7 @@ import { Engine } from '../../src/core/engine.js';
 import { MAX_SEARCH } from '../../src/core/search-command.js';
 import { Fts5TextIndex } from '../../src/store/fts5-text-index.js';
 import type { Story } from '../support/core.js';
-import { ask, DAY, storyPerTest } from '../support/core-steps.js';
+import { addCoachingForum, ask, DAY, storyPerTest } from '../support/core-steps.js';
 
 const started = storyPerTest();
 
@@ -52,9 +52,7 @@ describe('/feelers search', () => {
     await answered(st, 'How do you onboard remote engineers in their first week? #onboarding', 'A buddy and a written plan.');
     expect(await search(st, 'onboard remote engineers')).toContain('How do you onboard remote engineers');
     // A third community joins; TrainingZone's admins then send its asks only there.
-    st.world.addCommunity('south', { id: 'G2', name: 'Coaching Forum' });
-    const forum = st.world.addChannel('south', 'G2', { id: 'C-forum', name: 'forum' });
-    const fiona = st.world.addMember('south', 'G2', { id: 'U-fiona', name: 'Fiona', admin: true });
+    const { forum, fiona } = addCoachingForum(st);
     await st.world.command(fiona, forum, 'feelers', 'connect');
     await st.world.command(st.tzAdmin, st.anyAnswers, 'feelers', 'share send only Coaching Forum');
     expect(st.lastNotice(st.tzAdmin)).toContain('Saved');

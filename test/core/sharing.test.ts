@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PersonRef, Place } from '../../src/ports/places.js';
 import { Story } from '../support/core.js';
-import { ask, copyOf } from '../support/core-steps.js';
+import { addCoachingForum, ask, copyOf } from '../support/core-steps.js';
 
 /**
  * Sharing policies (issue 12): TrainingZone (north), L&D Guild and the Coaching Forum (south).
@@ -15,10 +15,7 @@ afterEach(async () => s?.close());
 
 async function open(): Promise<Story> {
   s = new Story('memory');
-  s.world.addCommunity('south', { id: 'G2', name: 'Coaching Forum' });
-  forum = s.world.addChannel('south', 'G2', { id: 'C-forum', name: 'forum' });
-  fiona = s.world.addMember('south', 'G2', { id: 'U-fiona', name: 'Fiona', admin: true });
-  coach = s.world.addMember('south', 'G2', { id: 'U-coach', name: 'Cora' });
+  ({ forum, fiona, cora: coach } = addCoachingForum(s));
   await s.start();
   await s.connectBoth();
   await s.world.command(fiona, forum, 'feelers', 'connect');

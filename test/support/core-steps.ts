@@ -76,6 +76,19 @@ export function guildMember(
 }
 
 /** `/feelers topics ...` typed by `p` in their DM with the bot. */
+/**
+ * A third community on the "south" network, the Coaching Forum: its channel #forum, Fiona (an
+ * admin) and Cora. Added to the world (before or after the story starts); connecting is the test's.
+ */
+export function addCoachingForum(s: Story): { forum: Place; fiona: PersonRef; cora: PersonRef } {
+  s.world.addCommunity('south', { id: 'G2', name: 'Coaching Forum' });
+  return {
+    forum: s.world.addChannel('south', 'G2', { id: 'C-forum', name: 'forum' }),
+    fiona: s.world.addMember('south', 'G2', { id: 'U-fiona', name: 'Fiona', admin: true }),
+    cora: s.world.addMember('south', 'G2', { id: 'U-cora', name: 'Cora' }),
+  };
+}
+
 export async function setTopics(s: Story, p: PersonRef, topics: string): Promise<void> {
   await s.world.command(p, s.world.dmPlace(p), 'feelers', `topics ${topics}`);
 }
