@@ -13,7 +13,7 @@ import { engineSettings, type EngineSettings } from '../../src/core/settings.js'
 import type { ChatAdapter } from '../../src/ports/chat-adapter.js';
 import type { ChatEvent } from '../../src/ports/events.js';
 import type { PersonRef, Place } from '../../src/ports/places.js';
-import { FakeDiscord, PERM, type FakeDiscordOptions, type Who } from '../fakes/discord/fake-discord.js';
+import { FakeDiscord, PERM, type FakeDiscordOptions, type InteractionRecord, type Who } from '../fakes/discord/fake-discord.js';
 import type { StoredMessage } from '../fakes/discord/fake-state.js';
 import { EngineBed, trainingZone } from './core.js';
 import { adapterFor, TOKEN } from './discord-adapter.js';
@@ -216,6 +216,14 @@ export function botMessagesIn(fake: FakeDiscord, channel: string): StoredMessage
 }
 
 /** Everything a Discord message shows: content, embed texts and footers, button labels. */
+/** The text of the bot's first answer to an interaction, once the engine has handled it. */
+export async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<string> {
+  await story.handledId(rec.id, `interaction ${rec.id}`);
+  const f = await story.fake.until(() => rec.followUps[0], 'the answer');
+  // Every '@' the bot sends is followed by a zero-width space so it can never ping.
+  return String(f['content'] ?? '').replace(/\u200b/g, '');
+}
+
 export function shownText(m: StoredMessage): string {
   const parts: string[] = [m.content];
   for (const e of m.embeds as { description?: string; title?: string }[]) parts.push(e.title ?? '', e.description ?? '');

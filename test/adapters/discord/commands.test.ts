@@ -3,8 +3,7 @@
  * the fake Discord, with the engine behind the real discord.js adapter.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InteractionRecord } from '../../fakes/discord/fake-discord.js';
-import { ASK_AROUND, DiscordStory, DUSERS, GUILD, customIdOf, labels, shownText, type DName } from '../../support/discord.js';
+import { answerOf, ASK_AROUND, DiscordStory, DUSERS, GUILD, customIdOf, labels, shownText, type DName } from '../../support/discord.js';
 import { MENTION_CORPUS, hasLiveMention, stringsIn } from '../../fakes/discord/mention-corpus.js';
 
 let s: DiscordStory | undefined;
@@ -14,13 +13,6 @@ afterEach(async () => {
 });
 
 /** The private answer to an interaction (the deferred reply's edit or a follow-up). */
-async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<string> {
-  await story.handledId(rec.id, `interaction ${rec.id}`);
-  const f = await story.fake.until(() => rec.followUps[0], 'the answer');
-  // Every '@' the bot sends is followed by a zero-width space so it can never ping.
-  return String(f['content'] ?? '').replace(/\u200b/g, '');
-}
-
 async function feelers(
   story: DiscordStory,
   who: DName,

@@ -4,20 +4,13 @@
  * private bot's servers (only its owner could add it) belong without ceremony.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InteractionRecord } from '../../fakes/discord/fake-discord.js';
-import { ASK_AROUND, DiscordStory, DUSERS, GUILD, shownText } from '../../support/discord.js';
+import { answerOf, ASK_AROUND, DiscordStory, DUSERS, GUILD, shownText } from '../../support/discord.js';
 
 let s: DiscordStory | undefined;
 afterEach(async () => {
   await s?.close();
   s = undefined;
 });
-
-async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<string> {
-  await story.handledId(rec.id, `interaction ${rec.id}`);
-  const f = await story.fake.until(() => rec.followUps[0], 'the answer');
-  return String(f['content'] ?? '').replace(/\u200b/g, '');
-}
 
 const CONSOLE_ON = { membership: { allow: {}, approvals: true } };
 

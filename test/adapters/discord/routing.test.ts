@@ -4,20 +4,13 @@
  * says why he got it, with no live mention; `/feelers learned` shows what was learned.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InteractionRecord } from '../../fakes/discord/fake-discord.js';
-import { ASK_AROUND, DiscordStory, shownText, type DName } from '../../support/discord.js';
+import { answerOf, ASK_AROUND, DiscordStory, shownText, type DName } from '../../support/discord.js';
 
 let s: DiscordStory | undefined;
 afterEach(async () => {
   await s?.close();
   s = undefined;
 });
-
-async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<string> {
-  await story.handledId(rec.id, `interaction ${rec.id}`);
-  const f = await story.fake.until(() => rec.followUps[0], 'the answer');
-  return String(f['content'] ?? '').replace(/\u200b/g, '');
-}
 
 function feelers(story: DiscordStory, who: DName, sub: string, options: Record<string, string> = {}): Promise<string> {
   return answerOf(story, story.fake.slashCommand(story.who(who), 'feelers', { sub, options }));

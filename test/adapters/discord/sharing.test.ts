@@ -4,8 +4,7 @@
  * subcommand; each choice changes exactly which Discord channels receive.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { InteractionRecord } from '../../fakes/discord/fake-discord.js';
-import { ASK_AROUND, DiscordStory, shownText } from '../../support/discord.js';
+import { answerOf, ASK_AROUND, DiscordStory, shownText } from '../../support/discord.js';
 
 const MAKERS = '990000000000000021';
 const MAKERS_CHANNEL = '990000000000000022';
@@ -15,12 +14,6 @@ afterEach(async () => {
   await s?.close();
   s = undefined;
 });
-
-async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<string> {
-  await story.handledId(rec.id, `interaction ${rec.id}`);
-  const f = await story.fake.until(() => rec.followUps[0], 'the answer');
-  return String(f['content'] ?? '').replace(/\u200b/g, '');
-}
 
 const got = (story: DiscordStory, channel: string, piece: string) => story.botMessages(channel).some((m) => shownText(m).includes(piece));
 
