@@ -139,16 +139,7 @@ describe('no secret and no contact in the log, at LOG_LEVEL=trace', () => {
     const digest = s.posts('CANY').find((c) => c.args.thread_ts === cardTs);
     const request = button(digest?.args.blocks, 'Request intro');
     const digestTs = s.botMessages('CANY', cardTs)[0]?.ts ?? '';
-    await s.through(() =>
-      s.driver.blockAction({
-        user: 'UJANE',
-        channel: 'CANY',
-        messageTs: digestTs,
-        threadTs: cardTs,
-        actionId: request.action_id,
-        value: request.value,
-      }),
-    );
+    await s.press('UJANE', 'CANY', digestTs, request, cardTs);
     await s.settle();
     await s.world.press(s.harold, s.lastDm(s.harold).id, 'Share my contact');
     await s.settle();

@@ -163,6 +163,13 @@ export class SlackWorld extends EngineBed {
     return this.through(() => this.driver.command({ command, text, user, channel }));
   }
 
+  /** A person presses a button of a bot message (a signed block_actions), and the engine handles it. */
+  press(user: string, channel: string, messageTs: string, b: Pick<SlackButton, 'action_id' | 'value'>, threadTs?: string) {
+    return this.through(() =>
+      this.driver.blockAction({ user, channel, messageTs, actionId: b.action_id, value: b.value, ...(threadTs ? { threadTs } : {}) }),
+    );
+  }
+
   /** A person's message event (thread reply when `threadTs`). */
   say(user: string, channel: string, text: string, threadTs?: string, extra: Record<string, unknown> = {}) {
     const ts = personTs();

@@ -63,16 +63,7 @@ describeWithMail('email end to end with the engine', () => {
 
     // Jane requests the intro in Slack; Alice is asked by mail, with a link that is hers alone.
     const request = button(digest.args.blocks, 'Request intro');
-    await s.through(() =>
-      s.driver.blockAction({
-        user: 'UJANE',
-        channel: CANY,
-        messageTs: digestTs,
-        threadTs: cardTs,
-        actionId: request.action_id,
-        value: request.value,
-      }),
-    );
+    await s.press('UJANE', CANY, digestTs, request, cardTs);
     await s.settle();
     const asked = (await s.inbox(alice.user)).find((m) => m.header('x-feelers-kind') === 'dm' && m.text.includes('Share my contact'))!;
     expect(asked.text).toContain('Jane');

@@ -195,9 +195,7 @@ describe('slack: mention syntax in an ask never goes out live', () => {
     // Closing edits the card (chat.update) with the text again.
     const cardTs = s.botMessages(CANY)[0]!.ts;
     const close = button(s.posts(CANY)[0]!.args.blocks, 'Close');
-    await s.through(() =>
-      s.driver.blockAction({ user: 'UJANE', channel: CANY, messageTs: cardTs, actionId: close.action_id, value: close.value }),
-    );
+    await s.press('UJANE', CANY, cardTs, close);
     await s.settle();
 
     const outgoing = [...s.fake.callsTo('chat.postMessage'), ...s.fake.callsTo('chat.update')];

@@ -47,9 +47,7 @@ describe('retract everywhere on Slack', () => {
     const [card] = s.botMessages(CANY);
     const retract = button(card!.blocks, 'Retract');
     const postsBefore = s.posts().length;
-    await s.through(() =>
-      s.driver.blockAction({ user: 'USAM', channel: CANY, messageTs: card!.ts, actionId: retract.action_id, value: retract.value }),
-    );
+    await s.press('USAM', CANY, card!.ts, retract);
     await s.settle();
     expect(s.lastEphemeral('USAM')).toContain('Only the asker');
     expect(s.posts()).toHaveLength(postsBefore);

@@ -41,9 +41,7 @@ describe('slack: search before asking', () => {
 
     const answered = button(prompt.args.blocks, 'That answers it');
     const promptTs = s.botMessages(DM_JANE).at(-1)!.ts;
-    await s.through(() =>
-      s.driver.blockAction({ user: 'UJANE', channel: DM_JANE, messageTs: promptTs, actionId: answered.action_id, value: answered.value }),
-    );
+    await s.press('UJANE', DM_JANE, promptTs, answered);
     await s.settle();
     expect(s.lastEphemeral('UJANE')).toContain('your question was not sent');
     expect(await s.engine.ctx.repo.openAskIds()).toEqual([]);

@@ -55,16 +55,7 @@ describe.each(['memory', 'sqlite'] as const)('slack end to end with the engine (
 
     // Jane presses Request intro on the digest: a signed block_actions with the button's action_id.
     const request = button(digest.args.blocks, 'Request intro');
-    await s.through(() =>
-      s.driver.blockAction({
-        user: 'UJANE',
-        channel: CANY,
-        messageTs: digestTs,
-        threadTs: cardTs,
-        actionId: request.action_id,
-        value: request.value,
-      }),
-    );
+    await s.press('UJANE', CANY, digestTs, request, cardTs);
     await s.settle();
     const ask = s.lastDm(s.harold);
     expect(ask.text).toContain('Jane');
