@@ -79,10 +79,7 @@ export class Actions {
   };
 
   prods = async (v: Visit, form: URLSearchParams): Promise<void> => {
-    const where = field(form, 'where', 2 * MAX_ID + 1) ?? '';
-    const colon = where.indexOf(':');
-    const network = colon > 0 ? where.slice(0, colon) : '';
-    const community = colon > 0 ? where.slice(colon + 1) : '';
+    const { network, community } = communityPicked(form);
     const user = field(form, 'user', MAX_ID);
     const paused = form.get('paused');
     if (!network || !community || !user || (paused !== 'yes' && paused !== 'no')) {
@@ -119,10 +116,7 @@ export class Actions {
   };
 
   changeSharing = async (v: Visit, form: URLSearchParams): Promise<void> => {
-    const where = field(form, 'where', 2 * MAX_ID + 1) ?? '';
-    const colon = where.indexOf(':');
-    const network = colon > 0 ? where.slice(0, colon) : '';
-    const community = colon > 0 ? where.slice(colon + 1) : '';
+    const { network, community } = communityPicked(form);
     const setting = field(form, 'setting', 300);
     if (!network || !community || !setting) return this.missing(v, 'Pick a community and write the setting, then press Apply.', '/console');
     const outcome = await this.d.operator.changeSharing(network, community, setting, v.by);
@@ -134,4 +128,11 @@ export class Actions {
   private missing(v: Visit, message: string, back: string): void {
     sendMessage(v.res, 400, { title: 'Nothing done', message: `${message} Nothing was done.`, view: v.view, back });
   }
+}
+
+/** The community a form's `where` picker names (`network:community`); empty strings when it names none. */
+function communityPicked(form: URLSearchParams): { network: string; community: string } {
+  const where = field(form, 'where', 2 * MAX_ID + 1) ?? '';
+  const colon = where.indexOf(':');
+  return colon > 0 ? { network: where.slice(0, colon), community: where.slice(colon + 1) } : { network: '', community: '' };
 }
