@@ -281,12 +281,17 @@ export class DiscordAdapter implements ChatAdapter {
   private async serverOf(userId: string): Promise<string | undefined> {
     const servers = this.config.guildIds ?? [...this.client.guilds.cache.keys()];
     if (servers.length <= 1) return undefined;
-    let found = servers.find((g) => this.client.guilds.cache.get(g)?.members.cache.has(userId));
+    const found =
+      servers.find((g) => this.client.guilds.cache.get(g)?.members.cache.has(userId)) ?? (await this.askWhichServer(servers, userId));
+    if (found) await this.links.seen(userId, found);
+    return found;
+  }
+
+  private async askWhichServer(servers: readonly string[], userId: string): Promise<string | undefined> {
     for (const g of servers) {
-      if (found) break;
       try {
         await this.client.rest.get(Routes.guildMember(g, userId));
-        found = g;
+        return g;
       } catch (err) {
         // 404 (Unknown Member, Unknown Guild): not there. Anything else: stop asking, file the DM as before.
         if ((err as { status?: unknown }).status !== 404) {
@@ -295,8 +300,7 @@ export class DiscordAdapter implements ChatAdapter {
         }
       }
     }
-    if (found) await this.links.seen(userId, found);
-    return found;
+    return undefined;
   }
 
   private firstCommunity(): string {
