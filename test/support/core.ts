@@ -64,6 +64,7 @@ export class EngineBed<C extends Clock | undefined = undefined> {
   async start(): Promise<this> {
     if (this.bed.store === 'sqlite') this.dir = mkdtempSync(join(tmpdir(), 'feelers-test-'));
     this.store = await this.openStore();
+    await this.opened();
     await this.boot();
     return this;
   }
@@ -94,6 +95,9 @@ export class EngineBed<C extends Clock | undefined = undefined> {
     return this.engine;
   }
 
+  /** Runs once the store is open and before the engine boots (at start and at each restart): a subclass makes what needs the store. */
+  protected async opened(): Promise<void> {}
+
   /** The adapter for one of the engine's networks, made afresh at each boot: a memory one here. */
   protected makeAdapter(network: string): ChatAdapter {
     return createMemoryAdapter({ world: this.world, network, limits: this.bed.limits?.[network], admission: this.admission[network] });
@@ -103,6 +107,7 @@ export class EngineBed<C extends Clock | undefined = undefined> {
     await this.engine.stop({ drainMs: 0 });
     await this.store.close();
     this.store = await this.openStore();
+    await this.opened();
     await this.boot();
   }
 

@@ -32,8 +32,18 @@ export class EmailBed {
     return `${name}-${this.tag}@test.example`;
   }
 
-  /** The adapter, not started; `store` is kept across `remake` (a restart of the process). */
-  async make(extra: Partial<EmailAdapterOptions> = {}): Promise<EmailAdapter> {
+  /** Set when the store is someone else's (an engine's): closed by them, not here. */
+  private borrowed = false;
+
+  /**
+   * The adapter, not started; `store` is kept across `remake` (a restart of the process). With
+   * `store`, the adapter keeps its state there, as the app gives it the engine's store.
+   */
+  async make(extra: Partial<EmailAdapterOptions> = {}, store?: Store): Promise<EmailAdapter> {
+    if (store) {
+      this.store = store;
+      this.borrowed = true;
+    }
     this.store ??= await createStore('memory://');
     if (!this.http) {
       this.http = new HttpServer({ health: () => Promise.resolve({ ok: true, parts: {} }), logger: silentLogger });
@@ -84,6 +94,6 @@ export class EmailBed {
   async close(): Promise<void> {
     await this.adapter?.stop().catch(() => undefined);
     await this.http?.close();
-    await this.store?.close();
+    if (!this.borrowed) await this.store?.close();
   }
 }

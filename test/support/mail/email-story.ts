@@ -3,6 +3,7 @@ import type { EmailAdapterOptions } from '../../../adapters/email/index.js';
 import type { ChatAdapter } from '../../../src/ports/chat-adapter.js';
 import type { EventSink } from '../../../src/ports/events.js';
 import type { PersonRef } from '../../../src/ports/places.js';
+import type { StoreKind } from '../core.js';
 import { SlackWorld } from '../slack.js';
 import { DiscordGuild } from './discord-guild.js';
 import { EmailBed } from './email-bed.js';
@@ -28,11 +29,16 @@ export class EmailStory extends SlackWorld {
   /** The engine's sink for email, for a benchmark that restarts the adapter alone. */
   mailSink: EventSink | undefined;
 
-  /** `lists`: more list addresses connected as grounds (benchmarks); `adapter`: options for the email adapter. */
-  constructor(private readonly more: { lists?: readonly string[]; adapter?: Partial<EmailAdapterOptions> } = {}) {
+  /**
+   * `lists`: more list addresses connected as grounds (benchmarks); `adapter`: options for the
+   * email adapter; `store`: the engine's store (memory unless said), which the email adapter
+   * keeps its state in, as the app wires it.
+   */
+  constructor(private readonly more: { lists?: readonly string[]; adapter?: Partial<EmailAdapterOptions>; store?: StoreKind } = {}) {
     const bed = new EmailBed();
     super({
       moreNetworks: ['email', 'discord'],
+      ...(more.store ? { store: more.store } : {}),
       settings: engineSettings({
         grounds: [bed.list, ...(more.lists ?? [])].map((channel) => ({
           network: 'email',
@@ -48,12 +54,19 @@ export class EmailStory extends SlackWorld {
   }
 
   override async start(): Promise<this> {
-    await this.mail.make({
-      ...this.more.adapter,
-      lists: [this.mail.list, ...(this.more.lists ?? [])].map((address) => ({ address, community: this.mail.community })),
-    });
     this.discord = await DiscordGuild.start();
     return super.start();
+  }
+
+  /** The email adapter, made on the engine's store at each boot (a restart remakes it, as a new process would). */
+  protected override async opened(): Promise<void> {
+    await this.mail.make(
+      {
+        ...this.more.adapter,
+        lists: [this.mail.list, ...(this.more.lists ?? [])].map((address) => ({ address, community: this.mail.community })),
+      },
+      this.store,
+    );
   }
 
   protected override makeAdapter(network: string): ChatAdapter {
