@@ -90,5 +90,9 @@ function memoryState(): AdapterState {
       return Promise.resolve();
     },
     delete: (kind, id) => Promise.resolve(docs.delete(`${kind}:${id}`)),
+    setAll: (all) => {
+      for (const d of all) docs.set(`${d.kind}:${d.id}`, d.value);
+      return Promise.resolve();
+    },
   };
 }

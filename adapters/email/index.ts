@@ -182,7 +182,6 @@ export class EmailAdapter implements ChatAdapter {
     const threadPlace: Place = { ...place, thread };
     const person = addressOfDm(place.channel);
     const token = this.signer.short('reply', placeKey(threadPlace));
-    await this.threads.bindToken(token, { place: threadPlace, user: person });
     const linkFor = (b: Button): string => this.links.urlFor(this.opts.publicUrl, this.pressOf(b, threadPlace, person));
     const r = renderCard(card, linkFor);
     const subject = root ? `Re: ${root.subject.replace(/^Re:\s*/i, '')}` : r.subject;
@@ -204,8 +203,13 @@ export class EmailAdapter implements ChatAdapter {
       },
     });
     const ref: MessageRef = { network: this.network, community: place.community, channel: place.channel, id: messageId, thread };
-    await this.threads.remember(messageId, { place: thread ? threadPlace : place, subject: root?.subject ?? subjectOf(card) });
-    await this.threads.markSent(key, ref);
+    await this.threads.recordSend({
+      key,
+      ref,
+      message: { place: thread ? threadPlace : place, subject: root?.subject ?? subjectOf(card) },
+      token,
+      reply: { place: threadPlace, user: person },
+    });
     return ref;
   }
 

@@ -40,17 +40,29 @@ export class Threads {
     return this.state.get<TokenRecord>('token', token);
   }
 
-  bindToken(token: string, rec: TokenRecord): Promise<void> {
-    return this.state.set('token', token, rec, KEEP_MS);
-  }
-
   /** A send already done under this idempotency key. */
   sent(key: string): Promise<MessageRef | undefined> {
     return this.state.get<MessageRef>('sent', key);
   }
 
-  markSent(key: string, ref: MessageRef): Promise<void> {
-    return this.state.set('sent', key, ref, KEEP_MS);
+  /**
+   * What a send leaves, in one store write: where a reply by its plus-address and one by its
+   * Message-ID belong, and the send done under its idempotency key. Written after the relay
+   * took the mail: a crash before it leaves the send unmarked, so it is sent again with the same
+   * Message-ID and token (both derived from the send), and this is written then.
+   */
+  recordSend(s: {
+    readonly key: string;
+    readonly ref: MessageRef;
+    readonly message: MessageRecord;
+    readonly token: string;
+    readonly reply: TokenRecord;
+  }): Promise<void> {
+    return this.state.setAll([
+      { kind: 'token', id: s.token, value: s.reply, ttlMs: KEEP_MS },
+      { kind: 'msg', id: s.ref.id, value: s.message, ttlMs: KEEP_MS },
+      { kind: 'sent', id: s.key, value: s.ref, ttlMs: KEEP_MS },
+    ]);
   }
 
   nameOf(address: string): Promise<string | undefined> {

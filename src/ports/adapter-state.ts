@@ -9,4 +9,18 @@ export interface AdapterState {
   /** `ttlMs` makes the document disappear after that long. */
   set<T>(kind: string, id: string, value: T, ttlMs?: number): Promise<void>;
   delete(kind: string, id: string): Promise<boolean>;
+  /**
+   * Several documents written together, all or none: one write to the store (one transaction
+   * on SQLite) where one `set` each would be several, for an adapter that keeps more than one
+   * thing per message it sends.
+   */
+  setAll(docs: readonly AdapterDoc[]): Promise<void>;
+}
+
+/** One document for `AdapterState.setAll`. */
+export interface AdapterDoc {
+  readonly kind: string;
+  readonly id: string;
+  readonly value: unknown;
+  readonly ttlMs?: number | undefined;
 }

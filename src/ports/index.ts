@@ -8,7 +8,7 @@
  * src/ fails the build, and so does the core importing an adapter or a platform SDK.
  */
 export type { AdapterHealth, Admission, Bucket, Capabilities, ChatAdapter, DeliveryLimits, SendOptions } from './chat-adapter.js';
-export type { AdapterState } from './adapter-state.js';
+export type { AdapterDoc, AdapterState } from './adapter-state.js';
 export type { RateBudget, Release, WindowLimit } from './rate-budget.js';
 export { buttonsOf, cardToText, type Block, type Button, type Card, type CardFile, type Form } from './cards.js';
 export { DAY_MS, systemClock, type Clock } from './clock.js';

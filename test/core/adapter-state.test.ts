@@ -4,6 +4,7 @@ import { adapterState } from '../../src/core/adapter-state.js';
 import { keys } from '../../src/core/keys.js';
 import { createSealer, type SecretKey } from '../../src/core/sealer.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { ManualClock } from '../support/manual-clock.js';
 
 const key = (id: string): SecretKey => ({ id, key: randomBytes(32) });
 const INSTALL = { team: { id: 'T1' }, bot: { token: 'xoxb-123-secret', userId: 'UBOT' } };
@@ -54,5 +55,33 @@ describe('adapter state with a secret key', () => {
       code: 'secret_key_missing',
       message: expect.stringContaining('key id "k1"') as unknown,
     });
+  });
+});
+
+describe('adapter state: several documents at once', () => {
+  let store: MemoryStore;
+  afterEach(async () => store?.close());
+
+  it('setAll writes every document in one store batch, each sealed as set would, each with its ttl', async () => {
+    const clock = new ManualClock();
+    store = new MemoryStore(clock);
+    const batches: number[] = [];
+    const batch = store.batch.bind(store);
+    store.batch = (writes) => {
+      batches.push(writes.length);
+      return batch(writes);
+    };
+    const state = adapterState(store, 'email', createSealer([key('k1')]));
+    await state.setAll([
+      { kind: 'token', id: 't1', value: { place: 'p' }, ttlMs: 1_000 },
+      { kind: 'msg', id: '<m1@x>', value: INSTALL },
+    ]);
+    expect(batches).toEqual([2]);
+    expect(await store.get(keys.adapterState('email', 'msg', '<m1@x>'))).toMatch(/^enc:v1:k1:/);
+    expect(await state.get('token', 't1')).toEqual({ place: 'p' });
+    expect(await state.get('msg', '<m1@x>')).toEqual(INSTALL);
+    clock.advance(1_000);
+    expect(await state.get('token', 't1')).toBeUndefined();
+    expect(await state.get('msg', '<m1@x>')).toEqual(INSTALL);
   });
 });

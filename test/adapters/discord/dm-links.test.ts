@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DmLinks } from '../../../adapters/discord/dm-links.js';
 import { adapterState } from '../../../src/core/adapter-state.js';
-import type { AdapterState } from '../../../src/ports/adapter-state.js';
+import type { AdapterDoc, AdapterState } from '../../../src/ports/adapter-state.js';
 import { silentLogger } from '../../../src/ports/logger.js';
 import { DiscordStory, shownText } from '../../support/discord.js';
 
@@ -88,6 +88,9 @@ describe('DmLinks', () => {
         return Promise.resolve();
       },
       delete: (kind: string, id: string) => Promise.resolve(docs.delete(`${kind}:${id}`)),
+      setAll: async (all: readonly AdapterDoc[]) => {
+        for (const d of all) await st.set(d.kind, d.id, d.value);
+      },
     };
     return st;
   }
