@@ -44,29 +44,21 @@ export class BatchingStore implements Store {
   }
 
   async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
-    // The value as it is now: the caller may change the object before the commit.
-    const copy = value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as unknown);
-    this.writes.push({ op: 'set', key, value: copy, ttlMs });
-    this.docs.set(key, copy);
+    this.add({ op: 'set', key, value, ttlMs });
   }
 
   async delete(key: string): Promise<boolean> {
     const live = (await this.get(key)) !== undefined;
-    this.writes.push({ op: 'delete', key });
-    this.docs.set(key, DELETED);
+    this.add({ op: 'delete', key });
     return live;
   }
 
   async setAdd(set: string, ...members: string[]): Promise<void> {
-    if (members.length === 0) return;
-    this.writes.push({ op: 'setAdd', set, members });
-    for (const m of members) this.pending(set).set(m, true);
+    if (members.length > 0) this.add({ op: 'setAdd', set, members });
   }
 
   async setRemove(set: string, ...members: string[]): Promise<void> {
-    if (members.length === 0) return;
-    this.writes.push({ op: 'setRemove', set, members });
-    for (const m of members) this.pending(set).set(m, false);
+    if (members.length > 0) this.add({ op: 'setRemove', set, members });
   }
 
   async setMembers(set: string): Promise<string[]> {
@@ -99,7 +91,7 @@ export class BatchingStore implements Store {
   }
 
   async batch(writes: readonly StoreWrite[]): Promise<void> {
-    for (const w of writes) this.writes.push(w);
+    for (const w of writes) this.add(w);
   }
 
   acquire(): Promise<boolean> {
@@ -125,6 +117,30 @@ export class BatchingStore implements Store {
   }
   close(): Promise<void> {
     return refuse('close');
+  }
+
+  /** One write gathered, and laid over what this view reads (documents and sets; ordered indexes are not). */
+  private add(w: StoreWrite): void {
+    switch (w.op) {
+      case 'set': {
+        // The value as it is now: the caller may change the object before the commit.
+        const value = w.value === undefined ? undefined : (JSON.parse(JSON.stringify(w.value)) as unknown);
+        this.writes.push({ ...w, value });
+        this.docs.set(w.key, value);
+        return;
+      }
+      case 'delete':
+        this.docs.set(w.key, DELETED);
+        break;
+      case 'setAdd':
+      case 'setRemove':
+        for (const m of w.members) this.pending(w.set).set(m, w.op === 'setAdd');
+        break;
+      case 'sortedAdd':
+      case 'sortedRemove':
+        break;
+    }
+    this.writes.push(w);
   }
 
   private pending(set: string): Map<string, boolean> {

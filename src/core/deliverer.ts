@@ -254,7 +254,9 @@ export class Deliverer {
       }
       const maybeSent = d.sendingSince !== undefined;
       d.sendingSince = this.deps.clock.now();
-      await repo.deliveries.saveDelivery(d);
+      // In the store before the send starts (a crash then finds it maybe sent); the sends that
+      // start together share one write.
+      await this.marks.add((r) => r.deliveries.saveDelivery(d));
       try {
         const card = await repo.deliveries.deliveryCard(d.id);
         if (!card) throw new Error(`the card of delivery ${d.id} is missing`);

@@ -44,9 +44,12 @@ export class DeliveryRecords {
   saveDeliveryCard(id: string, card: Card): Promise<void> {
     return this.store.set(keys.deliveryCard(id), card, DELIVERY_CARD_TTL_MS);
   }
-  /** Only for a sent delivery: the card is read at sending and never again. */
-  forgetDeliveryCard(id: string): Promise<boolean> {
-    return this.store.delete(keys.deliveryCard(id));
+  /**
+   * Only for a finished delivery: the card is read at sending and never again. A write alone
+   * (`delete` would read the card first to say whether it was there, and nobody asks).
+   */
+  forgetDeliveryCard(id: string): Promise<void> {
+    return this.store.batch([{ op: 'delete', key: keys.deliveryCard(id) }]);
   }
   outboxIds(): Promise<string[]> {
     return this.store.setMembers(sets.outbox);

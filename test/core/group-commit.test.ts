@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BatchingStore } from '../../src/core/batching-store.js';
 import { GroupCommit } from '../../src/core/group-commit.js';
 import { Repo } from '../../src/core/repo.js';
 import type { Store, StoreWrite } from '../../src/ports/store.js';
@@ -50,5 +51,41 @@ describe('GroupCommit: the marks of sends answered together, in one batch', () =
     const repo = new Repo(store);
     expect(await repo.askCard('fine')).toBeUndefined();
     expect(await repo.askCard('half')).toBeUndefined();
+  });
+});
+
+describe('BatchingStore: a stage reads what it wrote, however it wrote it', () => {
+  it('writes handed over as a batch are read back before the commit, and land with it', async () => {
+    const store = new MemoryStore();
+    await store.set('doc:gone', { v: 1 });
+    await store.setAdd('set:s', 'kept', 'dropped');
+    const view = new BatchingStore(store);
+    await view.batch([
+      { op: 'set', key: 'doc:new', value: { v: 2 } },
+      { op: 'delete', key: 'doc:gone' },
+      { op: 'setAdd', set: 'set:s', members: ['added'] },
+      { op: 'setRemove', set: 'set:s', members: ['dropped'] },
+    ]);
+    expect(await view.get('doc:new')).toEqual({ v: 2 });
+    expect(await view.get('doc:gone')).toBeUndefined();
+    expect((await view.setMembers('set:s')).sort()).toEqual(['added', 'kept']);
+    expect(await view.setHas('set:s', 'dropped')).toBe(false);
+    // Nothing in the store before the commit; all of it after.
+    expect(await store.get('doc:new')).toBeUndefined();
+    await view.commit();
+    expect(await store.get('doc:new')).toEqual({ v: 2 });
+    expect(await store.get('doc:gone')).toBeUndefined();
+    expect((await store.setMembers('set:s')).sort()).toEqual(['added', 'kept']);
+  });
+
+  it('a value is taken as it was when written: changing the object afterwards changes nothing', async () => {
+    const store = new MemoryStore();
+    const view = new BatchingStore(store);
+    const value = { n: 1 };
+    await view.batch([{ op: 'set', key: 'doc:a', value }]);
+    value.n = 2;
+    expect(await view.get('doc:a')).toEqual({ n: 1 });
+    await view.commit();
+    expect(await store.get('doc:a')).toEqual({ n: 1 });
   });
 });
