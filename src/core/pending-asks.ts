@@ -16,12 +16,15 @@ export interface PendingAsk {
   readonly shown: { readonly channels: number; readonly communities: number; readonly people: number };
 }
 
-/** The `pending-ask:` documents (keys.ts): a part of the repository. */
-/** Where forget-me finds a person (person-index.ts's `note`). */
+/**
+ * Where forget-me finds a person: person-index.ts's `note`, named here because person-index.ts
+ * reads pending asks (a type import of PersonIndex would close a cycle).
+ */
 export interface PeopleNotes {
   note(people: readonly PersonRef[], key: string): Promise<void>;
 }
 
+/** The `pending-ask:` documents (keys.ts): a part of the repository. */
 export class PendingAsks {
   constructor(
     private readonly store: Store,
