@@ -2,15 +2,15 @@ import { personKey, type PersonRef } from '../ports/places.js';
 import type { Store } from '../ports/store.js';
 import { indexes, sets } from './keys.js';
 
+/** The last time this process wrote on the feed (every Repo of it, batches included). */
+let lastTouch = 0;
+
 /**
  * What search keeps in the store (keys from keys.ts): the change feed every instance's index
  * catches up from, and what "That answers it" counts. Part of the repository: `Repo.saveAsk` and
  * `Repo.saveReply` touch the feed, so no stage can change what an ask says without its index
  * hearing of it, on any instance.
  */
-/** The last time this process wrote on the feed (every Repo of it, batches included). */
-let lastTouch = 0;
-
 export class SearchRecords {
   constructor(
     private readonly store: Store,

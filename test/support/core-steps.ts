@@ -75,7 +75,6 @@ export function guildMember(
   return s.world.addMember('south', 'G1', { id, name, ...extra });
 }
 
-/** `/feelers topics ...` typed by `p` in their DM with the bot. */
 /**
  * A third community on the "south" network, the Coaching Forum: its channel #forum, Fiona (an
  * admin) and Cora. Added to the world (before or after the story starts); connecting is the test's.
@@ -89,6 +88,7 @@ export function addCoachingForum(s: Story): { forum: Place; fiona: PersonRef; co
   };
 }
 
+/** `/feelers topics ...` typed by `p` in their DM with the bot. */
 export async function setTopics(s: Story, p: PersonRef, topics: string): Promise<void> {
   await s.world.command(p, s.world.dmPlace(p), 'feelers', `topics ${topics}`);
 }

@@ -215,7 +215,6 @@ export function botMessagesIn(fake: FakeDiscord, channel: string): StoredMessage
   return fake.world.messagesIn(channel).filter((m) => m.author.id === fake.world.bot.id && !m.viaInteraction);
 }
 
-/** Everything a Discord message shows: content, embed texts and footers, button labels. */
 /** The text of the bot's first answer to an interaction, once the engine has handled it. */
 export async function answerOf(story: DiscordStory, rec: InteractionRecord): Promise<string> {
   await story.handledId(rec.id, `interaction ${rec.id}`);
@@ -224,6 +223,7 @@ export async function answerOf(story: DiscordStory, rec: InteractionRecord): Pro
   return String(f['content'] ?? '').replace(/\u200b/g, '');
 }
 
+/** Everything a Discord message shows: content, embed texts and footers, button labels. */
 export function shownText(m: StoredMessage): string {
   const parts: string[] = [m.content];
   for (const e of m.embeds as { description?: string; title?: string }[]) parts.push(e.title ?? '', e.description ?? '');

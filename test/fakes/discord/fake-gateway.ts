@@ -76,15 +76,15 @@ export class FakeGateway {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
-  /**
-   * Send a dispatch to the session. While the client is disconnected it is only recorded, as
-   * Discord does, and replayed when the client resumes.
-   */
   /** The bot was added to a server after READY: Discord sends its GUILD_CREATE then. */
   guildAdded(g: FakeGuild): void {
     this.dispatch('GUILD_CREATE', guildCreate(g, this.world));
   }
 
+  /**
+   * Send a dispatch to the session. While the client is disconnected it is only recorded, as
+   * Discord does, and replayed when the client resumes.
+   */
   dispatch(t: string, d: Json): void {
     const s = this.session;
     if (!s) return;
